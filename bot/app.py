@@ -1,0 +1,119 @@
+"""The composition root: builds the store, the knowledge engine, the router and its handlers once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot import conversation, events, onboarding
+from bot.i18n import Catalogue, normalise_language
+from bot.models import IncomingMessage, Reply
+from bot.quota import QuestionQuota
+from bot.router import Handler, Router
+from bot.safety import defang_reply
+from bot.services import Services
+from bot.settings import Settings
+from bot.store.answers import SEEN_EVENT_TTL, AnswerStore
+from bot.store.base import utcnow
+from bot.store.database import make_engine, migrate, session_factory
+from knowledge.engine import KnowledgeEngine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    """A running ESER Assistant core: services plus the router every adapter feeds."""
+
+    services: Services
+    router: Router
+
+    async def handle(self, message: IncomingMessage) -> list[Reply]:
+        """Handle one member action exactly once and return the (defanged) replies to render.
+
+        A redelivered platform event (same ``event_id``) gets no second answer.
+        """
+        if not await self.services.answers.first_sighting(message.event_id, self.services.clock()):
+            log.info("duplicate %s event %s ignored", message.platform, message.event_id)
+            return []
+        replies = await self.router.route(message)
+        return [defang_reply(reply) for reply in replies]
+
+    async def purge_expired(self) -> int:
+        """Delete question logs older than the retention (and stale de-duplication ids).
+
+        Returns:
+            How many stored answers were deleted.
+        """
+        now = self.services.clock()
+        cutoff = now - timedelta(days=self.services.settings.question_retention_days)
+        removed = await self.services.answers.purge(
+            questions_before=cutoff, events_before=now - SEEN_EVENT_TTL
+        )
+        log.info("retention purge removed %d stored answers older than %s", removed, cutoff.isoformat())
+        return removed
+
+    async def close(self) -> None:
+        """Release the database and the index."""
+        await self.services.db.dispose()
+        self.services.knowledge.close()
+
+
+def build_handlers(services: Services) -> list[Handler]:
+    """The handlers in routing order.
+
+    Onboarding comes first (it owns a member's messages while their guided flow is active), events
+    and broadcasts next (their commands), then the conversation handlers whose free-text question
+    handler takes whatever is left.
+    """
+    return [
+        *onboarding.build_handlers(services),
+        *events.build_handlers(services),
+        *conversation.build_handlers(services),
+    ]
+
+
+async def build_app(
+    settings: Settings,
+    *,
+    knowledge: KnowledgeEngine | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> App:
+    """Build the whole core once.
+
+    Args:
+        settings: Settings read at start-up.
+        knowledge: An already built engine (tests share one); built from ``settings`` when None.
+        clock: Source of the current UTC time.
+
+    Returns:
+        The app, with the database migrated to the latest schema.
+    """
+    catalogue = Catalogue()
+    db = make_engine(settings.effective_database_url)
+    await migrate(db)
+    sessions = session_factory(db)
+    services = Services(
+        settings=settings,
+        catalogue=catalogue,
+        db=db,
+        sessions=sessions,
+        knowledge=knowledge or KnowledgeEngine.from_settings(settings, catalogue=catalogue, clock=clock),
+        clock=clock,
+        answers=AnswerStore(sessions),
+        quota=QuestionQuota(
+            settings.quota_questions, timedelta(seconds=settings.quota_window_seconds), clock
+        ),
+    )
+
+    async def error_reply(message: IncomingMessage, reference: str) -> Reply:
+        language = normalise_language(message.language_hint)
+        return Reply(
+            text=catalogue.text("error.generic", language, reference=reference),
+            thread_id=message.thread_id,
+            language=language,
+        )
+
+    return App(services=services, router=Router(build_handlers(services), error_reply))

@@ -1,0 +1,244 @@
+"""The question-answering handlers: commands ask, help, start, events, funding, join, feedback, plus
+free-text questions and the 👍/👎 buttons.
+
+Everything a member asks passes the input cap and the per-member quota before it reaches the
+retriever; every answer is recorded (for feedback and thread context) and carries feedback buttons.
+"""
+
+from __future__ import annotations
+
+from bot.i18n import normalise_language
+from bot.members import MemberContext
+from bot.models import Attachment, Button, IncomingMessage, Reply, command_prefix
+from bot.quota import minutes_to_wait
+from bot.router import Handler
+from bot.services import Services
+from bot.store.answers import thread_key
+from knowledge.listings import calendar_file
+from knowledge.models import Answer
+
+JOIN_QUERY = "Who can become an ESER member and how can an organisation join or take part in ESER?"
+FEEDBACK_PREFIX = "fb:"
+QUESTION_COMMANDS = frozenset({"ask", "events", "funding", "join"})
+
+
+def feedback_buttons(services: Services, answer_id: str, language: str) -> list[Button]:
+    """The 👍 / 👎 row attached to every answer."""
+    text = services.catalogue.text
+    return [
+        Button(label=text("feedback.button_up", language), callback_data=f"{FEEDBACK_PREFIX}{answer_id}:up"),
+        Button(
+            label=text("feedback.button_down", language), callback_data=f"{FEEDBACK_PREFIX}{answer_id}:down"
+        ),
+    ]
+
+
+def answer_reply(answer: Answer, *, thread_id: str | None, feedback: list[Button]) -> Reply:
+    """Turn a knowledge ``Answer`` into a ``Reply``: actions become link buttons, feedback goes last."""
+    buttons = [[Button(label=action.label, url=action.url)] for action in answer.actions]
+    if feedback:
+        buttons.append(feedback)
+    return Reply(
+        text=answer.text,
+        citations=list(answer.citations),
+        buttons=buttons,
+        thread_id=thread_id,
+        language=answer.language,
+    )
+
+
+class ConversationHandler:
+    """Answers questions and the commands around them.
+
+    Args:
+        services: Shared services from the composition root.
+    """
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.quota = services.quota
+
+    async def handle(self, message: IncomingMessage) -> list[Reply] | None:
+        """Take commands of this handler, feedback clicks and questions addressed to the bot."""
+        if message.callback_data:
+            if message.callback_data.startswith(FEEDBACK_PREFIX):
+                return await self._vote(message)
+            return None
+        member = await self.services.members.context(message.platform, message.user_id)
+        language = normalise_language(member.language or message.language_hint)
+        command = message.command
+        if command in ("start", "help"):
+            key = "start.welcome" if command == "start" else "help.text"
+            text = self._t(message, key, language)
+            if command == "start":
+                text += "\n\n" + self._t(message, "help.text", language)
+            return [self._notice(message, text, language)]
+        if command == "feedback":
+            return [await self._feedback(message, language)]
+        if command in QUESTION_COMMANDS:
+            return await self._question(message, member, language, command, message.args.strip())
+        if command is not None:
+            return None
+        if not await self._addressed(message):
+            return None
+        return await self._question(message, member, language, "ask", message.text.strip())
+
+    async def _addressed(self, message: IncomingMessage) -> bool:
+        if message.is_direct or message.mentioned:
+            return True
+        # A follow-up in a thread the bot already answered needs no new mention.
+        if message.thread_id:
+            return await self.services.answers.has_thread(
+                thread_key(message.platform, message.chat_id, message.thread_id)
+            )
+        return False
+
+    def _t(self, message: IncomingMessage, key: str, language: str, **values: object) -> str:
+        return self.services.catalogue.text(key, language, cmd=command_prefix(message.platform), **values)
+
+    def _notice(
+        self, message: IncomingMessage, text: str, language: str, *, ephemeral: bool = False
+    ) -> Reply:
+        return Reply(text=text, thread_id=message.thread_id, language=language, ephemeral=ephemeral)
+
+    async def _question(
+        self, message: IncomingMessage, member: MemberContext, language: str, command: str, question: str
+    ) -> list[Reply]:
+        catalogue = self.services.catalogue
+        settings = self.services.settings
+        t = self._t
+        if command == "ask" and not question:
+            return [self._notice(message, t(message, "ask.empty", language), language)]
+        if len(question) > settings.max_question_chars:
+            return [
+                self._notice(
+                    message,
+                    t(
+                        message,
+                        "input.too_long",
+                        language,
+                        length=len(question),
+                        limit=settings.max_question_chars,
+                    ),
+                    language,
+                )
+            ]
+        wait = self.quota.try_take(f"{message.platform}:{message.user_id}")
+        if wait is not None:
+            return [
+                self._notice(
+                    message,
+                    t(
+                        message,
+                        "quota.exceeded",
+                        language,
+                        limit=self.quota.limit,
+                        minutes=int(self.quota.window.total_seconds() // 60),
+                        wait=minutes_to_wait(wait),
+                    ),
+                    language,
+                )
+            ]
+
+        knowledge = self.services.knowledge
+        attachments: list[Attachment] = []
+        thread = thread_key(message.platform, message.chat_id, message.thread_id)
+        if command == "events":
+            answer, events = await knowledge.upcoming_events(
+                question, filters=member.filters, language=language
+            )
+            if events:
+                attachments.append(
+                    Attachment(
+                        filename="eser-events.ics", content=calendar_file(events), mime_type="text/calendar"
+                    )
+                )
+        elif command == "funding":
+            answer = await knowledge.funding(question, filters=member.filters, language=language)
+        elif command == "join":
+            answer = await knowledge.answer(JOIN_QUERY, filters=member.filters, language=language)
+            answer.question = question or catalogue.text("join.question", language)
+        else:
+            history = await self.services.answers.thread_questions(thread) if message.thread_id else []
+            answer = await knowledge.answer(
+                question, filters=member.filters, default_language=language, history=history
+            )
+        answer_id = await self.services.answers.record_answer(
+            platform=message.platform,
+            user_id=message.user_id,
+            chat_id=message.chat_id,
+            thread=thread,
+            answer=answer.model_copy(update={"question": answer.question or question or command}),
+            now=self.services.clock(),
+        )
+        reply = answer_reply(
+            answer,
+            thread_id=message.thread_id,
+            feedback=feedback_buttons(self.services, answer_id, answer.language),
+        )
+        reply.attachments = attachments
+        return [reply]
+
+    async def _vote(self, message: IncomingMessage) -> list[Reply]:
+        member = await self.services.members.context(message.platform, message.user_id)
+        language = normalise_language(member.language or message.language_hint)
+        payload = (message.callback_data or "").removeprefix(FEEDBACK_PREFIX)
+        answer_id, _, value = payload.rpartition(":")
+        vote = 1 if value == "up" else -1
+        stored = await self.services.answers.vote(
+            answer_id=answer_id,
+            platform=message.platform,
+            user_id=message.user_id,
+            vote=vote,
+            now=self.services.clock(),
+        )
+        key = (
+            "feedback.unknown_answer"
+            if not stored
+            else ("feedback.thanks_up" if vote > 0 else "feedback.thanks_down")
+        )
+        return [self._notice(message, self._t(message, key, language), language, ephemeral=True)]
+
+    async def _feedback(self, message: IncomingMessage, language: str) -> Reply:
+        text = message.args.strip()
+        if not text:
+            return self._notice(message, self._t(message, "feedback.empty", language), language)
+        if len(text) > self.services.settings.max_question_chars:
+            return self._notice(
+                message,
+                self._t(
+                    message,
+                    "input.too_long",
+                    language,
+                    length=len(text),
+                    limit=self.services.settings.max_question_chars,
+                ),
+                language,
+            )
+        await self.services.answers.add_feedback(
+            platform=message.platform, user_id=message.user_id, text=text, now=self.services.clock()
+        )
+        return self._notice(message, self._t(message, "feedback.text_thanks", language), language)
+
+
+def build_handlers(services: Services) -> list[Handler]:
+    """The conversation handlers in routing order."""
+    return [ConversationHandler(services), UnknownCommandHandler(services)]
+
+
+class UnknownCommandHandler:
+    """Last in line: a command nobody took gets the help text instead of silence."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def handle(self, message: IncomingMessage) -> list[Reply] | None:
+        """Answer an unknown command addressed to the bot."""
+        if message.command is None or not (message.is_direct or message.mentioned):
+            return None
+        member = await self.services.members.context(message.platform, message.user_id)
+        language = normalise_language(member.language or message.language_hint)
+        cmd = command_prefix(message.platform)
+        text = self.services.catalogue.text("command.unknown", language, cmd=cmd, command=message.command)
+        text += "\n\n" + self.services.catalogue.text("help.text", language, cmd=cmd)
+        return [Reply(text=text, thread_id=message.thread_id, language=language)]

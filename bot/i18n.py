@@ -1,0 +1,74 @@
+"""User-facing text: one gettext catalogue per language, editable by translators.
+
+Catalogues live in ``bot/locales/<lang>/LC_MESSAGES/messages.po``. Each ``msgid`` is a stable key
+(``ask.not_found``) and each ``msgstr`` the text, with ``{name}`` placeholders filled by ``str.format``.
+English is the reference: a key missing elsewhere falls back to English (and a test fails on it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+LANGUAGES: tuple[str, ...] = ("en", "fr", "de", "es", "it", "pl")
+DEFAULT_LANGUAGE = "en"
+LOCALES_DIR = Path(__file__).parent / "locales"
+
+
+def normalise_language(code: str | None) -> str:
+    """Map a platform language code (``fr-BE``, ``pt``...) to a supported language.
+
+    Args:
+        code: A BCP 47 / ISO 639-1 code or None.
+
+    Returns:
+        One of ``LANGUAGES``; English when the code is unknown.
+    """
+    if not code:
+        return DEFAULT_LANGUAGE
+    base = code.replace("_", "-").split("-", 1)[0].lower()
+    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
+class Catalogue:
+    """All message catalogues, loaded once at start-up."""
+
+    def __init__(self, locales_dir: Path = LOCALES_DIR) -> None:
+        self._messages: dict[str, dict[str, str]] = {}
+        for language in LANGUAGES:
+            self._messages[language] = {}
+            # messages.po is the catalogue; other .po files in the folder are merged in too, so a
+            # feature branch can bring its strings in a file of its own until it is folded in.
+            for path in sorted((locales_dir / language / "LC_MESSAGES").glob("*.po")):
+                with path.open("rb") as handle:
+                    catalog = read_po(handle, locale=language)
+                self._messages[language].update(
+                    {
+                        str(message.id): str(message.string)
+                        for message in catalog
+                        if message.id and message.string and not message.fuzzy
+                    }
+                )
+
+    def keys(self, language: str) -> set[str]:
+        """The keys translated in ``language``."""
+        return set(self._messages[language])
+
+    def text(self, key: str, language: str | None = None, **values: object) -> str:
+        """The text for ``key`` in ``language``, with ``values`` filled in.
+
+        Args:
+            key: Message key, e.g. ``ask.not_found``.
+            language: Wanted language; falls back to English.
+            **values: Placeholder values.
+
+        Returns:
+            The formatted text.
+
+        Raises:
+            KeyError: When the key is not in the English catalogue either.
+        """
+        language = normalise_language(language)
+        template = self._messages[language].get(key) or self._messages[DEFAULT_LANGUAGE][key]
+        return template.format(**values) if values else template

@@ -1,0 +1,46 @@
+"""The services the composition root builds once and hands to every handler."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.delivery import Sender
+from bot.i18n import Catalogue
+from bot.members import MemberDirectory, NoProfiles
+from bot.quota import QuestionQuota
+from bot.settings import Settings
+from bot.store.answers import AnswerStore
+from knowledge.engine import KnowledgeEngine
+
+
+@dataclass
+class Services:
+    """Shared, long-lived dependencies. Built only by ``bot.app.build_app``.
+
+    Attributes:
+        settings: The settings read at start-up.
+        catalogue: User-facing strings in every language.
+        db: The database engine.
+        sessions: Session factory for ``db``.
+        knowledge: Retrieval and answer composition.
+        clock: Returns the current UTC time (replaced by a fixed clock in tests).
+        answers: Answers, votes, feedback and seen events.
+        quota: The per-member question quota.
+        members: Member profiles as far as answers need them.
+        senders: Platform senders registered by the adapters that are running, by platform name.
+    """
+
+    settings: Settings
+    catalogue: Catalogue
+    db: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    knowledge: KnowledgeEngine
+    clock: Callable[[], datetime]
+    answers: AnswerStore
+    quota: QuestionQuota
+    members: MemberDirectory = field(default_factory=NoProfiles)
+    senders: dict[str, Sender] = field(default_factory=dict)

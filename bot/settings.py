@@ -1,0 +1,93 @@
+"""Settings from the environment and ``.env``; read once, in the composition root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_EMBEDDINGS = "bundled:all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Every setting of ESER Assistant. The README's configuration table lists each one.
+
+    Field names map to upper-case environment variables (``data_dir`` -> ``ESER_DATA_DIR`` via
+    ``validation_alias``); settings without an ``ESER_`` prefix keep the names their platforms use.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    # --- knowledge pipeline -------------------------------------------------------------------
+    data_dir: Path = Field(default=Path("data"), validation_alias="ESER_DATA_DIR")
+    content_dirs: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: [Path("knowledge/content")], validation_alias="ESER_CONTENT_DIRS"
+    )
+    embeddings: str = Field(default=DEFAULT_EMBEDDINGS, validation_alias="ESER_EMBEDDINGS")
+    llm: str = Field(default="", validation_alias="ESER_LLM")
+    chroma_host: str = Field(default="", validation_alias="CHROMA_HOST")
+    chroma_port: int = Field(default=8000, validation_alias="CHROMA_PORT")
+    collection: str = Field(default="eser", validation_alias="ESER_COLLECTION")
+    min_relevance: float = Field(default=0.35, validation_alias="ESER_MIN_RELEVANCE")
+    timezone: str = Field(default="Europe/Brussels", validation_alias="ESER_TIMEZONE")
+
+    # --- core and store ----------------------------------------------------------------------
+    database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    log_level: str = Field(default="INFO", validation_alias="ESER_LOG_LEVEL")
+    quota_questions: int = Field(default=20, validation_alias="ESER_QUOTA_QUESTIONS")
+    quota_window_seconds: int = Field(default=600, validation_alias="ESER_QUOTA_WINDOW_SECONDS")
+    max_question_chars: int = Field(default=4000, validation_alias="ESER_MAX_QUESTION_CHARS")
+
+    # --- Telegram ----------------------------------------------------------------------------
+    telegram_bot_token: str = Field(default="", validation_alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot", validation_alias="TELEGRAM_API_BASE_URL"
+    )
+    telegram_webhook_url: str = Field(default="", validation_alias="TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_secret: str = Field(default="", validation_alias="TELEGRAM_WEBHOOK_SECRET")
+    telegram_webhook_listen: str = Field(default="127.0.0.1", validation_alias="TELEGRAM_WEBHOOK_LISTEN")
+    telegram_webhook_port: int = Field(default=8443, validation_alias="TELEGRAM_WEBHOOK_PORT")
+
+    # --- Slack -------------------------------------------------------------------------------
+    slack_bot_token: str = Field(default="", validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str = Field(default="", validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str = Field(default="", validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
+    http_port: int = Field(default=3000, validation_alias="ESER_HTTP_PORT")
+
+    # --- onboarding and privacy (issue: onboarding) ------------------------------------------
+    onboarding_timeout_minutes: int = Field(default=30, validation_alias="ESER_ONBOARDING_TIMEOUT_MINUTES")
+    question_retention_days: int = Field(default=30, validation_alias="ESER_QUESTION_RETENTION_DAYS")
+
+    # --- events and broadcasts (issue: broadcasts) --------------------------------------------
+    organisers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="ESER_ORGANISERS"
+    )
+    reminder_hours: int = Field(default=24, validation_alias="ESER_REMINDER_HOURS")
+
+    @field_validator("organisers", "content_dirs", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        # Environment variables carry lists as comma-separated text.
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Folder of the embedded Chroma store."""
+        return self.data_dir / "chroma"
+
+    @property
+    def effective_database_url(self) -> str:
+        """``DATABASE_URL`` or the embedded SQLite file in the data folder (async drivers)."""
+        if not self.database_url:
+            return f"sqlite+aiosqlite:///{(self.data_dir / 'eser.db').resolve()}"
+        url = self.database_url
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+asyncpg://" + url.split("://", 1)[1]
+        elif url.startswith("sqlite:///"):
+            url = "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+        return url

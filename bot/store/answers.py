@@ -1,0 +1,203 @@
+"""Answers given, votes on them, free-text feedback and seen platform events.
+
+The ``answers`` rows double as the question log: they are kept for the configured retention
+(``ESER_QUESTION_RETENTION_DAYS``) and give a thread's follow-ups their context.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import ForeignKey, Integer, String, Text, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.store.base import Base, UTCDateTime
+from knowledge.models import Answer
+
+MEMBER_KEYS = {"member_keys": ("platform", "user_id")}
+
+
+class AnswerRow(Base):
+    """One question a member asked and the answer they got, with its sources."""
+
+    __tablename__ = "answers"
+    __table_args__ = {"info": MEMBER_KEYS}  # noqa: RUF012 - SQLAlchemy reads it from the class
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), index=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    chat_id: Mapped[str] = mapped_column(String(64))
+    thread_key: Mapped[str] = mapped_column(String(160), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    sources: Mapped[str] = mapped_column(Text, default="[]")
+    grounded: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class VoteRow(Base):
+    """A 👍/👎 on an answer (one per member and answer; a second click changes the vote)."""
+
+    __tablename__ = "answer_votes"
+    __table_args__ = {"info": MEMBER_KEYS}  # noqa: RUF012
+
+    answer_id: Mapped[str] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vote: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FeedbackRow(Base):
+    """Free-text feedback sent with ``/feedback``."""
+
+    __tablename__ = "feedback"
+    __table_args__ = {"info": MEMBER_KEYS}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(16), index=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SeenEventRow(Base):
+    """Platform event ids already handled, so a redelivered event is answered once."""
+
+    __tablename__ = "seen_events"
+
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+def thread_key(platform: str, chat_id: str, thread_id: str | None) -> str:
+    """Key of a conversation thread (the chat itself when there is no thread)."""
+    return f"{platform}:{chat_id}:{thread_id or ''}"
+
+
+class AnswerStore:
+    """Reads and writes the tables above.
+
+    Args:
+        sessions: Session factory of the bot's database.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def record_answer(
+        self,
+        *,
+        platform: str,
+        user_id: str,
+        chat_id: str,
+        thread: str,
+        answer: Answer,
+        now: datetime,
+    ) -> str:
+        """Store ``answer`` with its sources; returns the id feedback buttons refer to."""
+        answer_id = uuid.uuid4().hex[:16]
+        sources = [citation.model_dump() for citation in answer.citations]
+        async with self._sessions.begin() as session:
+            session.add(
+                AnswerRow(
+                    id=answer_id,
+                    platform=platform,
+                    user_id=user_id,
+                    chat_id=chat_id,
+                    thread_key=thread,
+                    question=answer.question,
+                    answer=answer.text,
+                    sources=json.dumps(sources),
+                    grounded=answer.grounded,
+                    language=answer.language,
+                    created_at=now,
+                )
+            )
+        return answer_id
+
+    async def thread_questions(self, thread: str, limit: int = 3) -> list[str]:
+        """The last ``limit`` questions asked in ``thread``, oldest first."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(AnswerRow.question)
+                .where(AnswerRow.thread_key == thread)
+                .order_by(AnswerRow.created_at.desc())
+                .limit(limit)
+            )
+            return list(reversed(rows.all()))
+
+    async def has_thread(self, thread: str) -> bool:
+        """Whether the bot answered in ``thread`` before (a follow-up there needs no mention)."""
+        async with self._sessions() as session:
+            found = await session.scalar(select(AnswerRow.id).where(AnswerRow.thread_key == thread).limit(1))
+            return found is not None
+
+    async def vote(self, *, answer_id: str, platform: str, user_id: str, vote: int, now: datetime) -> bool:
+        """Record (or change) a member's vote; False when the answer no longer exists."""
+        async with self._sessions.begin() as session:
+            if await session.get(AnswerRow, answer_id) is None:
+                return False
+            existing = await session.get(VoteRow, (answer_id, platform, user_id))
+            if existing is None:
+                session.add(
+                    VoteRow(
+                        answer_id=answer_id, platform=platform, user_id=user_id, vote=vote, created_at=now
+                    )
+                )
+            else:
+                existing.vote = vote
+                existing.created_at = now
+        return True
+
+    async def add_feedback(self, *, platform: str, user_id: str, text: str, now: datetime) -> None:
+        """Store free-text feedback."""
+        async with self._sessions.begin() as session:
+            session.add(FeedbackRow(platform=platform, user_id=user_id, text=text, created_at=now))
+
+    async def votes_for(self, answer_id: str) -> list[tuple[str, str, int]]:
+        """(platform, user id, vote) of every vote on an answer."""
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(VoteRow.platform, VoteRow.user_id, VoteRow.vote).where(VoteRow.answer_id == answer_id)
+            )
+            return [(row[0], row[1], row[2]) for row in rows.all()]
+
+    async def answers_of(self, platform: str, user_id: str) -> Sequence[AnswerRow]:
+        """Every stored answer of a member, oldest first."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(AnswerRow)
+                .where(AnswerRow.platform == platform, AnswerRow.user_id == user_id)
+                .order_by(AnswerRow.created_at)
+            )
+            return rows.all()
+
+    async def first_sighting(self, event_id: str, now: datetime) -> bool:
+        """Mark ``event_id`` seen; True only the first time (atomic across workers)."""
+        try:
+            async with self._sessions.begin() as session:
+                session.add(SeenEventRow(event_id=event_id, seen_at=now))
+        except IntegrityError:
+            return False
+        return True
+
+    async def purge(self, *, questions_before: datetime, events_before: datetime | None = None) -> int:
+        """Delete answers (and their votes) older than ``questions_before``; returns how many went."""
+        events_before = events_before or questions_before
+        async with self._sessions.begin() as session:
+            old = select(AnswerRow.id).where(AnswerRow.created_at < questions_before)
+            await session.execute(delete(VoteRow).where(VoteRow.answer_id.in_(old)))
+            result = await session.execute(delete(AnswerRow).where(AnswerRow.created_at < questions_before))
+            await session.execute(delete(SeenEventRow).where(SeenEventRow.seen_at < events_before))
+            await session.execute(delete(FeedbackRow).where(FeedbackRow.created_at < questions_before))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+SEEN_EVENT_TTL = timedelta(days=2)

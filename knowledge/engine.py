@@ -1,0 +1,309 @@
+"""The knowledge engine: one object that ingests, retrieves and composes cited answers."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from knowledge.compose import ExtractiveComposer
+from knowledge.crosslingual import CrossLingual
+from knowledge.documents import SourceDocument
+from knowledge.embeddings import build_embeddings
+from knowledge.index import VectorIndex, chroma_client
+from knowledge.ingest import IngestReport, Progress, ingest_paths, sync_documents
+from knowledge.intent import read_intent
+from knowledge.listings import event_listing, funding_listing
+from knowledge.llm import LLMAnswerer, build_chat_model
+from knowledge.models import Answer, EventData, Passage, SearchFilters
+from knowledge.retrieval import HybridRetriever, Mode, Query
+from knowledge.text import Texts
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+CONTEXT_PASSAGES = 5
+GATEWAY_URL = "https://social-economy-gateway.ec.europa.eu/"
+ESER_URL = "https://single-market-economy.ec.europa.eu/european-social-economy-regions-eser-2023-call-expression-interest_en"
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class KnowledgeEngine:
+    """Ingest, retrieve and answer.
+
+    Args:
+        index: The vector + BM25 index.
+        texts: Fixed phrases by language (the bot's catalogue).
+        clock: Current UTC time (deadline status and "upcoming" depend on it).
+        llm: The generative answerer, or None for extractive answers only.
+        min_relevance: Cosine similarity below which nothing retrieved counts as relevant.
+    """
+
+    def __init__(
+        self,
+        index: VectorIndex,
+        texts: Texts,
+        *,
+        clock: Callable[[], dt.datetime] = _utcnow,
+        llm: LLMAnswerer | None = None,
+        min_relevance: float = 0.35,
+        crosslingual: CrossLingual | None = None,
+    ) -> None:
+        self.index = index
+        self.texts = texts
+        self.clock = clock
+        self.llm = llm
+        self.min_relevance = min_relevance
+        self.crosslingual = crosslingual or CrossLingual()
+        self.retriever = HybridRetriever(index)
+        self.composer = ExtractiveComposer(texts)
+        # One lock, taken in the worker threads that write: Chroma's embedded client and the BM25
+        # rebuild are not meant for concurrent writes. A thread lock works from any event loop.
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, catalogue: Texts, clock: Callable[[], dt.datetime] = _utcnow
+    ) -> KnowledgeEngine:
+        """Build the engine the settings describe (embedded or server Chroma, extractive or LLM)."""
+        client = chroma_client(settings.chroma_dir, settings.chroma_host, settings.chroma_port)
+        index = VectorIndex(client, settings.collection, build_embeddings(settings.embeddings))
+        llm = LLMAnswerer(build_chat_model(settings.llm)) if settings.llm else None
+        return cls(index, catalogue, clock=clock, llm=llm, min_relevance=settings.min_relevance)
+
+    def close(self) -> None:
+        """Nothing to release today; kept so owners can shut the engine down symmetrically."""
+
+    # --- ingestion -------------------------------------------------------------------------
+    async def ingest(self, paths: Sequence[Path], *, progress: Progress | None = None) -> IngestReport:
+        """Incrementally ingest files and folders (see ``knowledge.ingest``)."""
+        return await asyncio.to_thread(self.ingest_sync, paths, progress=progress)
+
+    def ingest_sync(self, paths: Sequence[Path], *, progress: Progress | None = None) -> IngestReport:
+        """Blocking ``ingest`` (for the CLI and benchmarks)."""
+        with self._write_lock:
+            return ingest_paths(self.index, list(paths), progress=progress)
+
+    async def sync_documents(self, documents: Sequence[SourceDocument], *, source_root: str) -> IngestReport:
+        """Make ``source_root`` hold exactly ``documents`` (e.g. organisers' events, ``db:events``)."""
+        return await asyncio.to_thread(self._sync, documents, source_root, True)
+
+    async def upsert_documents(
+        self, documents: Sequence[SourceDocument], *, source_root: str
+    ) -> IngestReport:
+        """Add or replace ``documents`` under ``source_root`` without removing others (indexed at once)."""
+        return await asyncio.to_thread(self._sync, documents, source_root, False)
+
+    def _sync(
+        self, documents: Sequence[SourceDocument], source_root: str, remove_missing: bool
+    ) -> IngestReport:
+        stamped = [doc.model_copy(update={"source_root": source_root}) for doc in documents]
+        with self._write_lock:
+            return sync_documents(self.index, stamped, roots=[source_root], remove_missing=remove_missing)
+
+    async def remove_documents(self, doc_ids: Sequence[str]) -> int:
+        """Remove every chunk of the given documents; returns how many chunks went."""
+        return await asyncio.to_thread(self._remove, set(doc_ids))
+
+    def _remove(self, wanted: set[str]) -> int:
+        with self._write_lock:
+            stored = self.index.stored_hashes()
+            chunk_ids = [cid for cid, meta in stored.items() if meta.get("doc_id") in wanted]
+            if chunk_ids:
+                self.index.delete(chunk_ids)
+                self.index.refresh_lexical()
+            return len(chunk_ids)
+
+    # --- retrieval -------------------------------------------------------------------------
+    def prepare(
+        self, question: str, language: str | None = None, *, default_language: str = "en"
+    ) -> tuple[Query, str]:
+        """Detect the language (unless given) and expand the question with English terms.
+
+        Args:
+            question: The question.
+            language: The question's language when already known.
+            default_language: The language assumed when detection is not confident.
+        """
+        language = language or self.crosslingual.detect(question, default=default_language)
+        return Query(text=question, expansion=self.crosslingual.expand(question, language)), language
+
+    def search_sync(
+        self,
+        question: str,
+        *,
+        filters: SearchFilters | None = None,
+        k: int = 8,
+        mode: Mode = "hybrid",
+        language: str | None = None,
+    ) -> list[Passage]:
+        """Retrieve passages (blocking; see ``search``)."""
+        query, _ = self.prepare(question, language)
+        return self.retriever.search(query, filters=filters, k=k, mode=mode)
+
+    async def search(
+        self, question: str, *, filters: SearchFilters | None = None, k: int = 8, mode: Mode = "hybrid"
+    ) -> list[Passage]:
+        """Retrieve up to ``k`` passages, one per document, best first."""
+        return await asyncio.to_thread(self.search_sync, question, filters=filters, k=k, mode=mode)
+
+    # --- listings --------------------------------------------------------------------------
+    async def upcoming_events(
+        self, query: str, *, filters: SearchFilters | None = None, language: str = "en", limit: int = 5
+    ) -> tuple[Answer, list[EventData]]:
+        """Upcoming events matching ``query`` (a topic or a country, may be empty), soonest first.
+
+        Returns:
+            A cited listing with sign-up actions and the events listed; when none is known, the
+            not-grounded answer that says so and where to look.
+        """
+        now = self.clock()
+        query_obj, _ = self.prepare(query or "upcoming social economy events", language)
+        intent = read_intent(query_obj.text, query_obj.expansion, now)
+        filters = (filters or SearchFilters()).model_copy(
+            update={
+                "kinds": ("event",),
+                "starts_after": now,
+                "starts_before": intent.window_end,
+                "regions": (intent.region,) if intent.region else (filters.regions if filters else ()),
+            }
+        )
+        passages = await asyncio.to_thread(self.retriever.search, query_obj, filters=filters, k=3 * limit)
+        answer, events = event_listing(query, passages, texts=self.texts, language=language, limit=limit)
+        if not events:
+            return self.not_grounded(query, language, "answer.no_upcoming_events"), []
+        return answer, events
+
+    async def funding(
+        self, query: str, *, filters: SearchFilters | None = None, language: str = "en", limit: int = 5
+    ) -> Answer:
+        """Funding entries matching ``query``, open and rolling first, each with its status."""
+        filters = (filters or SearchFilters()).model_copy(update={"kinds": ("funding",)})
+        question = query or "EU funding programmes for the social economy"
+        passages = await self.search(question, filters=filters, k=limit)
+        answer = funding_listing(
+            query, passages, texts=self.texts, language=language, today=self.clock().date(), limit=limit
+        )
+        return answer if answer.grounded else self.not_grounded(query, language)
+
+    # --- answers ---------------------------------------------------------------------------
+    def is_relevant(self, passages: Sequence[Passage]) -> bool:
+        """Whether the best passage is close enough in meaning to answer from."""
+        best = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
+        return best >= self.min_relevance
+
+    def not_grounded(self, question: str, language: str, key: str = "answer.not_found") -> Answer:
+        """The honest "I don't know" answer, pointing to where to ask."""
+        return Answer(
+            question=question,
+            text=self.texts.text(key, language, gateway=GATEWAY_URL, eser=ESER_URL),
+            grounded=False,
+            language=language,
+        )
+
+    def answer_sync(
+        self,
+        question: str,
+        *,
+        filters: SearchFilters | None = None,
+        language: str | None = None,
+        default_language: str = "en",
+        retrieval_question: str | None = None,
+    ) -> Answer:
+        """Retrieve and compose extractively (blocking). See ``answer``."""
+        started = time.perf_counter()
+        now = self.clock()
+        query, detected = self.prepare(retrieval_question or question, default_language=default_language)
+        language = language or detected
+        intent = read_intent(query.text, query.expansion, now)
+        filters = filters or SearchFilters()
+        if intent.upcoming_events:
+            filters = filters.model_copy(
+                update={
+                    "kinds": ("event",),
+                    "starts_after": max(filters.starts_after or now, now),
+                    "starts_before": filters.starts_before or intent.window_end,
+                    "regions": filters.regions or ((intent.region,) if intent.region else ()),
+                }
+            )
+        vector = self.index.embed_query(query.dense_text)
+        passages = self.retriever.search(query, filters=filters, k=max(CONTEXT_PASSAGES, 8), vector=vector)
+        retrieved = time.perf_counter()
+        if intent.upcoming_events and not passages:
+            answer = self.not_grounded(question, language, "answer.no_upcoming_events")
+        elif not passages or not self.is_relevant(passages):
+            answer = self.not_grounded(question, language)
+        else:
+            answer = self.composer.compose(
+                question, query.expansion, passages[:CONTEXT_PASSAGES], language=language, today=now.date()
+            )
+        answer.passages = passages
+        answer.timing_ms = {
+            "retrieve": (retrieved - started) * 1000,
+            "answer": (time.perf_counter() - retrieved) * 1000,
+            "total": (time.perf_counter() - started) * 1000,
+        }
+        return answer
+
+    async def answer(
+        self,
+        question: str,
+        *,
+        filters: SearchFilters | None = None,
+        language: str | None = None,
+        default_language: str = "en",
+        history: Sequence[str] = (),
+    ) -> Answer:
+        """Answer a member's question with numbered citations.
+
+        Args:
+            question: As asked.
+            filters: Extra filters (a member profile's region, audience...).
+            language: Answer language; detected from the question when None.
+            default_language: Answer language when detection is not confident (the member's).
+            history: Earlier questions of the same thread, oldest first (for follow-ups).
+
+        Returns:
+            A grounded, cited answer, or a not-grounded one that says so and points to where to ask.
+        """
+        retrieval_question = question
+        if history:
+            retrieval_question = (
+                await self.llm.condense(question, history) if self.llm else f"{history[-1]} {question}"
+            )
+        extractive = await asyncio.to_thread(
+            self.answer_sync,
+            question,
+            filters=filters,
+            language=language,
+            default_language=default_language,
+            retrieval_question=retrieval_question,
+        )
+        if self.llm is None or not extractive.grounded:
+            return extractive
+        started = time.perf_counter()
+        context = extractive.passages[:CONTEXT_PASSAGES]
+        try:
+            generated = await self.llm.answer(question, context, language=extractive.language)
+        except Exception:  # provider outage: the extractive answer is still correct and cited
+            log.exception("LLM answer failed; using the extractive answer")
+            generated = None
+        if generated is None:
+            return extractive
+        generated.passages = extractive.passages
+        generated.actions = self.composer.actions(
+            [context[c.n - 1] for c in generated.citations], language=extractive.language
+        )
+        generated.timing_ms = dict(extractive.timing_ms)
+        generated.timing_ms["answer"] += (time.perf_counter() - started) * 1000
+        generated.timing_ms["total"] += (time.perf_counter() - started) * 1000
+        return generated

@@ -1,0 +1,152 @@
+"""The vector store (Chroma, embedded or server) and the in-memory BM25 index built beside it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from knowledge.chunking import embedding_text
+from knowledge.models import Chunk
+
+log = logging.getLogger(__name__)
+
+
+def chroma_client(persist_dir: Path | None, host: str = "", port: int = 8000) -> chromadb.ClientAPI:
+    """An embedded (``persist_dir``) or remote (``host``) Chroma client with telemetry off."""
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    if host:
+        return chromadb.HttpClient(host=host, port=port, settings=settings)
+    if persist_dir is None:
+        return chromadb.EphemeralClient(settings=settings)
+    persist_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(persist_dir), settings=settings)
+
+
+def _chunk_from_record(chunk_id: str, document: str, metadata: dict[str, Any]) -> Chunk:
+    # The stored document is ``embedding_text``: "<title>\n<text>"; the title lives in metadata too.
+    _, _, text = document.partition("\n")
+    title = str(metadata.get("doc_title", ""))
+    section = str(metadata.get("section", ""))
+    return Chunk(
+        id=chunk_id,
+        doc_id=str(metadata.get("doc_id", "")),
+        text=text,
+        title=f"{title} — {section}" if section else title,
+        url=str(metadata.get("url", "")),
+        metadata=metadata,
+    )
+
+
+class VectorIndex:
+    """Chunks in Chroma, through langchain-chroma, plus a BM25 index over the same chunks.
+
+    Args:
+        client: The Chroma client.
+        collection: Collection name.
+        embeddings: The embedder (its model decides the collection's vectors).
+    """
+
+    def __init__(self, client: chromadb.ClientAPI, collection: str, embeddings: Embeddings) -> None:
+        self.embeddings = embeddings
+        self.store = Chroma(
+            client=client,
+            collection_name=collection,
+            embedding_function=embeddings,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+        # Chunks and their BM25 index are swapped together as one tuple, so a search running while
+        # an ingest refreshes them never pairs new scores with old chunks.
+        self._lexical: tuple[list[Chunk], bm25s.BM25 | None] = ([], None)
+        self.refresh_lexical()
+
+    # --- writing ---------------------------------------------------------------------------
+    def stored_hashes(self) -> dict[str, dict[str, Any]]:
+        """Every stored chunk id with its metadata (doc_id, hash, source_root...)."""
+        records = self.store.get(include=["metadatas"])
+        return dict(zip(records["ids"], records["metadatas"], strict=True))
+
+    def upsert(self, chunks: Sequence[Chunk], batch_size: int = 256) -> None:
+        """Embed and store ``chunks`` (replacing any with the same id)."""
+        for start in range(0, len(chunks), batch_size):
+            batch = chunks[start : start + batch_size]
+            ids = [chunk.id for chunk in batch]
+            self.store.delete(ids=ids)
+            self.store.add_texts(
+                texts=[embedding_text(chunk) for chunk in batch],
+                metadatas=[dict(chunk.metadata) for chunk in batch],
+                ids=ids,
+            )
+
+    def delete(self, chunk_ids: Sequence[str]) -> None:
+        """Remove chunks by id."""
+        for start in range(0, len(chunk_ids), 1000):
+            self.store.delete(ids=list(chunk_ids[start : start + 1000]))
+
+    def refresh_lexical(self) -> None:
+        """Rebuild the BM25 index from what Chroma holds (after every write)."""
+        records = self.store.get(include=["documents", "metadatas"])
+        chunks = [
+            _chunk_from_record(chunk_id, document or "", metadata or {})
+            for chunk_id, document, metadata in zip(
+                records["ids"], records["documents"], records["metadatas"], strict=True
+            )
+        ]
+        if not chunks:
+            self._lexical = ([], None)
+            return
+        corpus = bm25s.tokenize(
+            [embedding_text(chunk) for chunk in chunks], stopwords="en", show_progress=False
+        )
+        bm25 = bm25s.BM25()
+        bm25.index(corpus, show_progress=False)
+        self._lexical = (chunks, bm25)
+
+    # --- reading ---------------------------------------------------------------------------
+    @property
+    def chunks(self) -> list[Chunk]:
+        """All chunks, in BM25 index order."""
+        return self._lexical[0]
+
+    def __len__(self) -> int:
+        return len(self._lexical[0])
+
+    def embed_query(self, text: str) -> list[float]:
+        """The query vector."""
+        return self.embeddings.embed_query(text)
+
+    def dense(self, vector: list[float], k: int, where: dict[str, Any] | None) -> list[tuple[Chunk, float]]:
+        """Nearest chunks to ``vector`` with cosine similarity (1 is identical)."""
+        if not len(self):
+            return []
+        results = self.store.similarity_search_by_vector_with_relevance_scores(
+            vector, k=min(k, len(self)), filter=where
+        )
+        return [
+            (_chunk_from_record(str(doc.id), doc.page_content, doc.metadata), 1.0 - float(distance))
+            for doc, distance in results
+        ]
+
+    def lexical(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        """Best BM25 matches for ``query`` (scores > 0 only)."""
+        chunks, bm25 = self._lexical
+        if bm25 is None or not query.strip():
+            return []
+        tokens = bm25s.tokenize([query], stopwords="en", show_progress=False)
+        if not tokens.vocab:
+            return []
+        k = min(k, len(chunks))
+        indices, scores = bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1)
+        return [
+            (chunks[int(index)], float(score))
+            for index, score in zip(np.asarray(indices[0]), np.asarray(scores[0]), strict=True)
+            if score > 0
+        ]

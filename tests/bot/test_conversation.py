@@ -1,0 +1,158 @@
+"""The conversation handlers, driven through the core ``App`` (no platform involved)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import App
+from bot.models import IncomingMessage, Reply
+from bot.store.answers import AnswerRow, FeedbackRow, VoteRow
+from tests.conftest import Clock
+
+_ids = itertools.count()
+
+
+def message(
+    text: str = "",
+    *,
+    command: str | None = None,
+    args: str = "",
+    callback: str | None = None,
+    direct: bool = True,
+    mentioned: bool = False,
+    user: str = "u1",
+    thread: str | None = None,
+    platform: str = "telegram",
+    hint: str | None = "en",
+) -> IncomingMessage:
+    return IncomingMessage(
+        platform=platform,
+        chat_id="c1",
+        user_id=user,
+        text=text,
+        is_direct=direct,  # type: ignore[arg-type]
+        mentioned=mentioned,
+        command=command,
+        args=args,
+        callback_data=callback,
+        thread_id=thread,
+        language_hint=hint,
+        event_id=f"evt-{next(_ids)}",
+    )
+
+
+def feedback_row(reply: Reply) -> list[str]:
+    return [button.callback_data or "" for button in reply.buttons[-1]]
+
+
+async def test_question_gets_cited_answer_with_feedback_buttons(app: App) -> None:
+    [reply] = await app.handle(message("Can a cooperative become a member of ESER?"))
+    assert reply.citations, reply.text
+    markers = {int(n) for n in __import__("re").findall(r"\[(\d+)\]", reply.text)}
+    assert markers == {c.n for c in reply.citations}
+    assert any(
+        "public authorit" in c.snippet.lower() or "public authorit" in reply.text.lower()
+        for c in reply.citations
+    )
+    up, down = feedback_row(reply)
+    assert up.startswith("fb:") and up.endswith(":up") and down.endswith(":down")
+
+
+async def test_vote_is_stored_with_the_answer(app: App) -> None:
+    [reply] = await app.handle(message("What is the Social Economy Action Plan?"))
+    up, _ = feedback_row(reply)
+    [thanks] = await app.handle(message(callback=up))
+    assert thanks.ephemeral
+    async with app.services.sessions() as session:
+        vote = (await session.scalars(select(VoteRow))).one()
+        answer = await session.get(AnswerRow, vote.answer_id)
+    assert vote.vote == 1
+    assert answer is not None and "Action Plan" in answer.question and "[1]" in answer.answer
+    assert "http" in answer.sources
+
+
+async def test_group_message_without_mention_is_ignored(app: App) -> None:
+    assert await app.handle(message("Can a cooperative join ESER?", direct=False)) == []
+    assert await app.handle(message("Can a cooperative join ESER?", direct=False, mentioned=True))
+
+
+async def test_redelivered_event_is_answered_once(app: App) -> None:
+    first = message("What is ESER?")
+    assert await app.handle(first)
+    assert await app.handle(first) == []
+
+
+async def test_too_long_question_never_reaches_retrieval(app: App) -> None:
+    [reply] = await app.handle(message("x" * 4001))
+    assert "4001" in reply.text and "4000" in reply.text
+    async with app.services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(AnswerRow)) == 0
+
+
+async def test_quota_stops_the_21st_question_then_recovers(app: App, clock: Clock) -> None:
+    for _ in range(20):
+        [reply] = await app.handle(message("What is ESER?"))
+        assert reply.citations
+    [blocked] = await app.handle(message("What is ESER?"))
+    assert "20" in blocked.text and not blocked.citations
+    [other] = await app.handle(message("What is ESER?", user="u2"))
+    assert other.citations
+    clock.advance(minutes=10, seconds=1)
+    [again] = await app.handle(message("What is ESER?"))
+    assert again.citations
+
+
+async def test_unanswerable_question_is_not_grounded(app: App) -> None:
+    [reply] = await app.handle(message("What is the best pizza topping in Naples?"))
+    assert not reply.citations
+    assert "social-economy-gateway.ec.europa.eu" in reply.text
+
+
+async def test_events_command_lists_upcoming_events_with_signup_and_calendar(app: App) -> None:
+    [reply] = await app.handle(message(command="events"))
+    urls = [button.url for row in reply.buttons for button in row if button.url]
+    assert "https://events.example.org/eser-network-meeting-2027/register" in urls
+    assert reply.attachments and reply.attachments[0].content.startswith(b"BEGIN:VCALENDAR")
+    assert "2018" not in reply.text  # no past event is upcoming
+    assert reply.text.index("webinar") < reply.text.index("network meeting")  # soonest first
+
+
+async def test_events_after_the_last_known_event_says_none(app: App, clock: Clock) -> None:
+    clock.advance(days=3650)
+    [reply] = await app.handle(message(command="events"))
+    assert not reply.citations and "social-economy-gateway" in reply.text
+
+
+async def test_funding_command_shows_status(app: App) -> None:
+    [reply] = await app.handle(message(command="funding", args="social economy clusters twinning"))
+    assert reply.citations
+    first_line = reply.text.splitlines()[1]
+    assert "TEST-2027-CLUSTERS" in first_line and "open" in first_line.lower()
+
+
+async def test_feedback_text_is_stored(app: App) -> None:
+    [reply] = await app.handle(message(command="feedback", args="Please add Interreg examples"))
+    async with app.services.sessions() as session:
+        row = (await session.scalars(select(FeedbackRow))).one()
+    assert row.text == "Please add Interreg examples" and row.user_id == "u1"
+    assert reply.text
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "es", "it", "pl"])
+async def test_help_in_member_language(app: App, language: str) -> None:
+    [reply] = await app.handle(message(command="help", hint=language))
+    assert reply.language == language
+    assert "/events" in reply.text
+
+
+async def test_slack_help_uses_the_slash_command(app: App) -> None:
+    [reply] = await app.handle(message(command="help", platform="slack"))
+    assert "/eser events" in reply.text
+
+
+async def test_unknown_command_gets_help(app: App) -> None:
+    [reply] = await app.handle(message(command="frobnicate"))
+    assert "/frobnicate" in reply.text and "/help" in reply.text

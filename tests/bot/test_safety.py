@@ -1,0 +1,58 @@
+"""Mention defanging of outgoing text."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.models import Button, Reply
+from bot.safety import defang, defang_reply
+from knowledge.models import Citation
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Hello @channel",
+        "hi @here!",
+        "@everyone look",
+        "<!everyone> now",
+        "<!channel|channel>",
+        "<!here>",
+        "ping <@U12345>",
+        "ping <@W99AA|bob>",
+        "<!subteam^S123|devs>",
+    ],
+)
+def test_mentions_lose_their_power(raw: str) -> None:
+    out = defang(raw)
+    for live in (
+        "@channel",
+        "@here",
+        "@everyone",
+        "<!everyone>",
+        "<!channel",
+        "<!here>",
+        "<@U12345>",
+        "<@W99AA",
+        "<!subteam",
+    ):
+        assert live not in out
+    assert any(ch.isalpha() for ch in out)
+
+
+def test_ordinary_text_is_untouched() -> None:
+    text = "Write to GROW-SOCIAL-ENTERPRISE@ec.europa.eu about the 2023 call [1]."
+    assert defang(text) == text
+
+
+def test_reply_fields_are_all_defanged() -> None:
+    reply = Reply(
+        text="@here news",
+        citations=[Citation(n=1, title="<!channel> title", url="https://x.eu", snippet="@everyone")],
+        buttons=[[Button(label="@channel go", url="https://x.eu")]],
+    )
+    out = defang_reply(reply)
+    assert "@here" not in out.text
+    assert "<!channel>" not in out.citations[0].title and "@everyone" not in out.citations[0].snippet
+    assert "@channel" not in out.buttons[0][0].label
+    assert out.buttons[0][0].url == "https://x.eu"

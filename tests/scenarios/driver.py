@@ -1,0 +1,71 @@
+"""The contract every platform driver of the shared scenario table fulfils.
+
+A driver runs the real adapter (python-telegram-bot or slack-bolt) against its fake platform server
+and reports what the fake server recorded, in a platform-neutral ``Sent`` form, so that one table of
+scenarios (``tests/scenarios/test_scenarios.py``) runs unchanged against both platforms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass
+class SentButton:
+    """A button as the platform received it: a link (``url``) or a callback (``data``)."""
+
+    label: str
+    url: str | None = None
+    data: str | None = None
+
+
+@dataclass
+class Sent:
+    """One message the bot sent, as recorded by the fake server.
+
+    Attributes:
+        chat: The chat/channel id it went to.
+        text: Its visible text with markup removed (HTML tags / mrkdwn link syntax stripped).
+        links: Every hyperlink in the text, as (label, url).
+        buttons: Every button, row by row flattened.
+        in_thread: True when it was posted as a reply in the asker's thread (Slack ``thread_ts``,
+            Telegram ``reply_parameters``/``reply_to_message_id``).
+        ephemeral: True for a message only the asker sees (Slack ephemeral / Telegram callback answer).
+        raw: The recorded API call parameters, for platform-specific assertions.
+    """
+
+    chat: str
+    text: str
+    links: list[tuple[str, str]] = field(default_factory=list)
+    buttons: list[SentButton] = field(default_factory=list)
+    in_thread: bool = False
+    ephemeral: bool = False
+    raw: dict[str, object] = field(default_factory=dict)
+
+
+class PlatformDriver(Protocol):
+    """Drives one platform's adapter end to end. Every method waits until the bot has finished
+    replying (or a short timeout passed) and returns the messages sent since the call began."""
+
+    platform: str
+
+    async def direct_message(self, user: str, text: str) -> list[Sent]:
+        """The member writes ``text`` to the bot in a private chat / DM."""
+        ...
+
+    async def mention_in_group(self, user: str, text: str) -> list[Sent]:
+        """The member mentions the bot with ``text`` in a group / channel."""
+        ...
+
+    async def group_message(self, user: str, text: str) -> list[Sent]:
+        """The member writes ``text`` in a group / channel without mentioning the bot."""
+        ...
+
+    async def command(self, user: str, name: str, args: str = "") -> list[Sent]:
+        """The member runs a command (Telegram ``/name args``, Slack ``/eser name args``) in a DM."""
+        ...
+
+    async def click(self, user: str, sent: Sent, button: SentButton) -> list[Sent]:
+        """The member presses a callback ``button`` of message ``sent``."""
+        ...
