@@ -1,0 +1,27 @@
+"""Platform adapters: each translates platform events into ``IncomingMessage``s for the core and
+renders the core's ``Reply``s in its platform's idiom.
+
+Every platform package (``adapters.telegram``, ``adapters.slack``) exposes a runner with this shape,
+which ``eser-bot serve`` starts and stops; ``adapters.console`` is the terminal chat.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.delivery import Sender
+
+
+class PlatformRunner(Protocol):
+    """A running platform connection (polling, webhook, HTTP endpoint or socket)."""
+
+    platform: str
+    sender: Sender
+
+    async def start(self) -> None:
+        """Connect and begin handling events; returns once the runner is serving."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop taking new events, finish the answers in flight, then disconnect."""
+        ...
