@@ -70,6 +70,9 @@ class SearchFilters(BaseModel, frozen=True):
         tags: Keep documents carrying one of these tags.
         starts_after: Keep only events starting at or after this instant ("upcoming").
         starts_before: Keep only events starting before this instant.
+        boost_regions: Rank documents about these regions higher (a member's country), without
+            excluding others.
+        boost_audiences: Rank documents for these audiences higher (a member's organisation type).
     """
 
     kinds: tuple[ContentKind, ...] = ()
@@ -79,6 +82,8 @@ class SearchFilters(BaseModel, frozen=True):
     tags: tuple[str, ...] = ()
     starts_after: datetime | None = None
     starts_before: datetime | None = None
+    boost_regions: tuple[str, ...] = ()
+    boost_audiences: tuple[str, ...] = ()
 
 
 class Answer(BaseModel):

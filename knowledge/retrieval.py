@@ -15,6 +15,9 @@ from knowledge.models import Chunk, Passage, SearchFilters
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60
+# A profile match lifts a passage by about two ranks near the top of the fusion, enough to prefer
+# the member's region or audience among equally relevant passages, not to outrank a better answer.
+PROFILE_BOOST = 0.12
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,23 @@ def matches(chunk: Chunk, filters: SearchFilters) -> bool:
     return not (filters.tags and not set(pipe_split(meta.get("tags"))) & set(filters.tags))
 
 
+def profile_matches(chunk: Chunk, filters: SearchFilters) -> int:
+    """How many of the boost preferences (region, audience) ``chunk`` matches specifically.
+
+    Documents for everyone (``EU``, ``all``) match nothing: a boost favours what is particular to the
+    member, the filters already keep what is general.
+    """
+    meta = chunk.metadata
+    score = 0
+    if filters.boost_regions and set(pipe_split(meta.get("regions"))) & {
+        r.upper() for r in filters.boost_regions
+    }:
+        score += 1
+    if filters.boost_audiences and set(pipe_split(meta.get("audience"))) & set(filters.boost_audiences):
+        score += 1
+    return score
+
+
 class HybridRetriever:
     """Dense + BM25 retrieval over one ``VectorIndex``.
 
@@ -129,10 +149,14 @@ class HybridRetriever:
             lexical = [
                 hit for hit in self.index.lexical(query.lexical_text, fetch * 3) if matches(hit[0], filters)
             ][:fetch]
-        return self._fuse(dense, lexical, k)
+        return self._fuse(dense, lexical, k, filters)
 
     def _fuse(
-        self, dense: list[tuple[Chunk, float]], lexical: list[tuple[Chunk, float]], k: int
+        self,
+        dense: list[tuple[Chunk, float]],
+        lexical: list[tuple[Chunk, float]],
+        k: int,
+        filters: SearchFilters,
     ) -> list[Passage]:
         fused: dict[str, float] = {}
         chunks: dict[str, Chunk] = {}
@@ -146,6 +170,8 @@ class HybridRetriever:
             fused[chunk.id] = fused.get(chunk.id, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
             chunks.setdefault(chunk.id, chunk)
             lexical_scores[chunk.id] = score
+        for chunk_id, chunk in chunks.items():
+            fused[chunk_id] *= 1.0 + PROFILE_BOOST * profile_matches(chunk, filters)
         best_per_doc: dict[str, str] = {}
         for chunk_id in sorted(fused, key=lambda cid: fused[cid], reverse=True):
             best_per_doc.setdefault(chunks[chunk_id].doc_id, chunk_id)
