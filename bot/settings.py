@@ -30,7 +30,8 @@ class Settings(BaseSettings):
     chroma_host: str = Field(default="", validation_alias="CHROMA_HOST")
     chroma_port: int = Field(default=8000, validation_alias="CHROMA_PORT")
     collection: str = Field(default="eser", validation_alias="ESER_COLLECTION")
-    min_relevance: float = Field(default=0.35, validation_alias="ESER_MIN_RELEVANCE")
+    min_relevance: float = Field(default=0.30, validation_alias="ESER_MIN_RELEVANCE")
+    sure_relevance: float = Field(default=0.50, validation_alias="ESER_SURE_RELEVANCE")
     timezone: str = Field(default="Europe/Brussels", validation_alias="ESER_TIMEZONE")
 
     # --- core and store ----------------------------------------------------------------------
@@ -56,10 +57,12 @@ class Settings(BaseSettings):
     slack_app_token: str = Field(default="", validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
     http_port: int = Field(default=3000, validation_alias="ESER_HTTP_PORT")
+    http_host: str = Field(default="0.0.0.0", validation_alias="ESER_HTTP_HOST")
 
     # --- onboarding and privacy (issue: onboarding) ------------------------------------------
     onboarding_timeout_minutes: int = Field(default=30, validation_alias="ESER_ONBOARDING_TIMEOUT_MINUTES")
     question_retention_days: int = Field(default=30, validation_alias="ESER_QUESTION_RETENTION_DAYS")
+    onboarding_retention_days: int = Field(default=90, validation_alias="ESER_ONBOARDING_RETENTION_DAYS")
 
     # --- events and broadcasts (issue: broadcasts) --------------------------------------------
     organisers: Annotated[list[str], NoDecode] = Field(

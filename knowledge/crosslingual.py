@@ -17,8 +17,8 @@ from langdetect import DetectorFactory, LangDetectException, detect_langs
 SUPPORTED_LANGUAGES = ("en", "fr", "de", "es", "it", "pl")
 
 GLOSSARY_DIR = Path(__file__).parent / "glossary"
-WORD = re.compile(r"[\w+'’-]+", re.UNICODE)
-MAX_PHRASE_WORDS = 4
+# Apostrophes and hyphens separate words ("l'économie", "ESER-Veranstaltung"); "+" stays ("FSE+").
+WORD = re.compile(r"[\w+]+", re.UNICODE)
 
 DetectorFactory.seed = 0  # langdetect is random by default; answers must be reproducible
 
@@ -29,30 +29,61 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).replace("ł", "l")
 
 
+def words_of(text: str) -> list[str]:
+    """The folded words of ``text``."""
+    return WORD.findall(fold(text))
+
+
+class GlossaryEntry:
+    """One glossary key as word patterns: ``spółdziel*`` matches any word starting ``spoldziel``."""
+
+    def __init__(self, key: str, english: str) -> None:
+        self.patterns: list[tuple[str, bool]] = []
+        for token in key.split():
+            parts = words_of(token.rstrip("*"))
+            # Only the last word of a token can carry the '*' ("d'intérêt*" -> "d", "interet*").
+            self.patterns += [
+                (part, token.endswith("*") and n == len(parts) - 1) for n, part in enumerate(parts)
+            ]
+        self.english = english
+
+    def matches_at(self, words: list[str], index: int) -> bool:
+        """Whether the entry's words match ``words`` starting at ``index``."""
+        if index + len(self.patterns) > len(words):
+            return False
+        for (stem, prefix), word in zip(self.patterns, words[index:], strict=False):
+            if not (word.startswith(stem) if prefix else word == stem):
+                return False
+        return True
+
+
 class CrossLingual:
-    """Language detection and English expansion of questions."""
+    """Language detection and English expansion of questions.
+
+    Args:
+        glossary_dir: Folder of the ``<lang>.yaml`` glossaries.
+    """
 
     def __init__(self, glossary_dir: Path = GLOSSARY_DIR) -> None:
-        self._glossaries: dict[str, dict[str, str]] = {}
+        self._glossaries: dict[str, list[GlossaryEntry]] = {}
         for language in SUPPORTED_LANGUAGES:
             path = glossary_dir / f"{language}.yaml"
             if language == "en" or not path.exists():
                 continue
             entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            folded: dict[str, str] = {}
-            for key, value in entries.items():
-                folded[fold(str(key))] = str(value)
-            self._glossaries[language] = folded
+            glossary = [GlossaryEntry(str(key), str(value)) for key, value in entries.items()]
+            # Longest phrases first, so "économie sociale" wins over a single-word entry.
+            glossary.sort(key=lambda entry: len(entry.patterns), reverse=True)
+            self._glossaries[language] = [entry for entry in glossary if entry.patterns]
 
-    def _hits(self, words: list[str], glossary: dict[str, str]) -> list[str]:
+    def _hits(self, words: list[str], glossary: list[GlossaryEntry]) -> list[str]:
         expansions: list[str] = []
         index = 0
         while index < len(words):
-            for size in range(min(MAX_PHRASE_WORDS, len(words) - index), 0, -1):
-                phrase = " ".join(words[index : index + size])
-                if phrase in glossary:
-                    expansions.append(glossary[phrase])
-                    index += size
+            for entry in glossary:
+                if entry.matches_at(words, index):
+                    expansions.append(entry.english)
+                    index += len(entry.patterns)
                     break
             else:
                 index += 1
@@ -65,10 +96,13 @@ class CrossLingual:
             text: The question.
             default: Returned when no language is a confident guess (a two-word question, a name).
         """
-        words = [fold(word) for word in WORD.findall(text)]
-        scores: dict[str, float] = {}
-        for language, glossary in self._glossaries.items():
-            scores[language] = float(len(self._hits(words, glossary)))
+        words = words_of(text)
+        glossary_hits = {
+            language: len(self._hits(words, glossary)) for language, glossary in self._glossaries.items()
+        }
+        if len(words) < 3 and not any(glossary_hits.values()):
+            return default  # langdetect guesses wildly on one or two words ("ESER?" comes out German)
+        scores: dict[str, float] = {language: float(hits) for language, hits in glossary_hits.items()}
         try:
             for guess in detect_langs(text):
                 if guess.lang in SUPPORTED_LANGUAGES:
@@ -87,5 +121,5 @@ class CrossLingual:
         glossary = self._glossaries.get(language)
         if not glossary:
             return ""
-        words = [fold(word) for word in WORD.findall(text)]
+        words = words_of(text)
         return " ".join(dict.fromkeys(self._hits(words, glossary)))

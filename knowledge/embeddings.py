@@ -44,6 +44,7 @@ def build_embeddings(spec: str) -> Embeddings:
     # Never reach for a model hub at run time: the machine may have no network at all.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bar in a chat
     from langchain_huggingface import HuggingFaceEmbeddings
 
     path = bundled_model_path() if spec.startswith(BUNDLED_PREFIX) or not spec else spec

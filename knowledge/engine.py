@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from knowledge.compose import ExtractiveComposer
+from knowledge.compose import ExtractiveComposer, question_overlap, words
 from knowledge.crosslingual import CrossLingual
 from knowledge.documents import SourceDocument
 from knowledge.embeddings import build_embeddings
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CONTEXT_PASSAGES = 5
+OVERLAP_NEEDED = 0.34  # share of the question's content words a moderately similar passage must hold
 GATEWAY_URL = "https://social-economy-gateway.ec.europa.eu/"
 ESER_URL = "https://single-market-economy.ec.europa.eu/european-social-economy-regions-eser-2023-call-expression-interest_en"
 
@@ -45,7 +46,8 @@ class KnowledgeEngine:
         texts: Fixed phrases by language (the bot's catalogue).
         clock: Current UTC time (deadline status and "upcoming" depend on it).
         llm: The generative answerer, or None for extractive answers only.
-        min_relevance: Cosine similarity below which nothing retrieved counts as relevant.
+        min_relevance: Cosine similarity under which a passage never counts as relevant; between it and
+            ``sure_relevance`` the passage must also share a third of the question's content words.
     """
 
     def __init__(
@@ -55,7 +57,8 @@ class KnowledgeEngine:
         *,
         clock: Callable[[], dt.datetime] = _utcnow,
         llm: LLMAnswerer | None = None,
-        min_relevance: float = 0.35,
+        min_relevance: float = 0.30,
+        sure_relevance: float = 0.50,
         crosslingual: CrossLingual | None = None,
     ) -> None:
         self.index = index
@@ -63,6 +66,7 @@ class KnowledgeEngine:
         self.clock = clock
         self.llm = llm
         self.min_relevance = min_relevance
+        self.sure_relevance = sure_relevance
         self.crosslingual = crosslingual or CrossLingual()
         self.retriever = HybridRetriever(index)
         self.composer = ExtractiveComposer(texts)
@@ -78,7 +82,14 @@ class KnowledgeEngine:
         client = chroma_client(settings.chroma_dir, settings.chroma_host, settings.chroma_port)
         index = VectorIndex(client, settings.collection, build_embeddings(settings.embeddings))
         llm = LLMAnswerer(build_chat_model(settings.llm)) if settings.llm else None
-        return cls(index, catalogue, clock=clock, llm=llm, min_relevance=settings.min_relevance)
+        return cls(
+            index,
+            catalogue,
+            clock=clock,
+            llm=llm,
+            min_relevance=settings.min_relevance,
+            sure_relevance=settings.sure_relevance,
+        )
 
     def close(self) -> None:
         """Nothing to release today; kept so owners can shut the engine down symmetrically."""
@@ -196,10 +207,23 @@ class KnowledgeEngine:
         return answer if answer.grounded else self.not_grounded(query, language)
 
     # --- answers ---------------------------------------------------------------------------
-    def is_relevant(self, passages: Sequence[Passage]) -> bool:
-        """Whether the best passage is close enough in meaning to answer from."""
-        best = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
-        return best >= self.min_relevance
+    def is_relevant(self, passages: Sequence[Passage], query: Query) -> bool:
+        """Whether any passage is close enough to the question to answer from.
+
+        Meaning alone misleads both ways (a weather question is "about" Brussels); a passage counts
+        when its cosine similarity is high, or moderate and it shares the question's words.
+        """
+        question_words = set(words(query.text)) | set(words(query.expansion))
+        for passage in passages:
+            similarity = passage.dense_score or 0.0
+            if similarity >= self.sure_relevance:
+                return True
+            if (
+                similarity >= self.min_relevance
+                and question_overlap(question_words, passage) >= OVERLAP_NEEDED
+            ):
+                return True
+        return False
 
     def not_grounded(self, question: str, language: str, key: str = "answer.not_found") -> Answer:
         """The honest "I don't know" answer, pointing to where to ask."""
@@ -240,7 +264,7 @@ class KnowledgeEngine:
         retrieved = time.perf_counter()
         if intent.upcoming_events and not passages:
             answer = self.not_grounded(question, language, "answer.no_upcoming_events")
-        elif not passages or not self.is_relevant(passages):
+        elif not passages or not self.is_relevant(passages, query):
             answer = self.not_grounded(question, language)
         else:
             answer = self.composer.compose(

@@ -154,12 +154,13 @@ def event_text(event: EventData) -> str:
     """The event as Markdown prose for indexing (dates in the event's local time)."""
     local_start = event.start.astimezone(_zone(event.timezone))
     local_end = event.end.astimezone(_zone(event.timezone))
-    when = local_start.strftime("%d %B %Y, %H:%M")
+    when = f"{local_start.day} {local_start:%B %Y, %H:%M}"
     if local_end.date() != local_start.date():
-        when += " to " + local_end.strftime("%d %B %Y, %H:%M")
+        when += f" to {local_end.day} {local_end:%B %Y, %H:%M}"
     else:
-        when += " to " + local_end.strftime("%H:%M")
-    lines = [f"# {event.title}", "", f"{event.title} takes place on {when} ({event.timezone})."]
+        when += f" to {local_end:%H:%M}"
+    # Tense-neutral on purpose: the same text is true before and after the event.
+    lines = [f"# {event.title}", "", f"Date of {event.title}: {when} ({event.timezone})."]
     if event.place:
         lines.append(f"Place: {event.place}.")
     if event.organiser:

@@ -56,6 +56,8 @@ class VectorIndex:
     """
 
     def __init__(self, client: chromadb.ClientAPI, collection: str, embeddings: Embeddings) -> None:
+        # bm25s sets its own logger to DEBUG on import; its per-call messages are noise here.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.embeddings = embeddings
         self.store = Chroma(
             client=client,

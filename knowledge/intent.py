@@ -12,28 +12,11 @@ import pycountry
 from knowledge.crosslingual import fold
 
 EVENT_WORDS = frozenset(
-    [
-        "event",
-        "events",
-        "conference",
-        "conferences",
-        "summit",
-        "summits",
-        "webinar",
-        "webinars",
-        "workshop",
-        "workshops",
-        "meeting",
-        "meetings",
-        "forum",
-        "on",
-        "agenda",
-        "calendar",
-    ]
+    """event events conference conferences summit summits webinar webinars workshop workshops meeting
+    meetings forum agenda calendar""".split()
 )
-FUTURE_WORDS = frozenset(
-    ["upcoming", "next", "coming", "soon", "future", "planned", "scheduled", "whats", "on"]
-)
+FUTURE_WORDS = frozenset("upcoming next coming soon future planned scheduled".split())
+WHATS_ON = re.compile(r"\bwhats on\b|\bwhat is on\b|\bgoing on\b")
 WORD = re.compile(r"[a-z]+")
 
 
@@ -73,8 +56,9 @@ def read_intent(question: str, expansion: str, now: dt.datetime) -> Intent:
     """
     text = fold(f"{question} {expansion}").replace("what's", "whats").replace("what’s", "whats")
     tokens = set(WORD.findall(text))
-    asks_events = bool(tokens & EVENT_WORDS) or "whats on" in text
-    future = bool(tokens & FUTURE_WORDS) or "whats on" in text
+    whats_on = bool(WHATS_ON.search(text))
+    asks_events = bool(tokens & EVENT_WORDS) or whats_on
+    future = bool(tokens & FUTURE_WORDS) or whats_on
     window_end = None
     if "next month" in text or "coming month" in text:
         window_end = now + dt.timedelta(days=62)

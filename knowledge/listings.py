@@ -8,23 +8,12 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from knowledge.compose import format_iso_date, snippet
+from knowledge.compose import cite, deadline_sentence
 from knowledge.events import event_from_metadata, events_to_ics
-from knowledge.funding import DeadlineStatus, deadline_status
 from knowledge.models import Action, Answer, Citation, EventData, Passage
 from knowledge.text import Texts
 
 STATUS_ORDER = {"open": 0, "rolling": 1, "upcoming": 2, "unknown": 3, "closed": 4}
-
-
-def _citation(n: int, passage: Passage) -> Citation:
-    chunk = passage.chunk
-    return Citation(
-        n=n,
-        title=str(chunk.metadata.get("doc_title") or chunk.title),
-        url=chunk.url,
-        snippet=snippet(chunk.text),
-    )
 
 
 def format_when(event: EventData, language: str) -> str:
@@ -76,7 +65,7 @@ def event_listing(
         when = format_when(event, language)
         item = texts.text("events.item", language, title=event.title, when=when, place=place)
         lines.append(f"• {item} [{n}]")
-        citations.append(_citation(n, passage))
+        citations.append(cite(n, passage))
         if event.signup_url:
             actions.append(
                 Action(
@@ -106,27 +95,20 @@ def funding_listing(
     question: str, passages: Sequence[Passage], *, texts: Texts, language: str, today: dt.date, limit: int = 5
 ) -> Answer:
     """Funding entries, open and rolling first, each with its last known status and citation."""
-    rows: list[tuple[int, int, Passage, DeadlineStatus]] = []
+    rows: list[tuple[int, int, Passage, str]] = []
     for rank, passage in enumerate(passages):
-        meta = passage.chunk.metadata
-        status = deadline_status(str(meta.get("deadline") or "unknown"), str(meta.get("opens") or ""), today)
-        rows.append((STATUS_ORDER[status], rank, passage, status))
+        status, sentence = deadline_sentence(texts, passage.chunk.metadata, language, today)
+        rows.append((STATUS_ORDER[status], rank, passage, sentence))
     rows.sort(key=lambda row: (row[0], row[1]))
     rows = rows[:limit]
     if not rows:
         return Answer(question=question, text="", grounded=False, language=language)
     lines = [texts.text("funding.header", language)]
     citations: list[Citation] = []
-    for n, (_, _, passage, status) in enumerate(rows, start=1):
-        meta = passage.chunk.metadata
-        values = {
-            "deadline": format_iso_date(str(meta.get("deadline") or ""), language),
-            "checked": format_iso_date(str(meta.get("last_checked") or ""), language),
-            "today": format_iso_date(today.isoformat(), language),
-        }
-        title = str(meta.get("doc_title") or passage.chunk.title)
-        lines.append(f"• {title}: {texts.text(f'answer.deadline_{status}', language, **values)} [{n}]")
-        citations.append(_citation(n, passage))
+    for n, (_, _, passage, sentence) in enumerate(rows, start=1):
+        title = str(passage.chunk.metadata.get("doc_title") or passage.chunk.title)
+        lines.append(f"• {title}: {sentence} [{n}]")
+        citations.append(cite(n, passage))
     return Answer(
         question=question,
         text="\n".join(lines),

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from knowledge.compose import snippet
-from knowledge.models import Answer, Citation, Passage
+from knowledge.compose import cite
+from knowledge.models import Answer, Passage
 from knowledge.prompts import load_prompt
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -97,17 +97,7 @@ class LLMAnswerer:
         return Answer(
             question=question,
             text=text,
-            citations=[
-                Citation(
-                    n=n,
-                    title=str(
-                        passages[n - 1].chunk.metadata.get("source_title") or passages[n - 1].chunk.title
-                    ),
-                    url=passages[n - 1].chunk.url,
-                    snippet=snippet(passages[n - 1].chunk.text),
-                )
-                for n in cited
-            ],
+            citations=[cite(n, passages[n - 1]) for n in cited],
             grounded=True,
             language=language,
         )

@@ -18,12 +18,14 @@ class Citation(BaseModel, frozen=True):
         title: Human title of the source document.
         url: Link a member can follow.
         snippet: The passage text the answer rests on (shortened).
+        doc_id: The knowledge-base document it comes from (for feedback records and evaluation).
     """
 
     n: int
     title: str
     url: str
     snippet: str = ""
+    doc_id: str = ""
 
 
 class Action(BaseModel, frozen=True):

@@ -1,0 +1,128 @@
+"""The console adapter: a terminal chat with the same answers as Slack and Telegram.
+
+Lines typed (or piped) become ``IncomingMessage``s; ``/name args`` is a command; a number typed right
+after a reply with buttons presses that button. Replies are rendered with rich: the answer, its
+numbered sources with their links, and the buttons.
+"""
+
+from __future__ import annotations
+
+import getpass
+import itertools
+from collections.abc import Awaitable, Callable, Iterable
+
+from rich.console import Console
+from rich.markup import escape
+
+from bot.i18n import Catalogue
+from bot.models import Button, IncomingMessage, Reply
+
+QUIT_WORDS = frozenset({"/quit", "/exit", ":q"})
+
+
+def translate(
+    text: str, *, user_id: str, event_id: str, pending: list[Button], language: str | None
+) -> IncomingMessage:
+    """Turn one typed line into an ``IncomingMessage``.
+
+    Args:
+        text: The line.
+        user_id: Who is typing (the OS user).
+        event_id: A unique id for the line.
+        pending: Callback buttons of the last reply, pressable by their number.
+        language: The terminal's language, if known.
+    """
+    stripped = text.strip()
+    if stripped.isdigit() and 1 <= int(stripped) <= len(pending):
+        return IncomingMessage(
+            platform="console",
+            chat_id="console",
+            user_id=user_id,
+            is_direct=True,
+            callback_data=pending[int(stripped) - 1].callback_data,
+            event_id=event_id,
+            language_hint=language,
+        )
+    command: str | None = None
+    args = ""
+    if stripped.startswith("/") and len(stripped) > 1:
+        name, _, args = stripped[1:].partition(" ")
+        command = name.lower()
+    return IncomingMessage(
+        platform="console",
+        chat_id="console",
+        user_id=user_id,
+        text=stripped,
+        is_direct=True,
+        command=command,
+        args=args.strip(),
+        event_id=event_id,
+        language_hint=language,
+    )
+
+
+def render(reply: Reply, catalogue: Catalogue) -> tuple[str, list[Button]]:
+    """Rich markup for ``reply`` and the callback buttons it offers (numbered from 1).
+
+    Content is escaped: a ``[1]`` marker stays a ``[1]``, never rich markup.
+    """
+    lines = [escape(reply.text)]
+    if reply.citations:
+        lines += ["", f"[bold]{escape(catalogue.text('answer.sources', reply.language))}[/bold]"]
+        lines += [
+            f"  [{c.n}] {escape(c.title)}\n      [link={c.url}]{escape(c.url)}[/link]"
+            for c in reply.citations
+        ]
+    pending: list[Button] = []
+    links = [button for row in reply.buttons for button in row if button.url]
+    for button in links:
+        lines.append(f"  → {escape(button.label)}: [link={button.url}]{escape(button.url or '')}[/link]")
+    for button in (button for row in reply.buttons for button in row if button.callback_data):
+        pending.append(button)
+        lines.append(f"  ({len(pending)}) {escape(button.label)}")
+    for attachment in reply.attachments:
+        lines.append(f"  📎 {escape(attachment.filename)} ({len(attachment.content)} bytes)")
+    return "\n".join(lines), pending
+
+
+async def run_console(
+    handle: Callable[[IncomingMessage], Awaitable[list[Reply]]],
+    catalogue: Catalogue,
+    lines: Iterable[str],
+    *,
+    console: Console,
+    interactive: bool,
+    language: str | None = None,
+) -> int:
+    """Chat until the input ends (or ``/quit``); returns how many messages were handled.
+
+    Args:
+        handle: The core's ``App.handle``.
+        catalogue: For labels.
+        lines: The input lines (``sys.stdin`` or a prompt loop).
+        console: Where replies go.
+        interactive: Whether a person is typing (then a prompt and a greeting are shown).
+        language: The terminal's language.
+    """
+    user_id = getpass.getuser()
+    pending: list[Button] = []
+    counter = itertools.count(1)
+    handled = 0
+    if interactive:
+        console.print(escape(catalogue.text("start.welcome", language)) + "\n")
+        console.print(escape(catalogue.text("help.text", language, cmd="/")) + "\n")
+    for line in lines:
+        if not line.strip():
+            continue
+        if line.strip().lower() in QUIT_WORDS:
+            break
+        message = translate(
+            line, user_id=user_id, event_id=f"console:{next(counter)}", pending=pending, language=language
+        )
+        handled += 1
+        for reply in await handle(message):
+            markup, buttons = render(reply, catalogue)
+            console.print(markup)
+            console.print()
+            pending = buttons
+    return handled

@@ -1,0 +1,297 @@
+"""The ``eser-bot`` command line: ingest, ask, chat, eval and serve."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.errors import ConfigError
+from bot.settings import Settings
+
+cli = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="ESER Assistant: cited answers for the ESER network."
+)
+
+
+def _offline_defaults() -> None:
+    # Nothing may reach a model hub or telemetry at run time; set before the libraries load.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _settings(console: Console) -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = ".".join(str(part) for part in problem["loc"])
+            console.print(f"[red]Setting {name}: {problem['msg']}[/red]")
+        raise typer.Exit(2) from error
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return settings
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.i18n import Catalogue
+    from knowledge.engine import KnowledgeEngine
+
+    return KnowledgeEngine.from_settings(settings, catalogue=Catalogue())
+
+
+def _run_ingest(engine, paths: list[Path], console: Console, *, quiet_when_unchanged: bool = False) -> bool:  # type: ignore[no-untyped-def]
+    """Ingest with a progress bar and a summary; returns True when every file loaded."""
+    with Progress(
+        TextColumn("[bold]Embedding"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("embed", total=None)
+
+        def on_progress(total: int, done: int) -> None:
+            progress.update(task, total=total, completed=done)
+
+        report = engine.ingest_sync(paths, progress=on_progress)
+    if quiet_when_unchanged and report.ok and not (report.added or report.updated or report.removed):
+        return True
+    table = Table(title="Ingest summary", show_header=True)
+    for column in ("added", "updated", "unchanged", "removed", "failed"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        *(
+            str(len(getattr(report, column)))
+            for column in ("added", "updated", "unchanged", "removed", "failed")
+        )
+    )
+    console.print(table)
+    console.print(
+        f"{report.chunks_embedded} chunks embedded, {report.chunks_deleted} removed in {report.seconds:.1f} s"
+    )
+    for failure in report.failed:
+        console.print(f"[red]failed[/red] {failure}")
+    return report.ok
+
+
+@cli.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders (default: ESER_CONTENT_DIRS).")
+    ] = None,
+) -> None:
+    """Load, chunk, embed and index documents; only what changed is embedded again."""
+    _offline_defaults()
+    console = Console(stderr=True)
+    settings = _settings(console)
+    targets = paths or settings.content_dirs
+    missing = [str(path) for path in targets if not path.exists()]
+    if missing:
+        console.print(f"[red]No such file or folder: {', '.join(missing)}[/red]")
+        raise typer.Exit(2)
+    if not _run_ingest(_engine(settings), list(targets), console):
+        raise typer.Exit(1)
+
+
+def _answer_json(answer) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "grounded": answer.grounded,
+        "language": answer.language,
+        "citations": [
+            {"n": c.n, "title": c.title, "url": c.url, "text": c.snippet} for c in answer.citations
+        ],
+        "passages": [
+            {"title": p.chunk.title, "url": p.chunk.url, "text": p.chunk.text, "score": round(p.score, 6)}
+            for p in answer.passages
+        ],
+        "timing_ms": {
+            key: round(answer.timing_ms.get(key, 0.0), 3) for key in ("retrieve", "answer", "total")
+        },
+    }
+
+
+def _stdin_questions() -> Iterator[str]:
+    for line in sys.stdin:
+        if line.strip():
+            yield line.strip()
+
+
+@cli.command()
+def ask(
+    question: Annotated[
+        str, typer.Argument(help="The question, or '-' to read one question per line from stdin.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per question.")] = False,
+) -> None:
+    """Answer a question with numbered sources."""
+    _offline_defaults()
+    console = Console(stderr=True)
+    settings = _settings(console)
+    engine = _engine(settings)
+    out = Console(highlight=False, soft_wrap=True)
+    questions = _stdin_questions() if question == "-" else iter([question])
+    for text in questions:
+        answer = asyncio.run(engine.answer(text))
+        if as_json:
+            sys.stdout.write(json.dumps(_answer_json(answer), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+            continue
+        out.print(answer.text, markup=False)
+        if answer.citations:
+            out.print()
+            for citation in answer.citations:
+                out.print(f"[{citation.n}] {citation.title} — {citation.url}", markup=False)
+        for action in answer.actions:
+            out.print(f"→ {action.label}: {action.url}", markup=False)
+
+
+def _prompt_lines(console: Console) -> Iterator[str]:
+    while True:
+        try:
+            yield console.input("[bold cyan]you>[/bold cyan] ")
+        except (EOFError, KeyboardInterrupt):
+            return
+
+
+@cli.command()
+def chat(
+    ensure_index: Annotated[
+        bool,
+        typer.Option("--ensure-index", help="Ingest the knowledge base first if it is missing or stale."),
+    ] = False,
+) -> None:
+    """Console chat with the same answers as Slack and Telegram."""
+    _offline_defaults()
+    from adapters.console import run_console
+    from bot.app import build_app
+
+    err = Console(stderr=True)
+    settings = _settings(err)
+    interactive = sys.stdin.isatty()
+    engine = _engine(settings)
+    # Incremental: embeds only what is missing or changed, so an up-to-date index costs well under 1 s.
+    if ensure_index and not _run_ingest(engine, list(settings.content_dirs), err, quiet_when_unchanged=True):
+        err.print("[yellow]Some files failed to load; chatting with the rest.[/yellow]")
+
+    async def main() -> None:
+        app = await build_app(settings, knowledge=engine)
+        try:
+            console = Console(highlight=False, soft_wrap=not interactive, force_terminal=interactive or None)
+            lines = _prompt_lines(console) if interactive else (line.rstrip("\n") for line in sys.stdin)
+            await run_console(
+                app.handle,
+                app.services.catalogue,
+                lines,
+                console=console,
+                interactive=interactive,
+                language=os.environ.get("LANG", "")[:2] or None,
+            )
+        finally:
+            await app.close()
+
+    asyncio.run(main())
+
+
+@cli.command("eval")
+def evaluate_command(
+    show_misses: Annotated[
+        bool, typer.Option("--misses", help="List the questions hybrid retrieval missed.")
+    ] = False,
+) -> None:
+    """Recall@1/@5 and MRR for hybrid, dense-only and BM25-only retrieval, and the decline rate."""
+    _offline_defaults()
+    from knowledge.evaluation import MODES, evaluate, load_questions
+
+    console = Console()
+    settings = _settings(console)
+    engine = _engine(settings)
+    if not _run_ingest(engine, list(settings.content_dirs), console, quiet_when_unchanged=True):
+        raise typer.Exit(1)
+    questions = load_questions()
+    with Progress(
+        TextColumn("[bold]Evaluating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("eval", total=None)
+        report = evaluate(
+            engine,
+            questions,
+            on_progress=lambda done, total: progress.update(task, total=total, completed=done),
+        )
+    for title, scores in (
+        ("All answerable questions", report.overall),
+        ("Questions in fr/de/es/it/pl", report.non_english),
+    ):
+        table = Table(title=f"{title} ({next(iter(scores.values())).questions})")
+        for column in ("mode", "recall@1", "recall@5", "MRR"):
+            table.add_column(column, justify="right")
+        for mode in MODES:
+            table.add_row(
+                mode,
+                f"{scores[mode].recall_at_1:.3f}",
+                f"{scores[mode].recall_at_5:.3f}",
+                f"{scores[mode].mrr:.3f}",
+            )
+        console.print(table)
+    console.print(
+        f"Unanswerable questions correctly declined: {report.declined}/{report.unanswerable} "
+        f"({report.decline_rate:.0%})"
+    )
+    console.print(f"Answerable questions wrongly declined: {report.false_declines}/{report.answerable}")
+    console.print(
+        f"Answers whose first sentence cites an expected source: {report.first_citation_hits}/"
+        f"{report.answerable} ({report.first_citation_rate:.0%})"
+    )
+    if show_misses:
+        for miss in report.misses:
+            console.print(f"  miss: {miss}", markup=False)
+
+
+@cli.command()
+def serve(
+    platform: Annotated[str, typer.Argument(help="telegram, slack or all")],
+) -> None:
+    """Run the bot on Slack, Telegram or both until SIGTERM / Ctrl-C."""
+    _offline_defaults()
+    from adapters.serve import serve_platforms
+
+    console = Console(stderr=True)
+    settings = _settings(console)
+    if platform not in ("telegram", "slack", "all"):
+        console.print("[red]Choose telegram, slack or all.[/red]")
+        raise typer.Exit(2)
+    try:
+        asyncio.run(serve_platforms(settings, ("telegram", "slack") if platform == "all" else (platform,)))
+    except ConfigError as error:
+        console.print(f"[red]Configuration error — {error.setting}: {error.problem}[/red]")
+        raise typer.Exit(2) from error
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()
