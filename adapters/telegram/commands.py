@@ -1,0 +1,62 @@
+"""The bot's command menu (``setMyCommands``): one list per language, descriptions from the catalogue.
+
+The menu is data: a command appears once its ``command.<name>`` key exists in the English catalogue,
+so a feature adds its command by adding the name to ``BOT_COMMANDS`` and its key to the catalogues.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand
+from telegram.error import TelegramError
+
+from bot.i18n import LANGUAGES, Catalogue
+
+log = logging.getLogger(__name__)
+
+BOT_COMMANDS: tuple[str, ...] = (
+    "start",
+    "help",
+    "ask",
+    "events",
+    "funding",
+    "join",
+    "feedback",
+    "profile",
+    "language",
+    "forget",
+    "privacy",
+)
+DESCRIPTION_LIMIT = 256
+
+
+def command_menu(catalogue: Catalogue, language: str) -> list[BotCommand]:
+    """The commands with a catalogue description, described in ``language``.
+
+    Args:
+        catalogue: The message catalogues.
+        language: One of ``bot.i18n.LANGUAGES``.
+
+    Returns:
+        The menu, in ``BOT_COMMANDS`` order.
+    """
+    known = catalogue.keys("en")
+    return [
+        BotCommand(name, catalogue.text(f"command.{name}", language)[:DESCRIPTION_LIMIT])
+        for name in BOT_COMMANDS
+        if f"command.{name}" in known
+    ]
+
+
+async def register_commands(bot: Bot, catalogue: Catalogue) -> None:
+    """Set the default (English) menu and one per supported language.
+
+    A failure is logged, not raised: the bot answers commands whether or not the menu shows them.
+    """
+    try:
+        await bot.set_my_commands(command_menu(catalogue, "en"))
+        for language in LANGUAGES:
+            await bot.set_my_commands(command_menu(catalogue, language), language_code=language)
+    except TelegramError as error:
+        log.warning("could not register the Telegram command menu: %s", error)
