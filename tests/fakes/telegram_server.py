@@ -14,6 +14,7 @@ import itertools
 import json
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -94,6 +95,8 @@ class FakeTelegramServer:
         self.message_ids = itertools.count(1)
         self.updates = UpdateFactory(self.bot_user, self.message_ids)
         self.calls: list[ApiCall] = []
+        # Called with every recorded call (benchmarks time answers per chat with it).
+        self.listeners: list[Callable[[ApiCall], None]] = []
         self.webhook: dict[str, Any] = {}
         self.commands: dict[str | None, list[dict[str, str]]] = {}
         self._faults: dict[str, list[Fault]] = defaultdict(list)
@@ -227,6 +230,8 @@ class FakeTelegramServer:
         async with self._recorded:
             self.calls.append(call)
             self._recorded.notify_all()
+        for listener in self.listeners:
+            listener(call)
 
     async def _api_getMe(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         return self.bot_user
