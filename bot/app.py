@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from bot import conversation, events, onboarding
 from bot.i18n import Catalogue, normalise_language
 from bot.models import IncomingMessage, Reply
+from bot.onboarding.directory import ProfileDirectory
 from bot.quota import QuestionQuota
 from bot.router import Handler, Router
 from bot.safety import defang_reply
@@ -18,6 +19,8 @@ from bot.settings import Settings
 from bot.store.answers import SEEN_EVENT_TTL, AnswerStore
 from bot.store.base import utcnow
 from bot.store.database import make_engine, migrate, session_factory
+from bot.store.onboarding_states import FlowStateStore
+from bot.store.profiles import ProfileStore
 from knowledge.engine import KnowledgeEngine
 
 log = logging.getLogger(__name__)
@@ -42,7 +45,8 @@ class App:
         return [defang_reply(reply) for reply in replies]
 
     async def purge_expired(self) -> int:
-        """Delete question logs older than the retention (and stale de-duplication ids).
+        """Delete question logs older than the retention (and stale de-duplication ids), and
+        onboarding flows left unfinished for longer than ``onboarding_retention_days``.
 
         Returns:
             How many stored answers were deleted.
@@ -53,6 +57,10 @@ class App:
             questions_before=cutoff, events_before=now - SEEN_EVENT_TTL
         )
         log.info("retention purge removed %d stored answers older than %s", removed, cutoff.isoformat())
+        unfinished = await self.services.onboarding_states.purge_unfinished(
+            now - timedelta(days=self.services.settings.onboarding_retention_days)
+        )
+        log.info("retention purge removed %d unfinished onboarding flows", unfinished)
         return removed
 
     async def close(self) -> None:
@@ -68,11 +76,8 @@ def build_handlers(services: Services) -> list[Handler]:
     and broadcasts next (their commands), then the conversation handlers whose free-text question
     handler takes whatever is left.
     """
-    return [
-        *onboarding.build_handlers(services),
-        *events.build_handlers(services),
-        *conversation.build_handlers(services),
-    ]
+    later = [*events.build_handlers(services), *conversation.build_handlers(services)]
+    return [*onboarding.build_handlers(services, later=later), *later]
 
 
 async def build_app(
@@ -95,6 +100,7 @@ async def build_app(
     db = make_engine(settings.effective_database_url)
     await migrate(db)
     sessions = session_factory(db)
+    profiles = ProfileStore(sessions)
     services = Services(
         settings=settings,
         catalogue=catalogue,
@@ -106,6 +112,9 @@ async def build_app(
         quota=QuestionQuota(
             settings.quota_questions, timedelta(seconds=settings.quota_window_seconds), clock
         ),
+        profiles=profiles,
+        onboarding_states=FlowStateStore(sessions),
+        members=ProfileDirectory(profiles),
     )
 
     async def error_reply(message: IncomingMessage, reference: str) -> Reply:

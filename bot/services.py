@@ -14,6 +14,8 @@ from bot.members import MemberDirectory, NoProfiles
 from bot.quota import QuestionQuota
 from bot.settings import Settings
 from bot.store.answers import AnswerStore
+from bot.store.onboarding_states import FlowStateStore
+from bot.store.profiles import ProfileStore
 from knowledge.engine import KnowledgeEngine
 
 
@@ -30,6 +32,8 @@ class Services:
         clock: Returns the current UTC time (replaced by a fixed clock in tests).
         answers: Answers, votes, feedback and seen events.
         quota: The per-member question quota.
+        profiles: Member profiles, consents and subscriptions.
+        onboarding_states: Where each member is in the onboarding flow.
         members: Member profiles as far as answers need them.
         senders: Platform senders registered by the adapters that are running, by platform name.
     """
@@ -42,5 +46,7 @@ class Services:
     clock: Callable[[], datetime]
     answers: AnswerStore
     quota: QuestionQuota
+    profiles: ProfileStore
+    onboarding_states: FlowStateStore
     members: MemberDirectory = field(default_factory=NoProfiles)
     senders: dict[str, Sender] = field(default_factory=dict)
