@@ -39,7 +39,7 @@ def answer(**fields: object) -> Reply:
         "language": "fr",
     }
     values.update(fields)
-    return Reply(**values)  # type: ignore[arg-type]
+    return Reply(**values)
 
 
 async def test_send_posts_and_returns_the_ts(fake_slack: FakeSlack, catalogue: Catalogue) -> None:
