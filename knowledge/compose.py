@@ -56,7 +56,7 @@ def words(text: str) -> list[str]:
 def split_sentences(text: str) -> list[str]:
     """Sentences of a passage; list items and lines count as sentences of their own."""
     sentences: list[str] = []
-    for block in re.split(r"\n\s*\n|\n(?=\s*[-*] )|\n(?=\s*\d+\. )", text):
+    for block in re.split(r"\n\s*\n|\n(?=\s*[-*] )|\n(?=\s*\d+\. )|\n(?=#)", text):
         block = re.sub(r"^\s*([-*]|\d+\.)\s+", "", block.strip())
         block = " ".join(block.split())
         if not block or block.startswith("#"):

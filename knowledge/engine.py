@@ -301,9 +301,13 @@ class KnowledgeEngine:
         """
         retrieval_question = question
         if history:
-            retrieval_question = (
-                await self.llm.condense(question, history) if self.llm else f"{history[-1]} {question}"
-            )
+            # Without a model, the previous question gives a follow-up ("and for Erasmus+?") its topic.
+            retrieval_question = f"{history[-1]} {question}"
+            if self.llm is not None:
+                try:
+                    retrieval_question = await self.llm.condense(question, history)
+                except Exception:  # provider outage: the plain concatenation still retrieves well
+                    log.exception("LLM condense failed; using the previous question as context")
         extractive = await asyncio.to_thread(
             self.answer_sync,
             question,

@@ -76,7 +76,7 @@ def event_from_mapping(entry: dict[str, Any], *, default_id: str) -> EventData:
         start=start,
         end=end,
         timezone=zone_name,
-        place=str(entry.get("place") or ("Online" if online else "")),
+        place=str(entry.get("place") or ""),
         online_url=validate_url(str(online) if isinstance(online, str) else "", "online"),
         description=str(entry.get("description") or "").strip(),
         signup_url=validate_url(str(entry.get("signup_url") or ""), "signup_url"),
@@ -144,8 +144,18 @@ def event_to_ics(event: EventData) -> bytes:
         item.add("description", event.description)
     if event.place:
         item.add("location", event.place)
-    if event.signup_url or event.url:
-        item.add("url", event.signup_url or event.url)
+    if event.url or event.signup_url:
+        item.add("url", event.url or event.signup_url)
+    # The X-ESER properties carry what iCalendar has no field for, so a round trip loses nothing.
+    for name, value in (
+        ("x-eser-signup-url", event.signup_url),
+        ("x-eser-organiser", event.organiser),
+        ("x-eser-region", event.region),
+        ("x-eser-language", event.language),
+        ("x-eser-topics", ",".join(event.topics)),
+    ):
+        if value:
+            item.add(name, value)
     calendar.add_component(item)
     return calendar.to_ical()
 
@@ -162,7 +172,9 @@ def event_text(event: EventData) -> str:
     # Tense-neutral on purpose: the same text is true before and after the event.
     lines = [f"# {event.title}", "", f"Date of {event.title}: {when} ({event.timezone})."]
     if event.place:
-        lines.append(f"Place: {event.place}.")
+        lines.append(f"Place: {event.place}{' and online' if event.online_url else ''}.")
+    elif event.online_url:
+        lines.append("Place: online.")
     if event.organiser:
         lines.append(f"Organised by {event.organiser}.")
     if event.description:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 
 from knowledge.compose import cite, deadline_sentence
 from knowledge.events import event_from_metadata, events_to_ics
@@ -16,14 +16,18 @@ from knowledge.text import Texts
 STATUS_ORDER = {"open": 0, "rolling": 1, "upcoming": 2, "unknown": 3, "closed": 4}
 
 
+def _moment(value: dt.datetime, language: str) -> str:
+    return f"{format_date(value, 'medium', locale=language)}, {format_time(value, 'short', locale=language)}"
+
+
 def format_when(event: EventData, language: str) -> str:
     """The event's start (and end day) in its own time zone, in the member's language."""
     zone = ZoneInfo(event.timezone)
     start = event.start.astimezone(zone)
     end = event.end.astimezone(zone)
-    text = format_datetime(start, format="medium", locale=language)
+    text = _moment(start, language)
     if end.date() != start.date():
-        text += " – " + format_datetime(end, format="medium", locale=language)
+        text += " – " + _moment(end, language)
     return f"{text} ({event.timezone})"
 
 
@@ -61,7 +65,8 @@ def event_listing(
     citations: list[Citation] = []
     actions: list[Action] = []
     for n, (event, passage) in enumerate(events, start=1):
-        place = event.place or texts.text("events.online", language)
+        online = texts.text("events.online", language)
+        place = f"{event.place}, {online}" if event.place and event.online_url else event.place or online
         when = format_when(event, language)
         item = texts.text("events.item", language, title=event.title, when=when, place=place)
         lines.append(f"• {item} [{n}]")

@@ -6,6 +6,7 @@ at a passage it was given; otherwise the caller falls back to the extractive ans
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 
@@ -45,12 +46,18 @@ def build_chat_model(spec: str) -> BaseChatModel:
         ) from error
 
 
+def _unfence(text: str) -> str:
+    # A passage must not be able to close its own fence and speak as the prompt.
+    return re.sub(r"</?\s*passages?\b", "‹passage", text, flags=re.IGNORECASE)
+
+
 def format_passages(passages: Sequence[Passage]) -> str:
     """Number the passages for the prompt; their text is data, fenced by tags."""
-    return "\n\n".join(
-        f'<passage n="{n}" title="{passage.chunk.title}">\n{passage.chunk.text}\n</passage>'
-        for n, passage in enumerate(passages, start=1)
-    )
+    blocks = []
+    for n, passage in enumerate(passages, start=1):
+        title = html.escape(passage.chunk.title)
+        blocks.append(f'<passage n="{n}" title="{title}">\n{_unfence(passage.chunk.text)}\n</passage>')
+    return "\n\n".join(blocks)
 
 
 def validated_markers(text: str, passage_count: int) -> list[int] | None:

@@ -90,9 +90,11 @@ def load_file(root: Path, path: Path) -> list[SourceDocument] | LoadError:
     return [doc.model_copy(update={"source_root": source_root}) for doc in docs]
 
 
-def _yaml_line(error: yaml.YAMLError, offset: int = 0) -> int | None:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    return mark.line + 1 + offset if mark is not None else None
+def _yaml_line(error: yaml.YAMLError) -> int | None:
+    # The context mark is where the broken construct starts ("budget: [open"); the problem mark is
+    # often only where YAML gave up (the end of the file), so the context is the line to show.
+    mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+    return mark.line + 1 if mark is not None else None
 
 
 def _common_metadata(meta: dict[str, Any]) -> dict[str, str | int | float | bool]:
@@ -110,8 +112,11 @@ def _load_markdown(path: Path, doc_id: str) -> SourceDocument:
     try:
         post = frontmatter.loads(raw)
     except yaml.YAMLError as error:
-        # +1: the opening '---' line comes before the front matter's first line.
-        raise FileLoadError(f"malformed front matter: {error}", _yaml_line(error, offset=1)) from error
+        # python-frontmatter hands YAML the text from the end of the opening '---' line, newline
+        # included, so YAML's line numbers are already the file's.
+        raise FileLoadError(
+            f"malformed front matter: {getattr(error, 'problem', error)}", _yaml_line(error)
+        ) from error
     meta = dict(post.metadata)
     body = post.content.strip()
     title = str(meta.get("title") or _first_heading(body) or path.stem.replace("-", " ").title())

@@ -1,0 +1,115 @@
+"""The knowledge engine end to end on the shipped knowledge base (extractive path)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from knowledge.engine import KnowledgeEngine
+from tests.conftest import Clock
+
+
+def _cited_docs(answer) -> set[str]:  # type: ignore[no-untyped-def]
+    return {citation.doc_id for citation in answer.citations}
+
+
+async def test_answer_cites_only_retrieved_passages(knowledge: KnowledgeEngine) -> None:
+    answer = await knowledge.answer("Did the Mannheim social economy summit happen in 2020?")
+    assert answer.grounded and answer.citations
+    retrieved_urls = {p.chunk.url for p in answer.passages}
+    assert {c.url for c in answer.citations} <= retrieved_urls
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)} == {c.n for c in answer.citations}
+    assert "May 2021" in answer.text  # the trap: it was postponed from November 2020
+    assert set(answer.timing_ms) == {"retrieve", "answer", "total"}
+
+
+async def test_membership_trap(knowledge: KnowledgeEngine) -> None:
+    answer = await knowledge.answer("Can a cooperative become a member of ESER?")
+    assert "public authorities" in answer.text
+    assert _cited_docs(answer) & {"resources/eser-who-can-join.md", "resources/eser-how-to-join.md"}
+
+
+async def test_spanish_capital_is_not_european(knowledge: KnowledgeEngine) -> None:
+    answer = await knowledge.answer("Was San Sebastián the European Capital of Social Economy in 2023?")
+    assert "Spanish" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the best pizza topping in Naples?",
+        "Who won the Champions League final this year?",
+        "Quel temps fera-t-il à Liège ce week-end ?",
+        "Write me a poem about cooperatives.",
+    ],
+)
+async def test_unrelated_questions_are_not_grounded(knowledge: KnowledgeEngine, question: str) -> None:
+    answer = await knowledge.answer(question)
+    assert not answer.grounded and not answer.citations
+    assert "social-economy-gateway.ec.europa.eu" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "expected"),
+    [
+        (
+            "Notre coopérative peut-elle adhérer directement au réseau ESER ?",
+            "fr",
+            "resources/eser-who-can-join.md",
+        ),
+        (
+            "Zahlt die Kommission Zuschüsse für eine ESER-Veranstaltung in unserer Stadt?",
+            "de",
+            "resources/eser-no-funding-for-events.md",
+        ),
+        (
+            "¿Fue Murcia capital europea de la economía social en 2025?",
+            "es",
+            "resources/spanish-capitals-of-social-economy.md",
+        ),
+        (
+            "Una cooperativa sociale può chiedere un prestito garantito da InvestEU?",
+            "it",
+            "funding/investeu.yaml",
+        ),
+        ("Jaki jest budżet programu Erasmus+ na lata 2021–2027?", "pl", "funding/erasmus-plus.yaml"),
+    ],
+)
+async def test_questions_in_other_languages_find_english_passages(
+    knowledge: KnowledgeEngine, question: str, language: str, expected: str
+) -> None:
+    answer = await knowledge.answer(question)
+    assert answer.language == language
+    assert expected in [p.chunk.doc_id for p in answer.passages[:5]]
+    assert answer.grounded
+
+
+async def test_default_language_applies_when_detection_is_unsure(knowledge: KnowledgeEngine) -> None:
+    answer = await knowledge.answer("Interreg?", default_language="pl")
+    assert answer.language == "pl"
+
+
+async def test_upcoming_events_question_only_lists_future_events(
+    knowledge: KnowledgeEngine, clock: Clock
+) -> None:
+    answer = await knowledge.answer("What events are coming up?")
+    assert answer.grounded
+    assert all(float(p.chunk.metadata["start_ts"]) >= clock.now.timestamp() for p in answer.passages)
+    assert answer.actions and answer.actions[0].url.startswith("https://events.example.org/")
+    clock.advance(days=3650)
+    later = await knowledge.answer("What events are coming up?")
+    assert not later.grounded and "upcoming" in later.text
+
+
+async def test_funding_listing_orders_open_calls_first(knowledge: KnowledgeEngine) -> None:
+    answer = await knowledge.funding("social economy clusters twinning")
+    statuses = [line.split(":", 1)[1] for line in answer.text.splitlines()[1:]]
+    assert "open" in statuses[0].lower()
+    assert answer.citations[0].doc_id.endswith("test-open-call-2027.yaml")
+
+
+async def test_follow_up_uses_the_thread(knowledge: KnowledgeEngine) -> None:
+    answer = await knowledge.answer("And how big is its budget?", history=["What is ESF Social Innovation+?"])
+    assert any("esf-social-innovation" in doc for doc in _cited_docs(answer))
+    assert "197" in answer.text

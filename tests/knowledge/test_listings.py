@@ -1,0 +1,38 @@
+"""The events and funding listings: sorted, cited, dated in the member's language."""
+
+from __future__ import annotations
+
+from knowledge.engine import KnowledgeEngine
+from knowledge.events import event_from_ics
+from knowledge.listings import calendar_file
+
+
+async def test_events_soonest_first_with_local_dates(knowledge: KnowledgeEngine) -> None:
+    answer, events = await knowledge.upcoming_events("", language="fr")
+    assert [e.id for e in events] == ["test-social-economy-webinar-2027", "test-eser-network-meeting-2027"]
+    lines = answer.text.splitlines()
+    assert lines[0] == "Événements à venir que je connais :"
+    assert "20 janv. 2027, 14:00 (Europe/Warsaw), en ligne [1]" in lines[1]
+    assert "Brussels" in lines[2] and lines[2].endswith("[2]")
+    assert [c.n for c in answer.citations] == [1, 2]
+    assert {a.url for a in answer.actions} == {
+        "https://events.example.org/webinar-2027/register",
+        "https://events.example.org/eser-network-meeting-2027/register",
+    }
+    assert [e.title for e in event_from_ics(calendar_file(events))] == [e.title for e in events]
+
+
+async def test_events_by_country(knowledge: KnowledgeEngine) -> None:
+    _, events = await knowledge.upcoming_events("Belgium", language="en")
+    assert [e.region for e in events] == ["BE"]
+
+
+async def test_funding_listing_has_a_status_per_line(knowledge: KnowledgeEngine) -> None:
+    answer = await knowledge.funding("social economy missions", language="en")
+    lines = answer.text.splitlines()[1:]
+    assert lines and all(
+        "Status:" in line and line.rstrip().endswith(f"[{n}]") for n, line in enumerate(lines, 1)
+    )
+    order = {"open": 0, "rolling": 1, "not open yet": 2, "not known": 3, "closed": 4}
+    ranks = [next(rank for word, rank in order.items() if f"Status: {word}" in line) for line in lines]
+    assert ranks == sorted(ranks)
