@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import BaseMessage
+from pydantic import Field
 
 from knowledge.engine import KnowledgeEngine
 from knowledge.llm import LLMAnswerer, format_passages, validated_markers
@@ -18,7 +19,7 @@ QUESTION = "Can a cooperative become a member of ESER?"
 class RecordingModel(FakeListChatModel):
     """A fake chat model that keeps the prompts it was given."""
 
-    prompts: list[list[BaseMessage]] = []
+    prompts: list[list[BaseMessage]] = Field(default_factory=list)
 
     def _call(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[no-untyped-def, override]
         self.prompts.append(list(messages))
@@ -49,7 +50,6 @@ async def test_sound_generated_answer_is_used(knowledge: KnowledgeEngine) -> Non
             "cooperatives join through their authority's events [1][2]."
         ]
     )
-    model.prompts = []
     with _with_llm(knowledge, model) as engine:
         answer = await engine.answer(QUESTION)
     assert answer.text.startswith("Only regional")
@@ -83,7 +83,6 @@ async def test_no_answer_and_provider_errors_fall_back(knowledge: KnowledgeEngin
 
 async def test_not_grounded_questions_never_reach_the_model(knowledge: KnowledgeEngine) -> None:
     model = RecordingModel(responses=["The weather will be sunny [1]."])
-    model.prompts = []
     with _with_llm(knowledge, model) as engine:
         answer = await engine.answer("What will the weather be like in Naples tomorrow?")
     assert not answer.grounded and model.prompts == []
@@ -91,7 +90,6 @@ async def test_not_grounded_questions_never_reach_the_model(knowledge: Knowledge
 
 async def test_answers_in_the_questions_language(knowledge: KnowledgeEngine) -> None:
     model = RecordingModel(responses=["Seules les autorités publiques peuvent adhérer [1]."])
-    model.prompts = []
     with _with_llm(knowledge, model) as engine:
         answer = await engine.answer("Notre coopérative peut-elle adhérer directement au réseau ESER ?")
     assert answer.language == "fr" and "French" in str(model.prompts[0][0].content)
@@ -101,7 +99,6 @@ async def test_follow_up_is_condensed_by_the_model(knowledge: KnowledgeEngine) -
     model = RecordingModel(
         responses=["What is the budget of ESF Social Innovation+?", "Its budget is 197 million euro [1]."]
     )
-    model.prompts = []
     with _with_llm(knowledge, model) as engine:
         answer = await engine.answer("And its budget?", history=["What is ESF Social Innovation+?"])
     assert "ESF Social Innovation+" in str(model.prompts[0][0].content)

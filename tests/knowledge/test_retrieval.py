@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from knowledge.engine import KnowledgeEngine
@@ -15,7 +16,7 @@ def test_hybrid_finds_the_right_document_and_keeps_one_chunk_per_document(knowle
     doc_ids = [p.chunk.doc_id for p in passages]
     assert doc_ids[0] in {"resources/eser-who-can-join.md", "resources/eser-how-to-join.md"}
     assert len(doc_ids) == len(set(doc_ids))
-    assert all(earlier.score >= later.score for earlier, later in zip(passages, passages[1:], strict=False))
+    assert all(earlier.score >= later.score for earlier, later in itertools.pairwise(passages))
 
 
 def test_hybrid_uses_both_retrievers(knowledge: KnowledgeEngine) -> None:
