@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
 from adapters.telegram.posting import RetryPolicy
 from bot.app import App
-from bot.settings import Settings
-from tests.conftest import make_settings
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.scenarios.telegram_driver import TelegramDriver, telegram_driver
 
@@ -27,14 +24,6 @@ async def telegram_server() -> AsyncIterator[FakeTelegramServer]:
     """A fake Bot API on 127.0.0.1, a free port."""
     async with FakeTelegramServer() as server:
         yield server
-
-
-@pytest.fixture
-def telegram_settings(tmp_path: Path, telegram_server: FakeTelegramServer) -> Settings:
-    """Settings pointing python-telegram-bot at the fake (long polling)."""
-    return make_settings(
-        tmp_path, TELEGRAM_BOT_TOKEN=telegram_server.token, TELEGRAM_API_BASE_URL=telegram_server.base_url
-    )
 
 
 @pytest_asyncio.fixture
