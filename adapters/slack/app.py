@@ -19,6 +19,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -115,7 +116,7 @@ class SlackRunner:
         try:
             self.identity = await self._authenticate()
             self._handlers = SlackHandlers(self.core, self.sender, self.users, self.identity)
-            self._bolt = self._build_bolt()
+            self._bolt = self._build_bolt(self.identity)
             if self.config.socket_mode:
                 await self._connect_socket_mode(self._bolt)
             else:
@@ -179,10 +180,32 @@ class SlackRunner:
             team_id=str(response.get("team_id") or ""),
         )
 
-    def _build_bolt(self) -> AsyncApp:
+    def _build_bolt(self, identity: BotIdentity) -> AsyncApp:
+        # Bolt authorizes every request; answering from the auth.test made at start keeps network
+        # calls out of the acknowledgement path (bolt's own lazy auth.test would run inside it, once
+        # per concurrent request of a burst). Bolt's client gets the token from this result, so it
+        # is built without one (a token beside ``authorize`` only makes bolt log that it ignores it).
+        authorized = AuthorizeResult(
+            enterprise_id=None,
+            team_id=identity.team_id or None,
+            bot_user_id=identity.user_id,
+            bot_id=identity.bot_id or None,
+            bot_token=self.config.bot_token,
+        )
+
+        async def authorize() -> AuthorizeResult:
+            return authorized
+
+        bolt_client = AsyncWebClient(
+            base_url=self.config.api_url,
+            session=self.client.session,
+            retry_handlers=self.client.retry_handlers,
+            logger=self.client.logger,
+        )
         bolt = AsyncApp(
             name="eser-assistant",
-            client=self.client,
+            client=bolt_client,
+            authorize=authorize,
             signing_secret=self.config.signing_secret,
             # Listeners only start a task, so running them before the response keeps the ack fast
             # and lets the runner track every answer (bolt's own background futures are untracked).

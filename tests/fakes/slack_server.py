@@ -90,6 +90,7 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.delays: dict[str, float] = {}
         self.socket_acks: list[dict[str, Any]] = []
+        self.listeners: list[Callable[[ApiCall], None]] = []
         self._faults: dict[str, deque[Fault]] = {}
         self._ts = itertools.count(1)
         self._files = itertools.count(1)
@@ -286,6 +287,8 @@ class FakeSlack:
     async def _record(self, call: ApiCall) -> None:
         async with self._changed:
             self.calls.append(call)
+            for listener in self.listeners:
+                listener(call)
             self._changed.notify_all()
 
     # --- Socket Mode ------------------------------------------------------------------------
