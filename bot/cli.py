@@ -9,16 +9,21 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bot.errors import ConfigError
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from knowledge.engine import KnowledgeEngine
+    from knowledge.models import Answer
 
 cli = typer.Typer(
     add_completion=False, no_args_is_help=True, help="ESER Assistant: cited answers for the ESER network."
@@ -49,14 +54,16 @@ def _settings(console: Console) -> Settings:
     return settings
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+def _engine(settings: Settings) -> KnowledgeEngine:
     from bot.i18n import Catalogue
     from knowledge.engine import KnowledgeEngine
 
     return KnowledgeEngine.from_settings(settings, catalogue=Catalogue())
 
 
-def _run_ingest(engine, paths: list[Path], console: Console, *, quiet_when_unchanged: bool = False) -> bool:  # type: ignore[no-untyped-def]
+def _run_ingest(
+    engine: KnowledgeEngine, paths: list[Path], console: Console, *, quiet_when_unchanged: bool = False
+) -> bool:
     """Ingest with a progress bar and a summary; returns True when every file loaded."""
     with Progress(
         TextColumn("[bold]Embedding"),
@@ -89,7 +96,8 @@ def _run_ingest(engine, paths: list[Path], console: Console, *, quiet_when_uncha
         f"{report.chunks_embedded} chunks embedded, {report.chunks_deleted} removed in {report.seconds:.1f} s"
     )
     for failure in report.failed:
-        console.print(f"[red]failed[/red] {failure}")
+        # Unwrapped, so that "path:line" stays one clickable, greppable token.
+        console.print(f"[red]failed[/red] {escape(str(failure))}", soft_wrap=True)
     return report.ok
 
 
@@ -112,7 +120,7 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _answer_json(answer) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _answer_json(answer: Answer) -> dict[str, object]:
     return {
         "question": answer.question,
         "answer": answer.text,

@@ -46,11 +46,17 @@ def content_hash(text: str, metadata: dict[str, str | int | float | bool]) -> st
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
+def root_tag(source_root: str) -> str:
+    """A short, stable tag of a content root, so that two roots holding the same relative path never
+    share chunk ids ("" for documents without a root)."""
+    return hashlib.sha256(source_root.encode("utf-8")).hexdigest()[:6] if source_root else ""
+
+
 def chunk_document(document: SourceDocument) -> list[Chunk]:
     """Split ``document`` along ``#``/``##``/``###`` headings, then by size.
 
-    Chunk ids are stable: ``<doc_id>::<section-slug>::<k>``; an edit elsewhere in the document leaves
-    the ids (and embeddings) of untouched sections alone.
+    Chunk ids are stable: ``<root tag>/<doc_id>::<section-slug>::<k>``; an edit elsewhere in the
+    document leaves the ids (and embeddings) of untouched sections alone.
     """
     header_splitter = MarkdownHeaderTextSplitter(
         headers_to_split_on=[("#", "h1"), ("##", "h2"), ("###", "h3")], strip_headers=True
@@ -58,6 +64,8 @@ def chunk_document(document: SourceDocument) -> list[Chunk]:
     size_splitter = RecursiveCharacterTextSplitter(chunk_size=MAX_CHARS, chunk_overlap=120)
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
+    tag = root_tag(document.source_root)
+    id_prefix = f"{tag}/{document.doc_id}" if tag else document.doc_id
     for section in header_splitter.split_text(document.text):
         body, source_title, source_url = _section_source(section.page_content)
         if not body:
@@ -84,7 +92,7 @@ def chunk_document(document: SourceDocument) -> list[Chunk]:
             metadata["hash"] = content_hash(piece, metadata)
             chunks.append(
                 Chunk(
-                    id=f"{document.doc_id}::{slug}::{index}",
+                    id=f"{id_prefix}::{slug}::{index}",
                     doc_id=document.doc_id,
                     text=piece,
                     title=document.title if not heading else f"{document.title} — {heading}",

@@ -48,6 +48,9 @@ class KnowledgeEngine:
         llm: The generative answerer, or None for extractive answers only.
         min_relevance: Cosine similarity under which a passage never counts as relevant; between it and
             ``sure_relevance`` the passage must also share a third of the question's content words.
+        sure_relevance: Cosine similarity from which a passage counts as relevant on its own.
+        crosslingual: Language detection and query expansion (built from the glossaries if None).
+        content_roots: The configured content folders; ingested paths are identified relative to them.
     """
 
     def __init__(
@@ -60,6 +63,7 @@ class KnowledgeEngine:
         min_relevance: float = 0.30,
         sure_relevance: float = 0.50,
         crosslingual: CrossLingual | None = None,
+        content_roots: Sequence[Path] = (),
     ) -> None:
         self.index = index
         self.texts = texts
@@ -68,6 +72,7 @@ class KnowledgeEngine:
         self.min_relevance = min_relevance
         self.sure_relevance = sure_relevance
         self.crosslingual = crosslingual or CrossLingual()
+        self.content_roots = list(content_roots)
         self.retriever = HybridRetriever(index)
         self.composer = ExtractiveComposer(texts)
         # One lock, taken in the worker threads that write: Chroma's embedded client and the BM25
@@ -89,6 +94,7 @@ class KnowledgeEngine:
             llm=llm,
             min_relevance=settings.min_relevance,
             sure_relevance=settings.sure_relevance,
+            content_roots=settings.content_dirs,
         )
 
     def close(self) -> None:
@@ -102,7 +108,7 @@ class KnowledgeEngine:
     def ingest_sync(self, paths: Sequence[Path], *, progress: Progress | None = None) -> IngestReport:
         """Blocking ``ingest`` (for the CLI and benchmarks)."""
         with self._write_lock:
-            return ingest_paths(self.index, list(paths), progress=progress)
+            return ingest_paths(self.index, list(paths), roots=self.content_roots, progress=progress)
 
     async def sync_documents(self, documents: Sequence[SourceDocument], *, source_root: str) -> IngestReport:
         """Make ``source_root`` hold exactly ``documents`` (e.g. organisers' events, ``db:events``)."""
@@ -118,8 +124,9 @@ class KnowledgeEngine:
         self, documents: Sequence[SourceDocument], source_root: str, remove_missing: bool
     ) -> IngestReport:
         stamped = [doc.model_copy(update={"source_root": source_root}) for doc in documents]
+        scopes = [(source_root, "")] if remove_missing else []
         with self._write_lock:
-            return sync_documents(self.index, stamped, roots=[source_root], remove_missing=remove_missing)
+            return sync_documents(self.index, stamped, scopes=scopes)
 
     async def remove_documents(self, doc_ids: Sequence[str]) -> int:
         """Remove every chunk of the given documents; returns how many chunks went."""

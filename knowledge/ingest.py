@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from knowledge.chunking import chunk_document
 from knowledge.documents import LoadError, SourceDocument
 from knowledge.index import VectorIndex
-from knowledge.loaders import discover, load_file
+from knowledge.loaders import content_root, discover, load_file, root_label
 from knowledge.models import Chunk
 
 Progress = Callable[[int, int], None]
@@ -37,8 +37,10 @@ class IngestReport(BaseModel):
         return not self.failed
 
 
-def load_paths(paths: Iterable[Path]) -> tuple[list[SourceDocument], list[LoadError], dict[str, set[str]]]:
-    """Load every supported file under ``paths``.
+def load_paths(
+    paths: Iterable[Path], roots: Sequence[Path] = ()
+) -> tuple[list[SourceDocument], list[LoadError], dict[str, set[str]]]:
+    """Load every supported file under ``paths`` (document ids relative to their content root).
 
     Returns:
         The documents, the load errors, and per content root the document ids of files that failed
@@ -47,11 +49,11 @@ def load_paths(paths: Iterable[Path]) -> tuple[list[SourceDocument], list[LoadEr
     documents: list[SourceDocument] = []
     errors: list[LoadError] = []
     failed_ids: dict[str, set[str]] = defaultdict(set)
-    for root, path in discover(paths):
+    for root, path in discover(paths, roots):
         result = load_file(root, path)
         if isinstance(result, LoadError):
             errors.append(result)
-            failed_ids[str(root.resolve())].add(path.relative_to(root).as_posix())
+            failed_ids[root_label(root)].add(path.relative_to(root).as_posix())
         else:
             documents.extend(result)
     return documents, errors, failed_ids
@@ -61,27 +63,27 @@ def sync_documents(
     index: VectorIndex,
     documents: Sequence[SourceDocument],
     *,
-    roots: Iterable[str],
+    scopes: Iterable[tuple[str, str]] = (),
     keep_doc_ids: dict[str, set[str]] | None = None,
     progress: Progress | None = None,
-    remove_missing: bool = True,
 ) -> IngestReport:
-    """Make the index hold exactly ``documents`` for the given content ``roots``.
+    """Index ``documents``, embedding only changed chunks, and remove what vanished from ``scopes``.
 
     Args:
         index: The index to update.
-        documents: Every document now present under ``roots``.
-        roots: The ``source_root`` values this sync is authoritative for.
+        documents: Every document now present in the scopes (and any others to add or update).
+        scopes: ``(source_root, doc_id prefix)`` pairs this sync is authoritative for: an indexed
+            document of that root whose id starts with the prefix and is not in ``documents`` is
+            removed. ``("knowledge/content", "")`` is the whole root, ``(..., "events/")`` one folder.
         keep_doc_ids: Per root, document ids whose chunks must be kept although absent (failed loads).
         progress: Called with (total chunks to embed, chunks embedded so far).
-        remove_missing: Remove indexed documents of ``roots`` that are no longer present.
 
     Returns:
         The report (no ``failed`` entries; the caller adds load errors).
     """
     started = time.perf_counter()
     report = IngestReport()
-    roots = set(roots)
+    scopes = list(scopes)
     keep = keep_doc_ids or {}
     stored: dict[str, dict[str, Any]] = index.stored_hashes()
     stored_by_doc: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
@@ -109,11 +111,11 @@ def sync_documents(
         else:
             report.unchanged.append(document.doc_id)
 
-    if remove_missing:
-        for (root, doc_id), chunk_ids in stored_by_doc.items():
-            if root in roots and (root, doc_id) not in present and doc_id not in keep.get(root, set()):
-                report.removed.append(doc_id)
-                to_delete.extend(chunk_ids)
+    for (root, doc_id), chunk_ids in stored_by_doc.items():
+        in_scope = any(root == scope_root and doc_id.startswith(prefix) for scope_root, prefix in scopes)
+        if in_scope and (root, doc_id) not in present and doc_id not in keep.get(root, set()):
+            report.removed.append(doc_id)
+            to_delete.extend(chunk_ids)
 
     if to_delete:
         index.delete(to_delete)
@@ -134,22 +136,30 @@ def sync_documents(
 
 
 def ingest_paths(
-    index: VectorIndex, paths: Sequence[Path], *, progress: Progress | None = None
+    index: VectorIndex,
+    paths: Sequence[Path],
+    *,
+    roots: Sequence[Path] = (),
+    progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest files and folders incrementally (see ``sync_documents``); load errors are reported."""
+    """Ingest files and folders incrementally; load errors are reported, never fatal.
+
+    Args:
+        index: The index to update.
+        paths: Files or folders to ingest. A folder is authoritative for what lies under it (its
+            deleted documents are removed); a file only adds or updates itself.
+        roots: Configured content roots (document ids are relative to them).
+        progress: Called with (total chunks to embed, chunks embedded so far).
+    """
     started = time.perf_counter()
-    documents, errors, failed_ids = load_paths(paths)
-    roots = {str((path if path.is_dir() else path.parent).resolve()) for path in paths}
-    # A single file given alone must not make its folder's other documents look deleted.
-    remove_missing = all(path.is_dir() for path in paths)
-    report = sync_documents(
-        index,
-        documents,
-        roots=roots,
-        keep_doc_ids=failed_ids,
-        progress=progress,
-        remove_missing=remove_missing,
-    )
+    documents, errors, failed_ids = load_paths(paths, roots)
+    scopes = []
+    for path in paths:
+        if path.is_dir():
+            root = content_root(path, roots)
+            prefix = path.resolve().relative_to(root.resolve()).as_posix()
+            scopes.append((root_label(root), "" if prefix == "." else prefix + "/"))
+    report = sync_documents(index, documents, scopes=scopes, keep_doc_ids=failed_ids, progress=progress)
     report.failed = errors
     report.seconds = time.perf_counter() - started
     return report

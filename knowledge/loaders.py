@@ -8,7 +8,7 @@ lines); the caller goes on with the other files.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +31,37 @@ class FileLoadError(Exception):
         self.line = line
 
 
-def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
+def root_label(root: Path) -> str:
+    """How a content root is recorded on its chunks: relative to the working directory when inside
+    it (so that moving the checkout keeps the index valid), absolute otherwise."""
+    resolved = root.resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return resolved.as_posix()
+
+
+def content_root(path: Path, roots: Sequence[Path]) -> Path:
+    """The configured root ``path`` lies in, or the path itself (a folder) or its folder (a file)."""
+    resolved = path.resolve()
+    for root in roots:
+        if resolved == root.resolve() or root.resolve() in resolved.parents:
+            return root
+    return path if path.is_dir() else path.parent
+
+
+def discover(paths: Iterable[Path], roots: Sequence[Path] = ()) -> Iterator[tuple[Path, Path]]:
     """Yield ``(root, file)`` for every supported file under each path.
 
     Args:
-        paths: Files or folders. A file is its own root's only member (its root is its folder).
+        paths: Files or folders.
+        roots: Configured content roots; a path inside one is identified relative to it, so that
+            ingesting ``content/resources`` alone gives the same document ids as ingesting ``content``.
     """
     for path in paths:
+        root = content_root(path, roots)
         if path.is_file():
-            yield path.parent, path
+            yield root, path
             continue
         for file in sorted(path.rglob("*")):
             if (
@@ -48,7 +70,7 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
                 and file.name not in SKIPPED_NAMES
                 and not any(part.startswith(".") for part in file.relative_to(path).parts)
             ):
-                yield path, file
+                yield root, file
 
 
 def load_file(root: Path, path: Path) -> list[SourceDocument] | LoadError:
@@ -62,7 +84,7 @@ def load_file(root: Path, path: Path) -> list[SourceDocument] | LoadError:
         The documents it holds (an ``.ics`` may hold several events), or the error.
     """
     doc_id = path.relative_to(root).as_posix()
-    source_root = str(root.resolve())
+    source_root = root_label(root)
     try:
         suffix = path.suffix.lower()
         if suffix in (".md", ".markdown"):

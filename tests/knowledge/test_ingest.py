@@ -117,3 +117,23 @@ def test_progress_is_reported(tmp_path: Path, fresh_engine: Callable[[], Knowled
     calls: list[tuple[int, int]] = []
     fresh_engine().ingest_sync([root], progress=lambda total, done: calls.append((total, done)))
     assert calls[0][1] == 0 and calls[-1][0] == calls[-1][1] > 0
+
+
+def test_a_subfolder_of_a_content_root_keeps_its_document_ids(
+    tmp_path: Path, fresh_engine: Callable[[], KnowledgeEngine]
+) -> None:
+    root = tmp_path / "content"
+    _corpus(root)
+    engine = fresh_engine()
+    engine.content_roots = [root]
+    engine.ingest_sync([root])
+    write(root / "resources" / "delta.md", RESOURCE.format(topic="delta", slug="delta"))
+    (root / "resources" / "beta.md").unlink()
+
+    report = engine.ingest_sync([root / "resources"])
+    assert report.added == ["resources/delta.md"] and report.removed == ["resources/beta.md"]
+    assert sorted(report.unchanged) == ["resources/alpha.md"]  # funding/ is out of this ingest's scope
+    assert "funding/gamma.yaml" in {chunk.doc_id for chunk in engine.index.chunks}
+
+    single = engine.ingest_sync([root / "resources" / "alpha.md"])
+    assert single.unchanged == ["resources/alpha.md"] and single.removed == []

@@ -1,0 +1,84 @@
+"""The eser-bot command line, run in-process with typer's runner on a small corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import cli
+from tests.knowledge.conftest import RESOURCE, write
+
+TOPICS = ("cooperatives", "municipalities", "procurement", "missions", "skills", "gateway")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "content"
+    for topic in TOPICS:
+        write(root / "resources" / f"{topic}.md", RESOURCE.format(topic=topic, slug=topic))
+    monkeypatch.setenv("ESER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ESER_CONTENT_DIRS", str(root))
+    monkeypatch.delenv("ESER_LLM", raising=False)
+    return root
+
+
+def test_ingest_reports_failures_with_file_and_line_and_exits_1(corpus: Path) -> None:
+    write(corpus / "funding" / "broken.yaml", "programme: X\nurl: https://x\nbudget: [oops\n")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["ingest"])
+    assert result.exit_code == 1, result.output
+    assert "broken.yaml:3" in result.output and "malformed YAML" in result.output
+    again = runner.invoke(cli, ["ingest", str(corpus / "resources")])
+    assert again.exit_code == 0, again.output
+    assert "0 chunks embedded" in again.output
+
+
+def test_ingest_missing_path(corpus: Path) -> None:
+    result = CliRunner().invoke(cli, ["ingest", str(corpus / "nope")])
+    assert result.exit_code == 2 and "No such file or folder" in result.output
+
+
+def test_ask_json_shape(corpus: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest"]).exit_code == 0
+    result = runner.invoke(cli, ["ask", "--json", "What does the cooperatives first section explain?"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert list(data) == ["question", "answer", "grounded", "language", "citations", "passages", "timing_ms"]
+    assert data["grounded"] is True and data["language"] == "en"
+    assert data["citations"] and set(data["citations"][0]) == {"n", "title", "url", "text"}
+    assert len(data["passages"]) >= 5 and set(data["passages"][0]) == {"title", "url", "text", "score"}
+    assert "cooperatives" in data["passages"][0]["text"]
+    assert set(data["timing_ms"]) == {"retrieve", "answer", "total"}
+
+
+def test_ask_json_reads_questions_from_stdin(corpus: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest"])
+    result = runner.invoke(cli, ["ask", "--json", "-"], input="What about skills?\n\nAnd missions?\n")
+    lines = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    assert [line["question"] for line in lines] == ["What about skills?", "And missions?"]
+
+
+def test_ask_prints_numbered_sources(corpus: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest"])
+    result = runner.invoke(cli, ["ask", "What does the procurement second section explain?"])
+    assert "[1]" in result.stdout and "https://example.org/procurement" in result.stdout
+
+
+def test_chat_answers_piped_questions_and_exits(corpus: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["chat", "--ensure-index"], input="What does the missions first section explain?\n/help\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "https://example.org/missions" in result.stdout and "/events" in result.stdout
+
+
+def test_bad_setting_is_named(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ESER_QUOTA_QUESTIONS", "many")
+    result = CliRunner().invoke(cli, ["ask", "x"])
+    assert result.exit_code == 2 and "ESER_QUOTA_QUESTIONS" in result.output
