@@ -1,0 +1,148 @@
+"""One table of scenarios, run unchanged against the Telegram and the Slack adapters.
+
+Each scenario drives the real adapter (python-telegram-bot / slack-bolt) against its fake platform
+server through a ``PlatformDriver`` and checks what a member would see.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import select
+
+from bot.app import App
+from bot.models import command_prefix
+from bot.store.answers import VoteRow
+from tests.scenarios.driver import PlatformDriver, Sent
+from tests.scenarios.slack_driver import slack_driver
+from tests.scenarios.telegram_driver import telegram_driver
+
+SIGNUP = "https://events.example.org/eser-network-meeting-2027/register"
+DRIVERS: dict[str, Callable[[App], AbstractAsyncContextManager[PlatformDriver]]] = {
+    "telegram": telegram_driver,  # type: ignore[dict-item]
+    "slack": slack_driver,  # type: ignore[dict-item]
+}
+
+
+@pytest_asyncio.fixture(params=sorted(DRIVERS))
+async def driver(request: pytest.FixtureRequest, app: App) -> AsyncIterator[PlatformDriver]:
+    async with DRIVERS[request.param](app) as started:
+        yield started
+
+
+def answer_in(sent: list[Sent]) -> Sent:
+    """The answer among what was sent: the message carrying the 👍/👎 buttons (a first DM may also
+    bring the onboarding offer)."""
+    answers = [message for message in sent if any((b.data or "").startswith("fb:") for b in message.buttons)]
+    assert len(answers) == 1, [message.text[:80] for message in sent]
+    return answers[0]
+
+
+def cited_numbers(message: Sent) -> set[int]:
+    return {int(n) for n in re.findall(r"\[(\d+)\]", message.text)}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A member's action and what must be true of the bot's reply."""
+
+    name: str
+    act: Callable[[PlatformDriver], Awaitable[list[Sent]]]
+    check: Callable[[list[Sent]], None]
+
+
+def _cited_answer(words: tuple[str, ...]) -> Callable[[list[Sent]], None]:
+    def check(sent: list[Sent]) -> None:
+        answer = answer_in(sent)
+        assert all(word in answer.text for word in words), answer.text
+        numbers = cited_numbers(answer)
+        linked = {url for _, url in answer.links if url.startswith("https://")}
+        # Numbered 1..k without gaps, and one source link per number.
+        assert numbers == set(range(1, len(numbers) + 1)) and len(linked) >= len(numbers)
+
+    return check
+
+
+def _signup(sent: list[Sent]) -> None:
+    answer = answer_in(sent)
+    assert SIGNUP in [button.url for button in answer.buttons]
+    assert "2018" not in answer.text  # past events are never upcoming
+
+
+def _help(sent: list[Sent]) -> None:
+    [message] = sent
+    assert "events" in message.text and "funding" in message.text and "feedback" in message.text
+
+
+def _declined(sent: list[Sent]) -> None:
+    answer = answer_in(sent)
+    assert "social-economy-gateway.ec.europa.eu" in answer.text
+    assert not [url for _, url in answer.links if "themayor" in url or "eur-lex" in url]
+
+
+def _threaded(sent: list[Sent]) -> None:
+    answer = answer_in(sent)
+    assert answer.in_thread and cited_numbers(answer)
+
+
+def _silent(sent: list[Sent]) -> None:
+    assert sent == []
+
+
+SCENARIOS = [
+    Scenario(
+        "question in a private chat gets a cited answer",
+        lambda d: d.direct_message("ana", "Can a cooperative become a member of ESER?"),
+        _cited_answer(("public authorities",)),
+    ),
+    Scenario(
+        "a French question finds the English sources",
+        lambda d: d.direct_message(
+            "chloe", "Notre coopérative peut-elle adhérer directement au réseau ESER ?"
+        ),
+        _cited_answer(("ESER",)),
+    ),
+    Scenario(
+        "the Mannheim trap",
+        lambda d: d.direct_message("dan", "Did the Mannheim summit take place in 2020?"),
+        _cited_answer(("2021",)),
+    ),
+    Scenario("events command offers sign-up buttons", lambda d: d.command("ben", "events"), _signup),
+    Scenario("help command", lambda d: d.command("ben", "help"), _help),
+    Scenario(
+        "an unrelated question is declined honestly",
+        lambda d: d.direct_message("eve", "What will the weather be like in Naples tomorrow?"),
+        _declined,
+    ),
+    Scenario(
+        "a mention in a group is answered in the thread",
+        lambda d: d.mention_in_group("fay", "What is the Social Economy Action Plan?"),
+        _threaded,
+    ),
+    Scenario(
+        "a group message without a mention is left alone",
+        lambda d: d.group_message("gus", "What is the Social Economy Action Plan?"),
+        _silent,
+    ),
+]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+async def test_scenario(driver: PlatformDriver, scenario: Scenario) -> None:
+    scenario.check(await scenario.act(driver))
+
+
+async def test_feedback_click_is_stored_with_the_answer(driver: PlatformDriver, app: App) -> None:
+    answer = answer_in(await driver.direct_message("hal", "What is the Social Economy Gateway?"))
+    thumbs_down = next(button for button in answer.buttons if (button.data or "").endswith(":down"))
+    [thanks] = await driver.click("hal", answer, thumbs_down)
+    expected = app.services.catalogue.text("feedback.thanks_down", "en", cmd=command_prefix(driver.platform))
+    assert thanks.ephemeral and thanks.text == expected
+    async with app.services.sessions() as session:
+        votes = (await session.scalars(select(VoteRow))).all()
+    assert [(vote.platform, vote.vote) for vote in votes] == [(driver.platform, -1)]
