@@ -262,10 +262,8 @@ class SlackRunner:
     # --- listeners: start a task, acknowledge ------------------------------------------------
 
     def _spawn(self, work: Coroutine[Any, Any, None], event_id: object) -> None:
-        if not self._accepting:
-            work.close()
-            return
-
+        # Called before the acknowledgement leaves, so every acknowledged event is tracked by
+        # ``wait_idle`` (and therefore finished by ``stop``).
         async def guarded() -> None:
             try:
                 await work
@@ -292,18 +290,21 @@ class SlackRunner:
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         handlers = self._require_handlers()
-        self._spawn(handlers.command(body), body.get("trigger_id"))
         command, _ = split_command(str(body.get("text") or ""), handlers.commands)
-        if command not in QUESTION_COMMANDS:
+        if command in QUESTION_COMMANDS:
+            try:
+                language = await asyncio.wait_for(
+                    handlers.language(str(body.get("user_id"))), ACK_LANGUAGE_WAIT
+                )
+            except Exception:  # too slow or failed: the acknowledgement must not wait for it
+                language = "en"
+            text = self.core.services.catalogue.text("slack.looking_up", language)
+            await ack(text=text, response_type="ephemeral")
+        else:
             await ack()
-            return
-        try:
-            language = await asyncio.wait_for(handlers.language(str(body.get("user_id"))), ACK_LANGUAGE_WAIT)
-        except (TimeoutError, Exception):
-            language = "en"
-        await ack(
-            text=self.core.services.catalogue.text("slack.looking_up", language), response_type="ephemeral"
-        )
+        # Started after ack() so that "Looking that up…" is on its way before the answer; bolt
+        # sends the response only when this listener returns, so the task is tracked by then.
+        self._spawn(handlers.command(body), body.get("trigger_id"))
 
     async def _on_callback(self, ack: AsyncAck, body: dict[str, Any], action: Mapping[str, Any]) -> None:
         self._spawn(self._require_handlers().action(body, action), body.get("trigger_id"))

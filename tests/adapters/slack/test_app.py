@@ -260,6 +260,7 @@ async def test_slash_command_in_the_bots_dm_acks_then_answers_visibly(
     assert json.loads(delivery.body) == {"text": "Looking that up…", "response_type": "ephemeral"}
     [answer] = answers(fake_slack)
     assert answer.method == "chat.postMessage" and answer.params["channel"] == dm_channel("U1")
+    assert delivery.answered_at < answer.at  # the ack went out before the answer
     buttons = [e for b in answer.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert "https://events.example.org/eser-network-meeting-2027/register" in [b.get("url") for b in buttons]
     [complete] = fake_slack.calls_of("files.completeUploadExternal")
