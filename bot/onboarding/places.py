@@ -18,7 +18,14 @@ from rapidfuzz import fuzz, process
 
 # Below this similarity a name is not offered even as a "did you mean…?" suggestion.
 SUGGESTION_CUTOFF = 78.0
-_PUNCTUATION = re.compile(r"[\s\-‐–—_,.;:'’()/]+")
+# ...and it must also be close as a whole ("Germny") or contain every typed word ("Bruxelles"):
+# WRatio alone rates a short fragment of a long name ("land" in "Qwertyland") too high.
+WHOLE_NAME_RATIO = 75.0
+ALL_WORDS_RATIO = 95.0
+_PUNCTUATION = re.compile(r"[\s\-‐–—_,.;:'’()\[\]/]+")
+_QUALIFIER = re.compile(r"\s*[\[(][^\])]*[\])]")
+# ISO puts alternative names in square brackets ("Lleida [Lérida]"), qualifiers in parentheses.
+_BRACKETED = re.compile(r"\[([^\]]+)\]")
 
 
 def fold(text: str) -> str:
@@ -50,9 +57,7 @@ class _NameIndex:
 
     def add(self, code: str, names: Iterable[str]) -> None:
         for name in names:
-            # ISO lists some names inverted ("Murcia, Región de"): the part before the comma is what
-            # people type.
-            for variant in {name, name.split(",", 1)[0]}:
+            for variant in {name, *name_variants(name)}:
                 folded = fold(variant)
                 if folded:
                     self._codes_by_name.setdefault(folded, set()).add(code)
@@ -64,10 +69,18 @@ class _NameIndex:
         exact = self._codes_by_name.get(folded)
         if exact and len(exact) == 1:
             return Match(exact=next(iter(exact)))
-        hits = process.extract(
-            folded, list(self._codes_by_name), scorer=fuzz.WRatio, score_cutoff=SUGGESTION_CUTOFF, limit=None
-        )
-        # Prefer whole-name similarity; WRatio alone rates a short fragment of a long name too high.
+        hits = [
+            hit
+            for hit in process.extract(
+                folded,
+                list(self._codes_by_name),
+                scorer=fuzz.WRatio,
+                score_cutoff=SUGGESTION_CUTOFF,
+                limit=None,
+            )
+            if fuzz.ratio(folded, hit[0]) >= WHOLE_NAME_RATIO
+            or (len(folded) >= 4 and fuzz.token_set_ratio(folded, hit[0]) >= ALL_WORDS_RATIO)
+        ]
         hits.sort(key=lambda hit: (hit[1] + fuzz.ratio(folded, hit[0])) / 2, reverse=True)
         suggestions: list[str] = []
         for name, _score, _ in hits:
@@ -100,16 +113,22 @@ class Places:
             if (value := getattr(country, attribute, None))
         ]
         translated = [translation.gettext(name) for name in english for translation in self._countries]
-        return [*english, *translated, str(getattr(country, "alpha_3", ""))]
+        return [*english, *translated]
 
     def find_country(self, text: str, limit: int = 3) -> Match:
         """Look a typed country name up (any of the languages, any country of the world).
 
-        A two-letter code counts only when typed in capitals ("DE"), since "no" or "it" are words.
+        An ISO code counts only when typed in capitals ("DE", "POL"), since "no" or "it" are words.
         """
         stripped = text.strip()
-        if len(stripped) == 2 and stripped.isupper() and pycountry.countries.get(alpha_2=stripped):
-            return Match(exact=stripped)
+        if stripped.isupper() and len(stripped) in (2, 3):
+            country = (
+                pycountry.countries.get(alpha_2=stripped)
+                if len(stripped) == 2
+                else pycountry.countries.get(alpha_3=stripped)
+            )
+            if country is not None:
+                return Match(exact=str(country.alpha_2))
         return self._country_index.match(stripped, limit)
 
     def has_regions(self, country_code: str) -> bool:
@@ -140,13 +159,24 @@ class Places:
         subdivision = pycountry.subdivisions.get(code=code)
         if subdivision is None:
             return code
-        # Show "Murcia" rather than ISO's inverted "Murcia, Región de".
-        return self._translate(self._subdivisions, str(subdivision.name), language).split(",", 1)[0]
+        return short_name(self._translate(self._subdivisions, str(subdivision.name), language))
 
     def _translate(self, translations: list[gettext.NullTranslations], name: str, language: str) -> str:
         if language not in self._languages:
             return name
         return translations[self._languages.index(language)].gettext(name)
+
+
+def short_name(name: str) -> str:
+    """The name people use: "Murcia" for ISO's "Murcia, Región de", "Catalunya" for
+    "Catalunya [Cataluña]"."""
+    return _QUALIFIER.sub("", name.split(",", 1)[0]).strip() or name
+
+
+def name_variants(name: str) -> list[str]:
+    """Forms of an ISO name a member may type: the short name and any alternative name in square
+    brackets (not codes such as "[SE-04]")."""
+    return [short_name(name), *(inner for inner in _BRACKETED.findall(name) if not inner[:2].isupper())]
 
 
 def _translations(domain: str, languages: Sequence[str]) -> list[gettext.NullTranslations]:

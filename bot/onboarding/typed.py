@@ -81,6 +81,12 @@ def best_option(text: str, labels: Sequence[Sequence[str]]) -> int | None:
                 best = 101.0
                 break
             best = max(best, fuzz.ratio(typed, folded))
+            # A label's first word is a natural short answer ("sì" for "Sì, inviami gli annunci").
+            if typed == folded.split()[0]:
+                best = max(best, 100.0)
+            # One word typed with a typo ("cooperatve") still names the label holding that word.
+            if len(typed) >= 4 and " " not in typed:
+                best = max(best, max(fuzz.ratio(typed, word) for word in folded.split()))
             # One distinctive word of a long label ("cooperative") is enough; short words ("or") are not.
             if len(typed) >= 3:
                 best = max(best, fuzz.token_set_ratio(typed, folded))

@@ -34,7 +34,7 @@ class Member:
         mentioned: bool = False,
     ) -> IncomingMessage:
         return IncomingMessage(
-            platform=self.platform,  # type: ignore[arg-type]
+            platform=self.platform,
             chat_id=self.chat if direct else "group-1",
             user_id=self.user,
             text=text,

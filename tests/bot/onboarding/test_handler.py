@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
 from bot.app import App, build_app
 from bot.models import Reply
 from bot.settings import Settings
+from bot.store.erasure import count_member_rows
 from bot.store.onboarding_states import OnboardingStateRow
 from bot.store.profiles import ConsentRow, SubscriptionRow
 from knowledge.engine import KnowledgeEngine
 from tests.bot.onboarding.member import Member, button_data, callbacks
-from tests.conftest import Clock
+from tests.conftest import Clock, make_settings
 
 OPTION_FIELDS = ("language", "organisation_type", "country", "region", "interests")
 
@@ -362,3 +366,40 @@ async def test_onboarding_ignores_group_chatter(app: App) -> None:
     row = await state_of(app, member)
     assert row is not None and row.status == "active"
     assert button_data(question, "en") == "ob:language:en"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def test_the_same_flow_on_sqlite_and_postgresql(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, knowledge: KnowledgeEngine, clock: Clock
+) -> None:
+    url = request.getfixturevalue("postgres_url") if backend == "postgres" else ""
+    settings = make_settings(tmp_path, DATABASE_URL=url)
+    user = f"member-{backend}-{uuid.uuid4().hex[:6]}"  # the PostgreSQL database is shared by the session
+    first = await build_app(settings, knowledge=knowledge, clock=clock)
+    member = Member(first, user=user, hint="it")
+    *_, question = await member.command("start")
+    [question] = await member.say("italiano")
+    [question] = await member.say("impresa sociale")
+    await first.services.db.dispose()  # the bot restarts mid-flow
+
+    second = await build_app(settings, knowledge=knowledge, clock=clock)
+    member.app = second
+    [question] = await member.say("Italia")
+    [question] = await member.say("Lombardy")  # English name: "did you mean Lombardia?"
+    assert callbacks(question)[0] == "IT-25" and "Lombardia" in question.text
+    [question] = await member.say("sì")  # yes: the first suggestion
+    [question] = await member.say("2, 3")
+    assert "Finanziamenti UE, Eventi" in question.text
+    summary, *kit, footer = await member.say("sì")
+    assert summary.language == "it" and "Lombardia (Italia)" in summary.text and len(kit) == 3
+    assert footer.language == "it" and "/forget" in footer.text
+    profile = await second.services.profiles.get("telegram", user)
+    assert profile is not None and (profile.country, profile.region) == ("IT", "IT-25")
+    assert [s.topic for s in await second.services.profiles.subscriptions("telegram", user)] == [
+        "events",
+        "funding",
+    ]
+    await member.command("forget", "sì")
+    counts = await count_member_rows(second.services.sessions, "telegram", user)
+    assert set(counts.values()) == {0}
+    await second.services.db.dispose()

@@ -1,0 +1,85 @@
+"""Erasing a member walks every member table, leaves other members alone and can run twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.store.answers import AnswerStore, thread_key
+from bot.store.base import member_tables
+from bot.store.erasure import count_member_rows, erase_member
+from bot.store.onboarding_states import FlowStateStore
+from bot.store.profiles import ProfileStore
+from knowledge.models import Answer
+from tests.conftest import FIXED_NOW
+
+
+async def fill(sessions: async_sessionmaker[AsyncSession], user: str) -> None:
+    answers, profiles, flows = AnswerStore(sessions), ProfileStore(sessions), FlowStateStore(sessions)
+    answer_id = await answers.record_answer(
+        platform="slack",
+        user_id=user,
+        chat_id="C1",
+        thread=thread_key("slack", "C1", None),
+        answer=Answer(question="q", text="a [1]"),
+        now=FIXED_NOW,
+    )
+    await answers.vote(answer_id=answer_id, platform="slack", user_id=user, vote=1, now=FIXED_NOW)
+    await answers.add_feedback(platform="slack", user_id=user, text="ok", now=FIXED_NOW)
+    await profiles.update("slack", user, chat_id=f"D{user}", now=FIXED_NOW, language="it")
+    await profiles.record_announcements(
+        "slack",
+        user,
+        chat_id=f"D{user}",
+        granted=True,
+        topics=["events"],
+        country="IT",
+        region=None,
+        now=FIXED_NOW,
+    )
+    await flows.save("slack", user, chat_id=f"D{user}", status="done", state="{}", hint="it", now=FIXED_NOW)
+
+
+async def test_erase_member_empties_every_member_table(sessions: async_sessionmaker[AsyncSession]) -> None:
+    await fill(sessions, "U1")
+    await fill(sessions, "U2")
+    assert set(member_tables()) >= {
+        "answers",
+        "answer_votes",
+        "feedback",
+        "member_profiles",
+        "member_consents",
+        "subscriptions",
+        "onboarding_states",
+    }
+    before = await count_member_rows(sessions, "slack", "U1")
+    assert all(count == 1 for count in before.values()), before
+    assert await erase_member(sessions, "slack", "U1") == len(before)
+    assert set((await count_member_rows(sessions, "slack", "U1")).values()) == {0}
+    assert await count_member_rows(sessions, "slack", "U2") == before  # the other member keeps theirs
+    assert await erase_member(sessions, "slack", "U1") == 0
+
+
+async def test_erasing_a_member_removes_other_votes_on_their_answers(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    answers = AnswerStore(sessions)
+    answer_id = await answers.record_answer(
+        platform="telegram",
+        user_id="asker",
+        chat_id="G",
+        thread="t",
+        answer=Answer(question="q", text="a"),
+        now=FIXED_NOW,
+    )
+    await answers.vote(
+        answer_id=answer_id,
+        platform="telegram",
+        user_id="voter",
+        vote=-1,
+        now=FIXED_NOW + timedelta(seconds=1),
+    )
+    await erase_member(sessions, "telegram", "asker")
+    # The vote pointed at an answer that no longer exists; it must not dangle.
+    assert await answers.votes_for(answer_id) == []

@@ -1,0 +1,122 @@
+"""Periodic jobs: the onboarding-timeout sweep and the daily retention purge, on the fixed clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import func, select
+
+from bot.app import App
+from bot.jobs import run_onboarding_sweep, run_periodic_jobs, run_retention_purge
+from bot.store.answers import AnswerRow, FeedbackRow
+from bot.store.onboarding_states import OnboardingStateRow
+from tests.bot.onboarding.member import Member, RecordingSender
+from tests.conftest import Clock
+
+
+async def count(app: App, table: type) -> int:
+    async with app.services.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
+    """Wait (up to 5 s) until ``check`` holds: the job loop runs concurrently."""
+    async with asyncio.timeout(5):
+        while not await check():  # noqa: ASYNC110 - polls the database; there is no event to wait on
+            await asyncio.sleep(0.01)
+
+
+async def test_retention_purge_deletes_old_questions_and_stale_unfinished_flows(
+    app: App, clock: Clock
+) -> None:
+    asker, quitter = Member(app, user="asker"), Member(app, user="quitter")
+    finisher = Member(app, user="done")
+    await asker.say("What is ESER?")
+    await asker.command("feedback", "More examples please")
+    *_, question = await quitter.command("start")
+    await quitter.press(question, "!cancel")
+    *_, question = await finisher.command("start")
+    for value in ("en", "other", "!skip", "!done"):
+        [question] = await finisher.press(question, value)
+    await finisher.press(question, "no")
+
+    clock.advance(days=29)
+    assert await run_retention_purge(app) == 0
+    assert await count(app, AnswerRow) == 1
+    clock.advance(days=2)  # past the 30-day question retention
+    assert await run_retention_purge(app) == 1
+    assert await count(app, AnswerRow) == 0 and await count(app, FeedbackRow) == 0
+    assert await count(app, OnboardingStateRow) == 2  # unfinished flows are kept 90 days
+    clock.advance(days=60)
+    await run_retention_purge(app)
+    async with app.services.sessions() as session:
+        statuses = (await session.scalars(select(OnboardingStateRow.status))).all()
+    assert statuses == ["done"]  # the stopped flow went, the finished one stays with its profile
+
+
+async def test_sweep_job_pauses_idle_flows(app: App, clock: Clock) -> None:
+    sender = RecordingSender("telegram")
+    app.services.senders["telegram"] = sender
+    await Member(app).command("start")
+    clock.advance(minutes=31)
+    assert await run_onboarding_sweep(app) == 1
+    assert [target.chat_id for target, _ in sender.sent] == ["dm-u1"]
+
+
+async def test_periodic_loop_sweeps_every_tick_and_purges_once_a_day(app: App, clock: Clock) -> None:
+    sender = RecordingSender("telegram")
+    app.services.senders["telegram"] = sender
+    member, asker = Member(app), Member(app, user="asker")
+    await asker.say("What is ESER?")
+    clock.advance(days=31)  # that question is now past its retention
+    await member.command("start")  # a flow that will go idle
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_periodic_jobs(app, stop, interval_seconds=0.01))
+    try:
+        await eventually(lambda: _equals(count(app, AnswerRow), 0))  # first tick: purge
+        assert sender.sent == []  # the flow is not idle yet
+        await asker.say("How can my region join ESER?")  # a fresh question, kept for now
+        clock.advance(minutes=31)
+        await eventually(lambda: _truthy(len(sender.sent)))  # a later tick: sweep
+        assert await count(app, AnswerRow) == 1  # no second purge within the same day
+        clock.advance(days=31)
+        await eventually(lambda: _equals(count(app, AnswerRow), 0))  # a day later: purge again
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=5)
+    assert task.done() and task.exception() is None
+    assert len(sender.sent) == 1
+
+
+async def _equals(value: Awaitable[int], expected: int) -> bool:
+    return await value == expected
+
+
+async def _truthy(value: int) -> bool:
+    return bool(value)
+
+
+async def test_a_failing_job_does_not_stop_the_loop(app: App, clock: Clock) -> None:
+    sender = RecordingSender("telegram")
+    app.services.senders["telegram"] = sender
+    await Member(app).command("start")
+    clock.advance(minutes=31)
+    calls = 0
+    original = app.purge_expired
+
+    async def broken_purge() -> int:
+        nonlocal calls
+        calls += 1
+        raise RuntimeError("database unavailable")
+
+    app.purge_expired = broken_purge  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_periodic_jobs(app, stop, interval_seconds=0.01))
+    try:
+        await eventually(lambda: _truthy(calls >= 2 and len(sender.sent) == 1))
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=5)
+        app.purge_expired = original  # type: ignore[method-assign]
+    assert task.exception() is None
