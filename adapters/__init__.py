@@ -15,8 +15,15 @@ from bot.delivery import Sender
 class PlatformRunner(Protocol):
     """A running platform connection (polling, webhook, HTTP endpoint or socket)."""
 
-    platform: str
-    sender: Sender
+    @property
+    def platform(self) -> str:
+        """``telegram`` or ``slack``."""
+        ...
+
+    @property
+    def sender(self) -> Sender:
+        """Sends on the bot's own initiative (registered in ``app.services.senders``)."""
+        ...
 
     async def start(self) -> None:
         """Connect and begin handling events; returns once the runner is serving."""

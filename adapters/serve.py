@@ -1,0 +1,89 @@
+"""``eser-bot serve``: run the core on Slack, Telegram or both until SIGTERM, then stop gracefully.
+
+Start-up order: settings are checked (a missing or malformed token stops here, naming the setting),
+the knowledge base is brought up to date (only changes are embedded), the platform runners start,
+and the periodic jobs (onboarding timeouts, retention purge) run beside them. On SIGTERM or Ctrl-C
+the runners stop taking events and finish the answers in flight before the store closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Sequence
+
+from adapters import PlatformRunner
+from bot.app import App, build_app
+from bot.jobs import run_periodic_jobs
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_runners(app: App, settings: Settings, platforms: Sequence[str]) -> list[PlatformRunner]:
+    """The runners for ``platforms``; each checks its settings before any network call.
+
+    Raises:
+        bot.errors.ConfigError: Naming the setting to fix.
+    """
+    runners: list[PlatformRunner] = []
+    for platform in platforms:
+        if platform == "telegram":
+            from adapters.telegram import TelegramRunner
+
+            runners.append(TelegramRunner(app, settings))
+        elif platform == "slack":
+            from adapters.slack import SlackRunner
+
+            runners.append(SlackRunner(app, settings))
+        else:
+            raise ValueError(f"unknown platform {platform!r} (telegram or slack)")
+    return runners
+
+
+async def serve_platforms(
+    settings: Settings, platforms: Sequence[str], *, stop: asyncio.Event | None = None, app: App | None = None
+) -> None:
+    """Serve until ``stop`` is set (by SIGTERM/SIGINT when not given).
+
+    Args:
+        settings: Settings read at start-up.
+        platforms: ``telegram`` and/or ``slack``.
+        stop: Event that ends serving; SIGTERM and SIGINT set it.
+        app: An already built core (tests); built from ``settings`` when None.
+    """
+    stop = stop or asyncio.Event()
+    app = app or await build_app(settings)
+    started: list[PlatformRunner] = []
+    jobs: asyncio.Task[None] | None = None
+    loop = asyncio.get_running_loop()
+    try:
+        runners = build_runners(app, settings, platforms)
+        report = await app.services.knowledge.ingest(settings.content_dirs)
+        for failure in report.failed:
+            log.error("knowledge base file skipped: %s", failure)
+        for runner in runners:
+            await runner.start()
+            started.append(runner)
+            log.info("%s runner started", runner.platform)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        jobs = asyncio.create_task(run_periodic_jobs(app, stop))
+        await stop.wait()
+        log.info("stopping: finishing the answers in flight")
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+        for runner in reversed(started):
+            try:
+                await runner.stop()
+            except Exception:
+                log.exception("%s runner did not stop cleanly", runner.platform)
+        if jobs is not None:
+            stop.set()
+            await jobs
+        await app.close()
