@@ -126,11 +126,13 @@ class Turn:
         reply: What to say (the next question, or a notice).
         finished: The last step was answered.
         cancelled: The member cancelled.
+        retried: The input was not an answer to the step, which is asked again.
     """
 
     state: FlowState
     reply: Reply | None = None
     finished: bool = False
+    retried: bool = False
     cancelled: bool = False
 
 
@@ -220,7 +222,9 @@ class FlowEngine:
             return self._move(state, ctx.step, validator.default(ctx), None, hint, cmd)
         if control is not None and control not in validator.extra_controls:
             return Turn(
-                state=state, reply=self.prompt(state, hint, cmd=cmd, notice="onboarding.not_understood")
+                state=state,
+                reply=self.prompt(state, hint, cmd=cmd, notice="onboarding.not_understood"),
+                retried=True,
             )
         verdict = validator.read(
             ctx, UserInput(text=given.text, button=f"{CONTROL_MARK}{control}") if control else given
@@ -234,6 +238,7 @@ class FlowEngine:
             return Turn(
                 state=state,
                 reply=self.prompt(state, hint, cmd=cmd, notice=verdict.notice, notice_values=verdict.values),
+                retried=True,
             )
         return self._move(state, ctx.step, verdict.value, verdict.outcome, hint, cmd)
 

@@ -58,6 +58,8 @@ class OnboardingHandler:
             return None if parsed is None else await self._button(message, *parsed)
         if message.command == "start":
             return await self._start(message)
+        if message.command is not None and message.is_direct and self._bare_word(message):
+            return await self._bare_command(message)
         if message.command is not None or not message.is_direct:
             return None
         return await self._direct_text(message)
@@ -100,6 +102,19 @@ class OnboardingHandler:
             return await self._first_contact(message)
         return None
 
+    def _bare_word(self, message: IncomingMessage) -> bool:
+        # Slack reads a direct message that is exactly a command name ("events") as that command;
+        # Telegram commands start with "/" and Slack's slash command is "mentioned".
+        return not message.mentioned and not message.text.strip().startswith("/")
+
+    async def _bare_command(self, message: IncomingMessage) -> list[Reply] | None:
+        """A bare word read as a command: an answer to the current step if the step takes it
+        ("events" for the interests), else the command it names."""
+        record = await self.services.onboarding_states.get(message.platform, message.user_id)
+        if record is None or record.status != "active":
+            return None
+        return await self._advance(message, record, UserInput(text=message.text), only_answers=True)
+
     async def _first_contact(self, message: IncomingMessage) -> list[Reply] | None:
         if await self.services.profiles.get(message.platform, message.user_id) is not None:
             return None
@@ -123,7 +138,7 @@ class OnboardingHandler:
         )
         return [*answered, offer]
 
-    async def _button(self, message: IncomingMessage, step: str, value: str) -> list[Reply]:
+    async def _button(self, message: IncomingMessage, step: str, value: str) -> list[Reply] | None:
         record = await self.services.onboarding_states.get(message.platform, message.user_id)
         hint = record.hint if record else normalise_language(message.language_hint)
         if step == FLOW_BUTTON:
@@ -166,9 +181,13 @@ class OnboardingHandler:
             )
         return replies
 
-    async def _advance(self, message: IncomingMessage, record: StoredFlow, given: UserInput) -> list[Reply]:
+    async def _advance(
+        self, message: IncomingMessage, record: StoredFlow, given: UserInput, *, only_answers: bool = False
+    ) -> list[Reply] | None:
         state = FlowState.model_validate_json(record.state)
         turn = self.engine.advance(state, given, record.hint, cmd=self._cmd(message))
+        if only_answers and turn.retried:
+            return None
         language = self.engine.language(turn.state, record.hint)
         if turn.cancelled:
             await self._save(message, turn, "stopped", record.hint)

@@ -403,3 +403,22 @@ async def test_the_same_flow_on_sqlite_and_postgresql(
     counts = await count_member_rows(second.services.sessions, "telegram", user)
     assert set(counts.values()) == {0}
     await second.services.db.dispose()
+
+
+async def test_a_bare_command_word_answers_the_current_step_on_slack(app: App) -> None:
+    # Slack reads a DM that is exactly "events" as the events command.
+    member = Member(app, platform="slack", user="U7")
+    *_, question = await member.command("start")
+    [question] = await member.press(question, "en")
+    [question] = await member.press(question, "ngo")
+    [question] = await member.say("Finland")
+    [question] = await member.press(question, "!skip")
+    bare = member.message("events", command="events")
+    [consent] = await app.handle(bare)  # taken as the interests answer
+    assert "Events" in consent.text and "yes" in callbacks(consent)
+    # A bare command word the step does not take still runs the command.
+    [listing] = await app.handle(member.message("funding", command="funding"))
+    assert listing.citations and "yes" not in callbacks(listing)
+    # An explicit slash command always runs the command.
+    [help_reply] = await app.handle(member.message("help", command="help", mentioned=True))
+    assert "/eser events" in help_reply.text
