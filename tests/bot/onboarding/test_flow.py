@@ -67,3 +67,10 @@ def test_a_broken_flow_is_refused(tmp_path: Path, change: str, message: str) -> 
     broken.write_text(text.replace(change, message, 1), encoding="utf-8")
     with pytest.raises(ValidationError):
         load_flow(broken)
+
+
+def test_the_documentation_shows_the_current_diagram() -> None:
+    docs = Path(__file__).resolve().parents[3] / "docs" / "onboarding.md"
+    assert f"```mermaid\n{mermaid(load_flow())}```" in docs.read_text(encoding="utf-8"), (
+        "paste the regenerated flow.mmd into docs/onboarding.md"
+    )
