@@ -20,6 +20,12 @@ GLOSSARY_DIR = Path(__file__).parent / "glossary"
 # Apostrophes and hyphens separate words ("l'économie", "ESER-Veranstaltung"); "+" stays ("FSE+").
 WORD = re.compile(r"[\w+]+", re.UNICODE)
 
+PREFIX_KEY = 3  # prefix entries are indexed by their first three letters ("spoldziel*" under "spo")
+# Function words that make a question English without asking langdetect (which costs ~5 ms).
+ENGLISH_MARKERS = frozenset(
+    "the is are was were what which who how when where does do did can could of and for to in with".split()
+)
+
 DetectorFactory.seed = 0  # langdetect is random by default; answers must be reproducible
 
 
@@ -57,6 +63,33 @@ class GlossaryEntry:
         return True
 
 
+class _Glossary:
+    """Entries indexed by their first word, so a question's words are checked against a handful of
+    candidates instead of the whole glossary (detection runs on every question)."""
+
+    def __init__(self, entries: list[GlossaryEntry]) -> None:
+        self._exact: dict[str, list[GlossaryEntry]] = {}
+        self._prefix: dict[str, list[GlossaryEntry]] = {}
+        # Longest phrases first, so "économie sociale" wins over a single-word entry.
+        for entry in sorted(entries, key=lambda entry: len(entry.patterns), reverse=True):
+            stem, is_prefix = entry.patterns[0]
+            if is_prefix and len(stem) < PREFIX_KEY:
+                raise ValueError(
+                    f"glossary prefix {stem + '*'!r} is too short: give at least {PREFIX_KEY} letters"
+                )
+            bucket = (
+                self._prefix.setdefault(stem[:PREFIX_KEY], [])
+                if is_prefix
+                else self._exact.setdefault(stem, [])
+            )
+            bucket.append(entry)
+
+    def candidates(self, word: str) -> list[GlossaryEntry]:
+        """Entries that may start at ``word``, longest phrases first."""
+        found = self._exact.get(word, []) + self._prefix.get(word[:PREFIX_KEY], [])
+        return sorted(found, key=lambda entry: len(entry.patterns), reverse=True)
+
+
 class CrossLingual:
     """Language detection and English expansion of questions.
 
@@ -65,22 +98,20 @@ class CrossLingual:
     """
 
     def __init__(self, glossary_dir: Path = GLOSSARY_DIR) -> None:
-        self._glossaries: dict[str, list[GlossaryEntry]] = {}
+        self._glossaries: dict[str, _Glossary] = {}
         for language in SUPPORTED_LANGUAGES:
             path = glossary_dir / f"{language}.yaml"
             if language == "en" or not path.exists():
                 continue
             entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             glossary = [GlossaryEntry(str(key), str(value)) for key, value in entries.items()]
-            # Longest phrases first, so "économie sociale" wins over a single-word entry.
-            glossary.sort(key=lambda entry: len(entry.patterns), reverse=True)
-            self._glossaries[language] = [entry for entry in glossary if entry.patterns]
+            self._glossaries[language] = _Glossary([entry for entry in glossary if entry.patterns])
 
-    def _hits(self, words: list[str], glossary: list[GlossaryEntry]) -> list[str]:
+    def _hits(self, words: list[str], glossary: _Glossary) -> list[str]:
         expansions: list[str] = []
         index = 0
         while index < len(words):
-            for entry in glossary:
+            for entry in glossary.candidates(words[index]):
                 if entry.matches_at(words, index):
                     expansions.append(entry.english)
                     index += len(entry.patterns)
@@ -102,6 +133,8 @@ class CrossLingual:
         }
         if len(words) < 3 and not any(glossary_hits.values()):
             return default  # langdetect guesses wildly on one or two words ("ESER?" comes out German)
+        if not any(glossary_hits.values()) and len(ENGLISH_MARKERS.intersection(words)) >= 2:
+            return "en"
         scores: dict[str, float] = {language: float(hits) for language, hits in glossary_hits.items()}
         try:
             for guess in detect_langs(text):

@@ -77,15 +77,13 @@ class VectorIndex:
         return dict(zip(records["ids"], records["metadatas"], strict=True))
 
     def upsert(self, chunks: Sequence[Chunk], batch_size: int = 256) -> None:
-        """Embed and store ``chunks`` (replacing any with the same id)."""
+        """Embed and store ``chunks``, replacing any with the same id (langchain-chroma upserts)."""
         for start in range(0, len(chunks), batch_size):
             batch = chunks[start : start + batch_size]
-            ids = [chunk.id for chunk in batch]
-            self.store.delete(ids=ids)
             self.store.add_texts(
                 texts=[embedding_text(chunk) for chunk in batch],
                 metadatas=[dict(chunk.metadata) for chunk in batch],
-                ids=ids,
+                ids=[chunk.id for chunk in batch],
             )
 
     def delete(self, chunk_ids: Sequence[str]) -> None:

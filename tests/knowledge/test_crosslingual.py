@@ -55,3 +55,9 @@ def test_custom_glossary_folder(tmp_path: Path) -> None:
 
 def test_fold() -> None:
     assert fold("Économie Społeczna") == "economie spoleczna"
+
+
+def test_too_short_prefix_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "pl.yaml").write_text("si*: network\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="'si\\*' is too short"):
+        CrossLingual(tmp_path)
