@@ -145,8 +145,9 @@ def main() -> None:
         model.encode(texts, batch_size=64, normalize_embeddings=True)
         encode_rate = len(texts) / (time.perf_counter() - started)
         print(
-            f"Ingest: {report.chunks_embedded} chunks in {report.seconds:.2f} s = {ingest_rate:.0f} chunks/s | "
-            f"bare encoder {encode_rate:.0f} chunks/s | ingest at {ingest_rate / encode_rate:.0%} of the encoder"
+            f"Ingest: {report.chunks_embedded} chunks in {report.seconds:.2f} s = {ingest_rate:.0f} chunks/s"
+            f" | bare encoder {encode_rate:.0f} chunks/s"
+            f" | ingest at {ingest_rate / encode_rate:.0%} of the encoder"
         )
         again = engine.ingest_sync([CONTENT])
         print(
