@@ -17,6 +17,8 @@ from bot.store.profiles import PROFILE_FIELDS, MemberProfile
 
 PRIVACY_PREFIX = "pv:"
 COMMANDS = frozenset({"profile", "language", "forget", "privacy"})
+# Shown or done only in a direct chat: a group would see the member's profile.
+PRIVATE_COMMANDS = frozenset({"profile", "forget"})
 QUESTION_LOG_TABLES = ("answers", "feedback")
 
 
@@ -45,6 +47,10 @@ class PrivacyHandler:
             return None
         if message.command not in COMMANDS:
             return None
+        if message.command in PRIVATE_COMMANDS and not message.is_direct:
+            language = await self._member_language(message)
+            text = self._t(message, "onboarding.private_only", language, command=message.command)
+            return [self._reply(message, text, language)]
         if message.command == "profile":
             return [await self._profile(message)]
         if message.command == "language":

@@ -143,3 +143,13 @@ async def test_privacy_explains_what_why_and_how_long(
     assert "7 days" in text.text and "45 days" in text.text and "30 minutes" in text.text
     assert "/eser forget" in text.text and "/eser profile" in text.text
     await app.services.db.dispose()
+
+
+async def test_profile_and_forget_only_in_a_private_chat(app: App) -> None:
+    member = Member(app)
+    await onboard(member)
+    [pointer] = await member.command("profile", direct=False)
+    assert "private chat" in pointer.text and "/profile" in pointer.text and "Liège" not in pointer.text
+    [pointer] = await member.command("forget", "yes", direct=False)
+    assert "/forget" in pointer.text
+    assert await app.services.profiles.get("telegram", "u1") is not None  # nothing erased
