@@ -76,7 +76,7 @@ class VectorIndex:
         records = self.store.get(include=["metadatas"])
         return dict(zip(records["ids"], records["metadatas"], strict=True))
 
-    def upsert(self, chunks: Sequence[Chunk], batch_size: int = 256) -> None:
+    def upsert(self, chunks: Sequence[Chunk], batch_size: int = 512) -> None:
         """Embed and store ``chunks``, replacing any with the same id (langchain-chroma upserts)."""
         for start in range(0, len(chunks), batch_size):
             batch = chunks[start : start + batch_size]

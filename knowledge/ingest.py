@@ -17,6 +17,9 @@ from knowledge.loaders import content_root, discover, load_file, root_label
 from knowledge.models import Chunk
 
 Progress = Callable[[int, int], None]
+# Chunks embedded per call: large enough for the encoder to sort texts by length and pad little
+# (small batches cost ~20% of its throughput), small enough for the progress bar to move.
+EMBED_BATCH = 512
 
 
 class IngestReport(BaseModel):
@@ -122,7 +125,7 @@ def sync_documents(
     total = len(to_embed)
     if progress:
         progress(total, 0)
-    batch = 128
+    batch = EMBED_BATCH
     for start in range(0, total, batch):
         index.upsert(to_embed[start : start + batch])
         if progress:
