@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import conversation, events, onboarding
+from bot import conversation, onboarding
 from bot.i18n import Catalogue, normalise_language
 from bot.models import IncomingMessage, Reply
 from bot.onboarding.directory import ProfileDirectory
@@ -72,11 +72,11 @@ class App:
 def build_handlers(services: Services) -> list[Handler]:
     """The handlers in routing order.
 
-    Onboarding comes first (it owns a member's messages while their guided flow is active), events
-    and broadcasts next (their commands), then the conversation handlers whose free-text question
+    Onboarding comes first (it owns a member's messages while their guided flow is active, and it
+    is told which handlers come after it), then the conversation handlers, whose free-text question
     handler takes whatever is left.
     """
-    later = [*events.build_handlers(services), *conversation.build_handlers(services)]
+    later = conversation.build_handlers(services)
     return [*onboarding.build_handlers(services, later=later), *later]
 
 

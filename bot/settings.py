@@ -32,7 +32,6 @@ class Settings(BaseSettings):
     collection: str = Field(default="eser", validation_alias="ESER_COLLECTION")
     min_relevance: float = Field(default=0.30, validation_alias="ESER_MIN_RELEVANCE")
     sure_relevance: float = Field(default=0.50, validation_alias="ESER_SURE_RELEVANCE")
-    timezone: str = Field(default="Europe/Brussels", validation_alias="ESER_TIMEZONE")
 
     # --- core and store ----------------------------------------------------------------------
     database_url: str = Field(default="", validation_alias="DATABASE_URL")
@@ -59,18 +58,12 @@ class Settings(BaseSettings):
     http_port: int = Field(default=3000, validation_alias="ESER_HTTP_PORT")
     http_host: str = Field(default="0.0.0.0", validation_alias="ESER_HTTP_HOST")
 
-    # --- onboarding and privacy (issue: onboarding) ------------------------------------------
+    # --- onboarding and privacy -----------------------------------------------------------------
     onboarding_timeout_minutes: int = Field(default=30, validation_alias="ESER_ONBOARDING_TIMEOUT_MINUTES")
     question_retention_days: int = Field(default=30, validation_alias="ESER_QUESTION_RETENTION_DAYS")
     onboarding_retention_days: int = Field(default=90, validation_alias="ESER_ONBOARDING_RETENTION_DAYS")
 
-    # --- events and broadcasts (issue: broadcasts) --------------------------------------------
-    organisers: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, validation_alias="ESER_ORGANISERS"
-    )
-    reminder_hours: int = Field(default=24, validation_alias="ESER_REMINDER_HOURS")
-
-    @field_validator("organisers", "content_dirs", mode="before")
+    @field_validator("content_dirs", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         # Environment variables carry lists as comma-separated text.

@@ -111,7 +111,7 @@ class KnowledgeEngine:
             return ingest_paths(self.index, list(paths), roots=self.content_roots, progress=progress)
 
     async def sync_documents(self, documents: Sequence[SourceDocument], *, source_root: str) -> IngestReport:
-        """Make ``source_root`` hold exactly ``documents`` (e.g. organisers' events, ``db:events``)."""
+        """Make ``source_root`` hold exactly ``documents`` (e.g. events stored in the database)."""
         return await asyncio.to_thread(self._sync, documents, source_root, True)
 
     async def upsert_documents(
