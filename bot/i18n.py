@@ -37,19 +37,14 @@ class Catalogue:
     def __init__(self, locales_dir: Path = LOCALES_DIR) -> None:
         self._messages: dict[str, dict[str, str]] = {}
         for language in LANGUAGES:
-            self._messages[language] = {}
-            # messages.po is the catalogue; other .po files in the folder are merged in too, so a
-            # feature branch can bring its strings in a file of its own until it is folded in.
-            for path in sorted((locales_dir / language / "LC_MESSAGES").glob("*.po")):
-                with path.open("rb") as handle:
-                    catalog = read_po(handle, locale=language)
-                self._messages[language].update(
-                    {
-                        str(message.id): str(message.string)
-                        for message in catalog
-                        if message.id and message.string and not message.fuzzy
-                    }
-                )
+            path = locales_dir / language / "LC_MESSAGES" / "messages.po"
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=language)
+            self._messages[language] = {
+                str(message.id): str(message.string)
+                for message in catalog
+                if message.id and message.string and not message.fuzzy
+            }
 
     def keys(self, language: str) -> set[str]:
         """The keys translated in ``language``."""

@@ -39,8 +39,11 @@ def placeholders(text: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
 
 
-def test_there_are_catalogues() -> None:
-    assert "messages.po" in CATALOGUE_FILES and "onboarding.po" in CATALOGUE_FILES
+def test_one_catalogue_per_language() -> None:
+    assert CATALOGUE_FILES == ["messages.po"]
+    assert sorted(path.parent.parent.name for path in LOCALES_DIR.glob("*/LC_MESSAGES/*.po")) == sorted(
+        LANGUAGES
+    )
 
 
 @pytest.mark.parametrize("name", CATALOGUE_FILES)

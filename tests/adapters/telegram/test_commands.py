@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
+from babel.messages.pofile import read_po, write_po
 from telegram import Bot
 
 from adapters.telegram.commands import BOT_COMMANDS, command_menu, register_commands
@@ -23,19 +22,24 @@ def test_menu_lists_the_commands_the_catalogue_describes(catalogue: Catalogue) -
         assert command.description == catalogue.text(f"command.{command.command}", "de")
 
 
-def test_a_new_command_appears_once_its_key_exists(tmp_path: Path) -> None:
-    # A copy of the shipped catalogues plus one file adding command.profile, as onboarding will.
+def test_a_command_appears_exactly_when_its_key_exists(tmp_path: Path) -> None:
+    # Copies of the shipped catalogues, first without command.profile, then with it again.
     for language in LANGUAGES:
         folder = tmp_path / language / "LC_MESSAGES"
         folder.mkdir(parents=True)
-        shipped = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
-        (folder / "messages.po").write_bytes(shipped.read_bytes())
+        with (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        catalog.delete("command.profile")
+        with (folder / "messages.po").open("wb") as handle:
+            write_po(handle, catalog)
     before = [command.command for command in command_menu(Catalogue(tmp_path), "en")]
     assert "profile" not in before
-    extra = Catalog(locale="en")
-    extra.add("command.profile", "Your profile: country, region, organisation")
-    with (tmp_path / "en" / "LC_MESSAGES" / "extra.po").open("wb") as handle:
-        write_po(handle, extra)
+    english = tmp_path / "en" / "LC_MESSAGES" / "messages.po"
+    with english.open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    catalog.add("command.profile", "Your profile: country, region, organisation")
+    with english.open("wb") as handle:
+        write_po(handle, catalog)
     after = command_menu(Catalogue(tmp_path), "pl")
     assert [command.command for command in after] == [
         n for n in BOT_COMMANDS if n in before or n == "profile"
