@@ -99,6 +99,7 @@ class CrossLingual:
 
     def __init__(self, glossary_dir: Path = GLOSSARY_DIR) -> None:
         self._glossaries: dict[str, _Glossary] = {}
+        self._stopwords: dict[str, frozenset[str]] = {}
         for language in SUPPORTED_LANGUAGES:
             path = glossary_dir / f"{language}.yaml"
             if language == "en" or not path.exists():
@@ -106,9 +107,17 @@ class CrossLingual:
             entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             glossary = [GlossaryEntry(str(key), str(value)) for key, value in entries.items()]
             self._glossaries[language] = _Glossary([entry for entry in glossary if entry.patterns])
+            stopwords = glossary_dir / f"{language}-stopwords.txt"
+            if stopwords.exists():
+                self._stopwords[language] = frozenset(words_of(stopwords.read_text(encoding="utf-8")))
 
     def _hits(self, words: list[str], glossary: _Glossary) -> list[str]:
+        return self._scan(words, glossary)[0]
+
+    def _scan(self, words: list[str], glossary: _Glossary) -> tuple[list[str], list[str]]:
+        """The English expansions of ``words`` and the words no glossary entry covered."""
         expansions: list[str] = []
+        uncovered: list[str] = []
         index = 0
         while index < len(words):
             for entry in glossary.candidates(words[index]):
@@ -117,8 +126,22 @@ class CrossLingual:
                     index += len(entry.patterns)
                     break
             else:
+                uncovered.append(words[index])
                 index += 1
-        return expansions
+        return expansions, uncovered
+
+    def untranslated(self, text: str, language: str) -> list[str]:
+        """Content words of a question in ``language`` that its glossary does not translate.
+
+        Function words ("la", "di", "der") are left out, so what remains are names ("ESER"),
+        numbers and words the knowledge base may not speak of at all ("temps", "Wetter").
+        """
+        glossary = self._glossaries.get(language)
+        words = words_of(text)
+        if glossary is None:
+            return words
+        stop = self._stopwords.get(language, frozenset())
+        return [word for word in self._scan(words, glossary)[1] if word not in stop]
 
     def detect(self, text: str, default: str = "en") -> str:
         """Best guess of the question's language among the supported ones.

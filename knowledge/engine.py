@@ -153,7 +153,8 @@ class KnowledgeEngine:
             default_language: The language assumed when detection is not confident.
         """
         language = language or self.crosslingual.detect(question, default=default_language)
-        return Query(text=question, expansion=self.crosslingual.expand(question, language)), language
+        expansion = self.crosslingual.expand(question, language)
+        return Query(text=question, expansion=expansion, language=language), language
 
     def search_sync(
         self,
@@ -221,9 +222,17 @@ class KnowledgeEngine:
         when its cosine similarity is high, or moderate and it shares the question's words.
         """
         question_words = set(words(query.text)) | set(words(query.expansion))
+        if query.expansion:
+            # A translated question is judged on its English terms and the words left untranslated
+            # (names, numbers, off-topic words); its own function words ("la", "di") are in no passage.
+            untranslated = self.crosslingual.untranslated(query.text, query.language)
+            question_words = set(words(query.expansion)) | set(words(" ".join(untranslated)))
+        # The embedding model reads English only: for a translated question, similarity alone is
+        # never enough ("Liège" alone makes a weather question look like the Liège Roadmap).
+        sure = self.sure_relevance if not query.expansion else float("inf")
         for passage in passages:
             similarity = passage.dense_score or 0.0
-            if similarity >= self.sure_relevance:
+            if similarity >= sure:
                 return True
             if (
                 similarity >= self.min_relevance

@@ -27,10 +27,12 @@ class Query:
     Attributes:
         text: The question as asked.
         expansion: English terms added for a non-English question (may be empty).
+        language: The question's language.
     """
 
     text: str
     expansion: str = ""
+    language: str = "en"
 
     @property
     def dense_text(self) -> str:

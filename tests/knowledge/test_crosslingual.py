@@ -61,3 +61,14 @@ def test_too_short_prefix_is_refused(tmp_path: Path) -> None:
     (tmp_path / "pl.yaml").write_text("si*: network\n", encoding="utf-8")
     with pytest.raises(ValueError, match="'si\\*' is too short"):
         CrossLingual(tmp_path)
+
+
+def test_untranslated_words_leave_out_function_words(crosslingual: CrossLingual) -> None:
+    assert crosslingual.untranslated("Quel temps fera-t-il à Liège ce week-end ?", "fr") == [
+        "quel",
+        "temps",
+        "fera",
+        "week",
+        "end",
+    ]
+    assert crosslingual.untranslated("La Commissione paga le spese di un evento ESER?", "it") == ["eser"]

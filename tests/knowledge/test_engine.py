@@ -113,3 +113,9 @@ async def test_follow_up_uses_the_thread(knowledge: KnowledgeEngine) -> None:
     answer = await knowledge.answer("And how big is its budget?", history=["What is ESF Social Innovation+?"])
     assert any("esf-social-innovation" in doc for doc in _cited_docs(answer))
     assert "197" in answer.text
+
+
+async def test_a_translated_off_topic_question_is_declined(knowledge: KnowledgeEngine) -> None:
+    # "Liège" is translated and matches the Liège Roadmap; the weather words are not in any passage.
+    answer = await knowledge.answer("Quel temps fera-t-il à Liège ce week-end ?")
+    assert not answer.grounded and answer.language == "fr"
