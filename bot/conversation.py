@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from bot.i18n import normalise_language
 from bot.members import MemberContext
-from bot.models import Attachment, Button, IncomingMessage, Reply, command_prefix
+from bot.models import Attachment, Button, IncomingMessage, Reply
 from bot.quota import minutes_to_wait
 from bot.router import Handler
 from bot.services import Services
+from bot.speech import member_language, say
 from bot.store.answers import thread_key
 from knowledge.listings import calendar_file
 from knowledge.models import Answer
@@ -94,7 +95,7 @@ class ConversationHandler:
         return False
 
     def _t(self, message: IncomingMessage, key: str, language: str, **values: object) -> str:
-        return self.services.catalogue.text(key, language, cmd=command_prefix(message.platform), **values)
+        return say(self.services, message, key, language, values)
 
     def _notice(
         self, message: IncomingMessage, text: str, language: str, *, ephemeral: bool = False
@@ -180,8 +181,7 @@ class ConversationHandler:
         return [reply]
 
     async def _vote(self, message: IncomingMessage) -> list[Reply]:
-        member = await self.services.members.context(message.platform, message.user_id)
-        language = normalise_language(member.language or message.language_hint)
+        language = await member_language(self.services, message)
         payload = (message.callback_data or "").removeprefix(FEEDBACK_PREFIX)
         answer_id, _, value = payload.rpartition(":")
         vote = 1 if value == "up" else -1
@@ -236,9 +236,7 @@ class UnknownCommandHandler:
         """Answer an unknown command addressed to the bot."""
         if message.command is None or not (message.is_direct or message.mentioned):
             return None
-        member = await self.services.members.context(message.platform, message.user_id)
-        language = normalise_language(member.language or message.language_hint)
-        cmd = command_prefix(message.platform)
-        text = self.services.catalogue.text("command.unknown", language, cmd=cmd, command=message.command)
-        text += "\n\n" + self.services.catalogue.text("help.text", language, cmd=cmd)
+        language = await member_language(self.services, message)
+        text = say(self.services, message, "command.unknown", language, command=message.command)
+        text += "\n\n" + say(self.services, message, "help.text", language)
         return [Reply(text=text, thread_id=message.thread_id, language=language)]

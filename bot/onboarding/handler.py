@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 
 from bot.i18n import normalise_language
 from bot.models import Button, IncomingMessage, Reply, command_prefix
-from bot.onboarding.engine import FlowEngine, FlowState, Turn, UserInput, parse_callback, render
+from bot.onboarding.engine import FlowEngine, FlowState, Turn, UserInput, parse_callback
 from bot.onboarding.kit import StartingKit
 from bot.router import Handler
 from bot.services import Services
+from bot.speech import say
 from bot.store.onboarding_states import FlowStatus, StoredFlow
 from bot.store.profiles import PROFILE_FIELDS
 
@@ -291,8 +292,7 @@ class OnboardingHandler:
         values: Mapping[str, object] | None = None,
         **extra: object,
     ) -> str:
-        filled = {"cmd": self._cmd(message), **(values or {}), **extra}
-        return render(self.services.catalogue, key, language, filled)
+        return say(self.services, message, key, language, values, **extra)
 
     def _flow_button(
         self, message: IncomingMessage, action: str, language: str, *, label: str = ""

@@ -8,10 +8,11 @@ from babel import Locale
 from babel.dates import format_date
 
 from bot.i18n import LANGUAGES, normalise_language
-from bot.models import Button, IncomingMessage, Reply, command_prefix
-from bot.onboarding.engine import FlowEngine, FlowState, render
+from bot.models import Button, IncomingMessage, Reply
+from bot.onboarding.engine import FlowEngine, FlowState
 from bot.onboarding.typed import best_option
 from bot.services import Services
+from bot.speech import member_language, say
 from bot.store.erasure import count_member_rows, erase_member
 from bot.store.profiles import PROFILE_FIELDS, MemberProfile
 
@@ -166,8 +167,7 @@ class PrivacyHandler:
         return self._reply(message, text, language)
 
     async def _member_language(self, message: IncomingMessage) -> str:
-        context = await self.services.members.context(message.platform, message.user_id)
-        return normalise_language(context.language or message.language_hint)
+        return await member_language(self.services, message)
 
     def _t(
         self,
@@ -177,8 +177,7 @@ class PrivacyHandler:
         values: Mapping[str, object] | None = None,
         **extra: object,
     ) -> str:
-        filled = {"cmd": command_prefix(message.platform), **(values or {}), **extra}
-        return render(self.services.catalogue, key, language, filled)
+        return say(self.services, message, key, language, values, **extra)
 
     def _reply(
         self, message: IncomingMessage, text: str, language: str, buttons: list[list[Button]] | None = None
