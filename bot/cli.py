@@ -7,7 +7,8 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -61,24 +62,20 @@ def _engine(settings: Settings) -> KnowledgeEngine:
     return KnowledgeEngine.from_settings(settings, catalogue=Catalogue())
 
 
+@contextmanager
+def progress_bar(console: Console, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar (only on a terminal); yields the ``(total, done)`` callback that moves it."""
+    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task(label, total=None)
+        yield lambda total, done: progress.update(task, total=total, completed=done)
+
+
 def _run_ingest(
     engine: KnowledgeEngine, paths: list[Path], console: Console, *, quiet_when_unchanged: bool = False
 ) -> bool:
     """Ingest with a progress bar and a summary; returns True when every file loaded."""
-    with Progress(
-        TextColumn("[bold]Embedding"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as progress:
-        task = progress.add_task("embed", total=None)
-
-        def on_progress(total: int, done: int) -> None:
-            progress.update(task, total=total, completed=done)
-
+    with progress_bar(console, "Embedding") as on_progress:
         report = engine.ingest_sync(paths, progress=on_progress)
     if quiet_when_unchanged and report.ok and not (report.added or report.updated or report.removed):
         return True
@@ -237,20 +234,8 @@ def evaluate_command(
     if not _run_ingest(engine, list(settings.content_dirs), console, quiet_when_unchanged=True):
         raise typer.Exit(1)
     questions = load_questions()
-    with Progress(
-        TextColumn("[bold]Evaluating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as progress:
-        task = progress.add_task("eval", total=None)
-        report = evaluate(
-            engine,
-            questions,
-            on_progress=lambda done, total: progress.update(task, total=total, completed=done),
-        )
+    with progress_bar(console, "Evaluating") as on_progress:
+        report = evaluate(engine, questions, on_progress=on_progress)
     for title, scores in (
         ("All answerable questions", report.overall),
         ("Questions in fr/de/es/it/pl", report.non_english),

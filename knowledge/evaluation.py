@@ -126,7 +126,7 @@ def evaluate(
     Args:
         engine: An engine whose index holds the shipped knowledge base.
         questions: The question set.
-        on_progress: Called with (done, total) after each question.
+        on_progress: Called with (total steps, steps done) after each question.
     """
     answerable = [q for q in questions if q.answerable]
     unanswerable = [q for q in questions if not q.answerable]
@@ -139,7 +139,7 @@ def evaluate(
             rankings[mode].append([_relative_id(p.chunk.doc_id) for p in passages])
         done += 1
         if on_progress:
-            on_progress(done, total)
+            on_progress(total, done)
     expected = [q.expected for q in answerable]
     non_en = [n for n, q in enumerate(answerable) if q.language != "en"]
     overall = {mode: score_ranking(rankings[mode], expected) for mode in MODES}
@@ -173,7 +173,7 @@ def evaluate(
             misses.append(f"answered although unanswerable: {question.question} -> {sorted(cited_docs)}")
         done += 1
         if on_progress:
-            on_progress(done, total)
+            on_progress(total, done)
     return EvalReport(
         overall=overall,
         non_english=non_english,

@@ -82,3 +82,10 @@ def test_bad_setting_is_named(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("ESER_QUOTA_QUESTIONS", "many")
     result = CliRunner().invoke(cli, ["ask", "x"])
     assert result.exit_code == 2 and "ESER_QUOTA_QUESTIONS" in result.output
+
+
+def test_eval_prints_the_three_modes_and_the_decline_rate(corpus: Path) -> None:
+    result = CliRunner().invoke(cli, ["eval"])
+    assert result.exit_code == 0, result.output
+    for needle in ("hybrid", "dense", "lexical", "recall@5", "fr/de/es/it/pl", "correctly declined"):
+        assert needle in result.output
