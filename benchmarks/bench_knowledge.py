@@ -31,31 +31,17 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+import numpy as np
+from common import ROOT, load_questions, percentile
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-
-from bot.i18n import Catalogue  # noqa: E402
-from knowledge.chunking import embedding_text  # noqa: E402
-from knowledge.embeddings import build_embeddings  # noqa: E402
-from knowledge.engine import KnowledgeEngine  # noqa: E402
-from knowledge.evaluation import load_questions  # noqa: E402
-from knowledge.index import VectorIndex, chroma_client  # noqa: E402
-from knowledge.models import Chunk  # noqa: E402
+from bot.i18n import Catalogue
+from knowledge.chunking import embedding_text
+from knowledge.embeddings import build_embeddings
+from knowledge.engine import KnowledgeEngine
+from knowledge.index import VectorIndex, chroma_client
+from knowledge.models import Chunk
 
 CONTENT = ROOT / "knowledge" / "content"
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The ``share`` percentile (0-1) by nearest rank."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def timed_ms(function, *args, **kwargs) -> float:  # type: ignore[no-untyped-def]
@@ -122,7 +108,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="passes over the question set")
     args = parser.parse_args()
     catalogue = Catalogue()
-    questions = [q.question for q in load_questions()]
+    questions = [question for question, _ in load_questions()]
     print(f"Machine: {os.cpu_count()} CPUs; questions: {len(questions)} (shipped eval set)")
 
     started = time.perf_counter()

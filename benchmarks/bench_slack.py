@@ -19,31 +19,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import resource
-import statistics
-import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import Any, TypeVar
 
-# Run as a script from anywhere: the repository root holds the packages (and tests.fakes).
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from common import AnswerClock, load_questions, percentile
 
-import yaml  # noqa: E402
-
-from adapters.slack.app import SlackRunner  # noqa: E402
-from bot.app import build_app  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from tests.fakes.slack_server import (  # noqa: E402
+from adapters.slack.app import SlackRunner
+from bot.app import build_app
+from bot.settings import Settings
+from tests.fakes.slack_server import (
     BOT_TOKEN,
     BOT_USER_ID,
     SIGNING_SECRET,
@@ -53,40 +41,15 @@ from tests.fakes.slack_server import (  # noqa: E402
     dm_channel,
 )
 
-ANSWER_TIMEOUT_SECONDS = 120
 LOCALES = {"en": "en-GB", "fr": "fr-FR", "de": "de-DE", "es": "es-ES", "it": "it-IT", "pl": "pl-PL"}
 CHANNELS = ("CBENCH1", "CBENCH2", "CBENCH3", "CBENCH4", "CBENCH5")
 T = TypeVar("T")
 
 
-def load_questions() -> list[tuple[str, str]]:
-    """(question, language) pairs from the evaluation set, in file order."""
-    items = yaml.safe_load((ROOT / "knowledge" / "eval" / "questions.yaml").read_text(encoding="utf-8"))
-    return [(item["question"], item.get("language", "en")) for item in items]
-
-
-class AnswerClock:
-    """Records when each conversation (a DM, or a channel thread) received its first message."""
-
-    def __init__(self) -> None:
-        self.arrivals: dict[str, list[float]] = defaultdict(list)
-        self._waiters: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
-
-    def on_call(self, call: ApiCall) -> None:
-        """Fake-server listener: note every delivered ``chat.postMessage``."""
-        if call.method == "chat.postMessage" and call.response.get("ok"):
-            key = f"{call.params['channel']}:{call.params.get('thread_ts') or ''}"
-            self.arrivals[key].append(call.at)
-            self._waiters[key].set()
-
-    async def first_after(self, key: str, since: float) -> float:
-        """The time of the first message to conversation ``key`` sent at or after ``since``."""
-        while True:
-            later = [at for at in self.arrivals[key] if at >= since]
-            if later:
-                return min(later)
-            self._waiters[key].clear()
-            await asyncio.wait_for(self._waiters[key].wait(), ANSWER_TIMEOUT_SECONDS)
+def on_call(clock: AnswerClock, call: ApiCall) -> None:
+    """Fake-server listener: note every delivered ``chat.postMessage``, by DM or channel thread."""
+    if call.method == "chat.postMessage" and call.response.get("ok"):
+        clock.record(f"{call.params['channel']}:{call.params.get('thread_ts') or ''}", call.at)
 
 
 async def member(
@@ -150,7 +113,7 @@ async def load(
 ) -> tuple[float, list[float], list[float]]:
     """The members' traffic; returns the elapsed time, answer latencies and ack latencies."""
     clock = AnswerClock()
-    fake.listeners.append(clock.on_call)
+    fake.listeners.append(lambda call: on_call(clock, call))
     slack = SlackDeliverer(url, fake)
     latencies: list[float] = []
     acks: list[float] = []
@@ -204,12 +167,6 @@ async def main(members: int, questions_total: int) -> None:
     report_results(fake, members, questions_total, elapsed, latencies, acks, posted)
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """The nearest-rank percentile of ``values``."""
-    ordered = sorted(values)
-    return ordered[max(0, round(fraction * len(ordered)) - 1)]
-
-
 def report_results(
     fake: FakeSlack,
     members: int,
@@ -226,11 +183,11 @@ def report_results(
     print(f"elapsed:               {elapsed:.2f} s")
     print(f"answers per second:    {len(latencies) / elapsed:.1f}")
     print(
-        f"POST -> first message: p50 {statistics.median(latencies) * 1000:.0f} ms, "
+        f"POST -> first message: p50 {percentile(latencies, 0.5) * 1000:.0f} ms, "
         f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms"
     )
     print(
-        f"HTTP ack latency:      p50 {statistics.median(acks) * 1000:.1f} ms, "
+        f"HTTP ack latency:      p50 {percentile(acks, 0.5) * 1000:.1f} ms, "
         f"p99 {percentile(acks, 0.99) * 1000:.1f} ms, max {max(acks) * 1000:.1f} ms"
     )
     print(f"peak memory (maxrss):  {peak_mb:.0f} MB")

@@ -16,64 +16,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import resource
-import statistics
-import sys
 import tempfile
 import time
-from collections import defaultdict
-from pathlib import Path
 
-# Run as a script from anywhere: the repository root holds the packages (and tests.fakes).
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+import aiohttp
+from common import AnswerClock, load_questions, percentile
 
-import aiohttp  # noqa: E402
-import yaml  # noqa: E402
-
-from adapters.telegram.app import TelegramRunner  # noqa: E402
-from bot.app import build_app  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from tests.fakes.telegram_server import ApiCall, FakeTelegramServer  # noqa: E402
+from adapters.telegram.app import TelegramRunner
+from bot.app import build_app
+from bot.settings import Settings
+from tests.fakes.telegram_server import ApiCall, FakeTelegramServer
 
 SECRET = "bench-secret"
 WEBHOOK_PATH = "telegram/updates"
 FIRST_MEMBER_ID = 900_001
-ANSWER_TIMEOUT_SECONDS = 120
 
 
-def load_questions() -> list[tuple[str, str]]:
-    """(question, language) pairs from the evaluation set, in file order."""
-    items = yaml.safe_load((ROOT / "knowledge" / "eval" / "questions.yaml").read_text(encoding="utf-8"))
-    return [(item["question"], item.get("language", "en")) for item in items]
-
-
-class AnswerClock:
-    """Records when each chat received a message, so that a member can await its answer."""
-
-    def __init__(self) -> None:
-        self.arrivals: dict[str, list[float]] = defaultdict(list)
-        self._waiters: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
-
-    def on_call(self, call: ApiCall) -> None:
-        """Fake-server listener: note every delivered ``sendMessage``."""
-        if call.method == "sendMessage" and call.status == 200:
-            chat = str(call.params["chat_id"])
-            self.arrivals[chat].append(call.at)
-            self._waiters[chat].set()
-
-    async def first_after(self, chat: str, since: float) -> float:
-        """The time of the first message to ``chat`` sent at or after ``since``."""
-        while True:
-            later = [at for at in self.arrivals[chat] if at >= since]
-            if later:
-                return min(later)
-            self._waiters[chat].clear()
-            await asyncio.wait_for(self._waiters[chat].wait(), ANSWER_TIMEOUT_SECONDS)
+def on_call(clock: AnswerClock, call: ApiCall) -> None:
+    """Fake-server listener: note every delivered ``sendMessage``, by chat."""
+    if call.method == "sendMessage" and call.status == 200:
+        clock.record(str(call.params["chat_id"]), call.at)
 
 
 async def member(
@@ -125,7 +88,7 @@ async def main(members: int, questions_total: int) -> None:
             runner = TelegramRunner(app, settings)
             await runner.start()
             clock = AnswerClock()
-            server.listeners.append(clock.on_call)
+            server.listeners.append(lambda call: on_call(clock, call))
             url = f"http://127.0.0.1:{runner.webhook_port}/{WEBHOOK_PATH}"
             latencies: list[float] = []
             try:
@@ -144,14 +107,13 @@ async def main(members: int, questions_total: int) -> None:
                 await app.close()
 
     answered_chats = sum(len(arrivals) for arrivals in clock.arrivals.values())
-    ordered = sorted(latencies)
-    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+    p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(f"questions sent:        {questions_total} from {members} concurrent members (webhook)")
     print(f"answers delivered:     {len(latencies)} ({answered_chats} sendMessage calls)")
     print(f"elapsed:               {elapsed:.2f} s")
     print(f"answers per second:    {len(latencies) / elapsed:.1f}")
-    print(f"POST -> first message: p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
+    print(f"POST -> first message: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
     print(f"peak memory (maxrss):  {peak_mb:.0f} MB")
     if len(latencies) != questions_total:
         raise SystemExit(f"only {len(latencies)} of {questions_total} answers were delivered")
