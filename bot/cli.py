@@ -50,7 +50,7 @@ def _settings(console: Console) -> Settings:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers"):
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return settings
 

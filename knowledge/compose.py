@@ -38,9 +38,7 @@ FUNDING_CUES = frozenset(
     funds grant grants budget money still rolling until submit eligible""".split()
 )
 # Sentences about the knowledge base itself, not about the topic.
-META_SENTENCE = re.compile(
-    r"\b(last checked|facts (were )?last checked|this knowledge base)\b", re.IGNORECASE
-)
+META_SENTENCE = re.compile(r"\b(last checked|this page)\b", re.IGNORECASE)
 MAX_SENTENCES = 3
 MAX_PER_PASSAGE = 2
 RELATIVE_FLOOR = 0.35  # a sentence scoring under 35% of the best one is padding, not an answer
