@@ -70,9 +70,9 @@ class ConversationHandler:
         command = message.command
         if command in ("start", "help"):
             key = "start.welcome" if command == "start" else "help.text"
-            text = self._t(message, key, language)
+            text = say(self.services, message, key, language)
             if command == "start":
-                text += "\n\n" + self._t(message, "help.text", language)
+                text += "\n\n" + say(self.services, message, "help.text", language)
             return [self._notice(message, text, language)]
         if command == "feedback":
             return [await self._feedback(message, language)]
@@ -94,9 +94,6 @@ class ConversationHandler:
             )
         return False
 
-    def _t(self, message: IncomingMessage, key: str, language: str, **values: object) -> str:
-        return say(self.services, message, key, language, values)
-
     def _notice(
         self, message: IncomingMessage, text: str, language: str, *, ephemeral: bool = False
     ) -> Reply:
@@ -107,14 +104,14 @@ class ConversationHandler:
     ) -> list[Reply]:
         catalogue = self.services.catalogue
         settings = self.services.settings
-        t = self._t
         if command == "ask" and not question:
-            return [self._notice(message, t(message, "ask.empty", language), language)]
+            return [self._notice(message, say(self.services, message, "ask.empty", language), language)]
         if len(question) > settings.max_question_chars:
             return [
                 self._notice(
                     message,
-                    t(
+                    say(
+                        self.services,
                         message,
                         "input.too_long",
                         language,
@@ -129,7 +126,8 @@ class ConversationHandler:
             return [
                 self._notice(
                     message,
-                    t(
+                    say(
+                        self.services,
                         message,
                         "quota.exceeded",
                         language,
@@ -197,16 +195,17 @@ class ConversationHandler:
             if not stored
             else ("feedback.thanks_up" if vote > 0 else "feedback.thanks_down")
         )
-        return [self._notice(message, self._t(message, key, language), language, ephemeral=True)]
+        return [self._notice(message, say(self.services, message, key, language), language, ephemeral=True)]
 
     async def _feedback(self, message: IncomingMessage, language: str) -> Reply:
         text = message.args.strip()
         if not text:
-            return self._notice(message, self._t(message, "feedback.empty", language), language)
+            return self._notice(message, say(self.services, message, "feedback.empty", language), language)
         if len(text) > self.services.settings.max_question_chars:
             return self._notice(
                 message,
-                self._t(
+                say(
+                    self.services,
                     message,
                     "input.too_long",
                     language,
@@ -218,7 +217,7 @@ class ConversationHandler:
         await self.services.answers.add_feedback(
             platform=message.platform, user_id=message.user_id, text=text, now=self.services.clock()
         )
-        return self._notice(message, self._t(message, "feedback.text_thanks", language), language)
+        return self._notice(message, say(self.services, message, "feedback.text_thanks", language), language)
 
 
 def build_handlers(services: Services) -> list[Handler]:

@@ -24,25 +24,12 @@ from adapters.slack.translate import (
 )
 from adapters.slack.users import SlackUsers
 from bot.app import App
-from bot.conversation import QUESTION_COMMANDS
+from bot.commands import MEMBER_COMMANDS
 from bot.delivery import DeliveryError
-from bot.i18n import Catalogue, normalise_language
+from bot.i18n import normalise_language
 from bot.models import IncomingMessage, command_prefix
 
 log = logging.getLogger(__name__)
-
-BASIC_COMMANDS = frozenset({"help", "start", "feedback"})
-
-
-def known_commands(catalogue: Catalogue) -> frozenset[str]:
-    """Command names the first word of ``/eser`` may be: every ``command.<name>`` in the catalogue
-    (each command the core offers has its menu description there) plus the conversation's own."""
-    described = {
-        key.removeprefix("command.")
-        for key in catalogue.keys("en")
-        if key.startswith("command.") and key != "command.unknown"
-    }
-    return frozenset(described | QUESTION_COMMANDS | BASIC_COMMANDS)
 
 
 class SlackHandlers:
@@ -60,7 +47,7 @@ class SlackHandlers:
         self.sender = sender
         self.users = users
         self.identity = identity
-        self.commands = known_commands(core.services.catalogue)
+        self.commands = frozenset(MEMBER_COMMANDS)
 
     async def language(self, user_id: str) -> str:
         """The language of the adapter's own texts for a member: their profile's, else Slack's."""

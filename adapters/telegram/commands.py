@@ -1,7 +1,8 @@
 """The bot's command menu (``setMyCommands``): one list per language, descriptions from the catalogue.
 
 The menu is data: a command appears once its ``command.<name>`` key exists in the English catalogue,
-so a feature adds its command by adding the name to ``BOT_COMMANDS`` and its key to the catalogues.
+so a feature adds its command by adding the name to ``bot.commands.MEMBER_COMMANDS`` and its key to
+the catalogues.
 """
 
 from __future__ import annotations
@@ -11,23 +12,12 @@ import logging
 from telegram import Bot, BotCommand
 from telegram.error import TelegramError
 
+from bot.commands import MEMBER_COMMANDS
 from bot.i18n import LANGUAGES, Catalogue
 
 log = logging.getLogger(__name__)
 
-BOT_COMMANDS: tuple[str, ...] = (
-    "start",
-    "help",
-    "ask",
-    "events",
-    "funding",
-    "join",
-    "feedback",
-    "profile",
-    "language",
-    "forget",
-    "privacy",
-)
+BOT_COMMANDS = MEMBER_COMMANDS
 DESCRIPTION_LIMIT = 256
 
 

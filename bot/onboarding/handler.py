@@ -9,7 +9,7 @@ offered beside the answer, so the question is never lost.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from bot.i18n import normalise_language
 from bot.models import Button, IncomingMessage, Reply, command_prefix
@@ -70,7 +70,11 @@ class OnboardingHandler:
         hint = normalise_language(message.language_hint)
         if not message.is_direct:
             language = await self._language(message, hint)
-            return [self._reply(message, self._t(message, "onboarding.group_pointer", language), language)]
+            return [
+                self._reply(
+                    message, say(self.services, message, "onboarding.group_pointer", language), language
+                )
+            ]
         record = await self.services.onboarding_states.get(message.platform, message.user_id)
         if record is not None and record.status in ("paused", "stopped") and self._has_progress(record):
             return [await self._resume_offer(message, record)]
@@ -79,7 +83,7 @@ class OnboardingHandler:
             return [
                 self._reply(
                     message,
-                    self._t(message, "onboarding.welcome_back", language),
+                    say(self.services, message, "onboarding.welcome_back", language),
                     language,
                     buttons=[[self._flow_button(message, "restart", language)]],
                 )
@@ -130,7 +134,7 @@ class OnboardingHandler:
         language = turn.reply.language if turn.reply else "en"
         offer = self._reply(
             message,
-            self._t(message, "onboarding.offer", language),
+            say(self.services, message, "onboarding.offer", language),
             language,
             buttons=[
                 [self._flow_button(message, "resume", language, label="onboarding.button.begin")],
@@ -148,7 +152,9 @@ class OnboardingHandler:
             if value == "later":
                 await self._set_status(record, "stopped")
                 language = await self._language(message, hint)
-                return [self._reply(message, self._t(message, "onboarding.later", language), language)]
+                return [
+                    self._reply(message, say(self.services, message, "onboarding.later", language), language)
+                ]
             state = FlowState.model_validate_json(record.state)
             await self._save(message, Turn(state=state), "active", record.hint)
             return [
@@ -156,7 +162,11 @@ class OnboardingHandler:
             ]
         if record is None or record.status == "done":
             language = await self._language(message, hint)
-            return [self._reply(message, self._t(message, "onboarding.stale_button", language), language)]
+            return [
+                self._reply(
+                    message, say(self.services, message, "onboarding.stale_button", language), language
+                )
+            ]
         state = FlowState.model_validate_json(record.state)
         if step != state.step:
             reply = self.engine.prompt(
@@ -178,7 +188,7 @@ class OnboardingHandler:
         if welcome and turn.reply:
             language = turn.reply.language
             replies.insert(
-                0, self._reply(message, self._t(message, "onboarding.welcome", language), language)
+                0, self._reply(message, say(self.services, message, "onboarding.welcome", language), language)
             )
         return replies
 
@@ -192,7 +202,9 @@ class OnboardingHandler:
         language = self.engine.language(turn.state, record.hint)
         if turn.cancelled:
             await self._save(message, turn, "stopped", record.hint)
-            return [self._reply(message, self._t(message, "onboarding.cancelled", language), language)]
+            return [
+                self._reply(message, say(self.services, message, "onboarding.cancelled", language), language)
+            ]
         if not turn.finished:
             await self._save(message, turn, "active", record.hint)
             return [self._with_thread(message, turn.reply)] if turn.reply else []
@@ -218,14 +230,14 @@ class OnboardingHandler:
         profile = await self.services.profiles.get(message.platform, message.user_id)
         values = self.engine.values(state, hint)
         consent_key = "onboarding.consent_given" if consent == "yes" else "onboarding.consent_refused"
-        done = self._t(message, "onboarding.done", language, values)
-        summary = f"{done}\n\n{self._t(message, consent_key, language, values)}"
+        done = say(self.services, message, "onboarding.done", language, values)
+        summary = f"{done}\n\n{say(self.services, message, consent_key, language, values)}"
         replies = [self._reply(message, summary, language)]
         if profile is not None:
             replies += [
                 self._with_thread(message, reply) for reply in await self.kit.build(profile, language)
             ]
-        replies.append(self._reply(message, self._t(message, "kit.footer", language), language))
+        replies.append(self._reply(message, say(self.services, message, "kit.footer", language), language))
         return replies
 
     async def _save(self, message: IncomingMessage, turn: Turn, status: FlowStatus, hint: str) -> None:
@@ -256,7 +268,7 @@ class OnboardingHandler:
         title = self.services.catalogue.text(self.engine.flow.step(state.step).title, language)
         return self._reply(
             message,
-            self._t(message, "onboarding.resume", language, step=title),
+            say(self.services, message, "onboarding.resume", language, step=title),
             language,
             buttons=[
                 [self._flow_button(message, "resume", language)],
@@ -283,16 +295,6 @@ class OnboardingHandler:
 
     def _cmd(self, message: IncomingMessage) -> str:
         return command_prefix(message.platform)
-
-    def _t(
-        self,
-        message: IncomingMessage,
-        key: str,
-        language: str,
-        values: Mapping[str, object] | None = None,
-        **extra: object,
-    ) -> str:
-        return say(self.services, message, key, language, values, **extra)
 
     def _flow_button(
         self, message: IncomingMessage, action: str, language: str, *, label: str = ""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from babel import Locale
 from babel.dates import format_date
 
@@ -50,7 +48,7 @@ class PrivacyHandler:
             return None
         if message.command in PRIVATE_COMMANDS and not message.is_direct:
             language = await self._member_language(message)
-            text = self._t(message, "onboarding.private_only", language, command=message.command)
+            text = say(self.services, message, "onboarding.private_only", language, command=message.command)
             return [self._reply(message, text, language)]
         if message.command == "profile":
             return [await self._profile(message)]
@@ -68,13 +66,14 @@ class PrivacyHandler:
         counts = await count_member_rows(self.services.sessions, message.platform, message.user_id)
         logged = sum(counts.get(table, 0) for table in QUESTION_LOG_TABLES)
         if profile is None:
-            text = self._t(message, "onboarding.profile_empty", language, questions=logged)
+            text = say(self.services, message, "onboarding.profile_empty", language, questions=logged)
             return self._reply(message, text, language)
         hint = normalise_language(message.language_hint)
         answers = {name: getattr(profile, name) for name in PROFILE_FIELDS}
         answers["interests"] = list(profile.interests)
         values = self.engine.values(FlowState(step=self.engine.flow.start, answers=answers), hint)
-        text = self._t(
+        text = say(
+            self.services,
             message,
             "onboarding.profile",
             language,
@@ -87,10 +86,10 @@ class PrivacyHandler:
 
     def _announcements(self, message: IncomingMessage, profile: MemberProfile, language: str) -> str:
         if profile.announcements is None or profile.announcements_at is None:
-            return self._t(message, "onboarding.announcements_unknown", language)
+            return say(self.services, message, "onboarding.announcements_unknown", language)
         date = format_date(profile.announcements_at.date(), format="long", locale=language)
         key = "onboarding.announcements_yes" if profile.announcements else "onboarding.announcements_no"
-        return self._t(message, key, language, date=date)
+        return say(self.services, message, key, language, date=date)
 
     async def _language(self, message: IncomingMessage) -> Reply:
         choice = message.args.strip()
@@ -109,7 +108,9 @@ class PrivacyHandler:
             for code in LANGUAGES
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        return self._reply(message, self._t(message, "onboarding.language_prompt", language), language, rows)
+        return self._reply(
+            message, say(self.services, message, "onboarding.language_prompt", language), language, rows
+        )
 
     def _language_names(self, code: str) -> list[str]:
         locale = Locale.parse(code)
@@ -124,39 +125,42 @@ class PrivacyHandler:
         await self.services.profiles.update(
             message.platform, message.user_id, chat_id=chat_id, now=self.services.clock(), language=code
         )
-        return self._reply(message, self._t(message, "onboarding.language_changed", code), code)
+        return self._reply(message, say(self.services, message, "onboarding.language_changed", code), code)
 
     async def _forget(self, message: IncomingMessage, *, confirmed: bool) -> Reply:
         language = await self._member_language(message)
         if not confirmed:
             if message.callback_data:
-                return self._reply(message, self._t(message, "onboarding.forget_kept", language), language)
+                return self._reply(
+                    message, say(self.services, message, "onboarding.forget_kept", language), language
+                )
             buttons = [
                 [
                     Button(
-                        label=self._t(message, "onboarding.button.forget_yes", language),
+                        label=say(self.services, message, "onboarding.button.forget_yes", language),
                         callback_data="pv:forget:yes",
                     )
                 ],
                 [
                     Button(
-                        label=self._t(message, "onboarding.button.forget_no", language),
+                        label=say(self.services, message, "onboarding.button.forget_no", language),
                         callback_data="pv:forget:no",
                     )
                 ],
             ]
             return self._reply(
-                message, self._t(message, "onboarding.forget_confirm", language), language, buttons
+                message, say(self.services, message, "onboarding.forget_confirm", language), language, buttons
             )
         removed = await erase_member(self.services.sessions, message.platform, message.user_id)
         self.services.quota.forget(f"{message.platform}:{message.user_id}")
         key = "onboarding.forget_done" if removed else "onboarding.forget_nothing"
-        return self._reply(message, self._t(message, key, language, count=removed), language)
+        return self._reply(message, say(self.services, message, key, language, count=removed), language)
 
     async def _privacy(self, message: IncomingMessage) -> Reply:
         language = await self._member_language(message)
         settings = self.services.settings
-        text = self._t(
+        text = say(
+            self.services,
             message,
             "onboarding.privacy",
             language,
@@ -168,16 +172,6 @@ class PrivacyHandler:
 
     async def _member_language(self, message: IncomingMessage) -> str:
         return await member_language(self.services, message)
-
-    def _t(
-        self,
-        message: IncomingMessage,
-        key: str,
-        language: str,
-        values: Mapping[str, object] | None = None,
-        **extra: object,
-    ) -> str:
-        return say(self.services, message, key, language, values, **extra)
 
     def _reply(
         self, message: IncomingMessage, text: str, language: str, buttons: list[list[Button]] | None = None

@@ -8,22 +8,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.commands import MEMBER_COMMANDS
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCALES_DIR, Catalogue, normalise_language
 
 CATALOGUE_FILES = sorted({path.name for path in LOCALES_DIR.glob("*/LC_MESSAGES/*.po")})
-COMMANDS = (
-    "start",
-    "help",
-    "ask",
-    "events",
-    "funding",
-    "join",
-    "feedback",
-    "profile",
-    "language",
-    "forget",
-    "privacy",
-)
+COMMANDS = MEMBER_COMMANDS
 
 
 def entries(language: str, name: str) -> dict[str, str]:

@@ -1,5 +1,4 @@
-"""The Slack handlers' own texts and command names (their event flows are driven end to end in
-``test_app.py``)."""
+"""The Slack handlers' own texts (their event flows are driven end to end in ``test_app.py``)."""
 
 from __future__ import annotations
 
@@ -7,17 +6,9 @@ import re
 
 import pytest
 
-from adapters.slack.handlers import known_commands
 from bot.i18n import LANGUAGES, Catalogue
 
 SLACK_KEYS = ("slack.looking_up", "slack.home_title", "slack.home_intro", "slack.file_in_dm")
-
-
-def test_known_commands_are_the_cores_commands(catalogue: Catalogue) -> None:
-    commands = known_commands(catalogue)
-    assert {"ask", "events", "funding", "join", "help", "feedback", "start"} <= commands
-    assert "unknown" not in commands
-    assert all(re.fullmatch(r"[a-z_]+", name) for name in commands)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

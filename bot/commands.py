@@ -1,0 +1,19 @@
+"""The commands members can give, in the order menus and help list them.
+
+Each has a ``command.<name>`` description in the catalogues (the Telegram menu shows it); adapters
+recognise these names (Slack's ``/eser <name>``, a Slack DM that is exactly a name).
+"""
+
+MEMBER_COMMANDS: tuple[str, ...] = (
+    "start",
+    "help",
+    "ask",
+    "events",
+    "funding",
+    "join",
+    "feedback",
+    "profile",
+    "language",
+    "forget",
+    "privacy",
+)
