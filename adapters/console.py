@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import itertools
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
 
 from rich.console import Console
@@ -106,6 +107,8 @@ async def run_console(
     """
     user_id = getpass.getuser()
     pending: list[Button] = []
+    # Event ids are unique across sessions: the core remembers the ids it has handled.
+    session = uuid.uuid4().hex[:12]
     counter = itertools.count(1)
     handled = 0
     if interactive:
@@ -117,7 +120,11 @@ async def run_console(
         if line.strip().lower() in QUIT_WORDS:
             break
         message = translate(
-            line, user_id=user_id, event_id=f"console:{next(counter)}", pending=pending, language=language
+            line,
+            user_id=user_id,
+            event_id=f"console:{session}:{next(counter)}",
+            pending=pending,
+            language=language,
         )
         handled += 1
         for reply in await handle(message):

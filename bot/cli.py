@@ -193,6 +193,7 @@ def chat(
 
     err = Console(stderr=True)
     settings = _settings(err)
+    logging.getLogger().setLevel(logging.WARNING)  # the chat is for reading answers, not logs
     interactive = sys.stdin.isatty()
     engine = _engine(settings)
     # Incremental: embeds only what is missing or changed, so an up-to-date index costs well under 1 s.

@@ -51,3 +51,12 @@ async def test_a_piped_session(app: App) -> None:
     assert handled == 2
     assert "public authorities" in shown and "Sources" in shown and "(1) 👍 Helpful" in shown
     assert app.services.catalogue.text("feedback.thanks_up", "en") in shown
+
+
+async def test_a_second_session_is_answered_too(app: App) -> None:
+    for _ in range(2):
+        out = Console(file=io.StringIO(), width=200)
+        await run_console(
+            app.handle, app.services.catalogue, ["What is ESER?"], console=out, interactive=False
+        )
+        assert "Sources" in out.file.getvalue()  # type: ignore[attr-defined]
