@@ -52,6 +52,7 @@ class GlossaryEntry:
                 (part, token.endswith("*") and n == len(parts) - 1) for n, part in enumerate(parts)
             ]
         self.english = english
+        self.english_words = frozenset(words_of(english))
 
     def matches_at(self, words: list[str], index: int) -> bool:
         """Whether the entry's words match ``words`` starting at ``index``."""
@@ -114,21 +115,29 @@ class CrossLingual:
     def _hits(self, words: list[str], glossary: _Glossary) -> list[str]:
         return self._scan(words, glossary)[0]
 
-    def _scan(self, words: list[str], glossary: _Glossary) -> tuple[list[str], list[str]]:
-        """The English expansions of ``words`` and the words no glossary entry covered."""
+    def _evidence(self, words: list[str], glossary: _Glossary) -> int:
+        return self._scan(words, glossary)[2]
+
+    def _scan(self, words: list[str], glossary: _Glossary) -> tuple[list[str], list[str], int]:
+        """The English expansions of ``words``, the words no entry covered, and how many matches
+        are evidence of the language (a match that is also the English word, like "social",
+        "budget" or "Horizon Europe", is not)."""
         expansions: list[str] = []
         uncovered: list[str] = []
+        evidence = 0
         index = 0
         while index < len(words):
             for entry in glossary.candidates(words[index]):
                 if entry.matches_at(words, index):
                     expansions.append(entry.english)
+                    matched = words[index : index + len(entry.patterns)]
+                    evidence += not set(matched) <= entry.english_words
                     index += len(entry.patterns)
                     break
             else:
                 uncovered.append(words[index])
                 index += 1
-        return expansions, uncovered
+        return expansions, uncovered, evidence
 
     def untranslated(self, text: str, language: str) -> list[str]:
         """Content words of a question in ``language`` that its glossary does not translate.
@@ -152,7 +161,7 @@ class CrossLingual:
         """
         words = words_of(text)
         glossary_hits = {
-            language: len(self._hits(words, glossary)) for language, glossary in self._glossaries.items()
+            language: self._evidence(words, glossary) for language, glossary in self._glossaries.items()
         }
         if len(words) < 3 and not any(glossary_hits.values()):
             return default  # langdetect guesses wildly on one or two words ("ESER?" comes out German)

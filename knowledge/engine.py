@@ -154,7 +154,10 @@ class KnowledgeEngine:
         """
         language = language or self.crosslingual.detect(question, default=default_language)
         expansion = self.crosslingual.expand(question, language)
-        return Query(text=question, expansion=expansion, language=language), language
+        untranslated = " ".join(self.crosslingual.untranslated(question, language)) if expansion else ""
+        return Query(
+            text=question, expansion=expansion, language=language, untranslated=untranslated
+        ), language
 
     def search_sync(
         self,
@@ -225,8 +228,7 @@ class KnowledgeEngine:
         if query.expansion:
             # A translated question is judged on its English terms and the words left untranslated
             # (names, numbers, off-topic words); its own function words ("la", "di") are in no passage.
-            untranslated = self.crosslingual.untranslated(query.text, query.language)
-            question_words = set(words(query.expansion)) | set(words(" ".join(untranslated)))
+            question_words = set(words(query.expansion)) | set(words(query.untranslated))
         # The embedding model reads English only: for a translated question, similarity alone is
         # never enough ("Liège" alone makes a weather question look like the Liège Roadmap).
         sure = self.sure_relevance if not query.expansion else float("inf")

@@ -72,3 +72,8 @@ def test_untranslated_words_leave_out_function_words(crosslingual: CrossLingual)
         "end",
     ]
     assert crosslingual.untranslated("La Commissione paga le spese di un evento ESER?", "it") == ["eser"]
+
+
+def test_words_shared_with_english_are_no_evidence(crosslingual: CrossLingual) -> None:
+    question = "How much was each project worth in the 2024 Horizon Europe topic on the social economy?"
+    assert crosslingual.detect(question) == "en"
