@@ -179,7 +179,6 @@ class ConversationHandler:
         return [reply]
 
     async def _vote(self, message: IncomingMessage) -> list[Reply]:
-        language = await member_language(self.services, message)
         payload = (message.callback_data or "").removeprefix(FEEDBACK_PREFIX)
         answer_id, _, value = payload.rpartition(":")
         vote = 1 if value == "up" else -1
@@ -190,6 +189,7 @@ class ConversationHandler:
             vote=vote,
             now=self.services.clock(),
         )
+        language = stored or await member_language(self.services, message)  # thanks in the answer's language
         key = (
             "feedback.unknown_answer"
             if not stored

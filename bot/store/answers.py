@@ -139,11 +139,19 @@ class AnswerStore:
             found = await session.scalar(select(AnswerRow.id).where(AnswerRow.thread_key == thread).limit(1))
             return found is not None
 
-    async def vote(self, *, answer_id: str, platform: str, user_id: str, vote: int, now: datetime) -> bool:
-        """Record (or change) a member's vote; False when the answer no longer exists."""
+    async def vote(
+        self, *, answer_id: str, platform: str, user_id: str, vote: int, now: datetime
+    ) -> str | None:
+        """Record (or change) a member's vote.
+
+        Returns:
+            The language of the answer voted on (the thanks go in that language), or None when the
+            answer no longer exists.
+        """
         async with self._sessions.begin() as session:
-            if await session.get(AnswerRow, answer_id) is None:
-                return False
+            answer = await session.get(AnswerRow, answer_id)
+            if answer is None:
+                return None
             existing = await session.get(VoteRow, (answer_id, platform, user_id))
             if existing is None:
                 session.add(
@@ -154,7 +162,7 @@ class AnswerStore:
             else:
                 existing.vote = vote
                 existing.created_at = now
-        return True
+            return answer.language
 
     async def add_feedback(self, *, platform: str, user_id: str, text: str, now: datetime) -> None:
         """Store free-text feedback."""

@@ -156,3 +156,11 @@ async def test_slack_help_uses_the_slash_command(app: App) -> None:
 async def test_unknown_command_gets_help(app: App) -> None:
     [reply] = await app.handle(message(command="frobnicate"))
     assert "/frobnicate" in reply.text and "/help" in reply.text
+
+
+async def test_thanks_come_in_the_answers_language(app: App) -> None:
+    [reply] = await app.handle(message("Notre coopérative peut-elle adhérer directement au réseau ESER ?"))
+    assert reply.language == "fr"
+    up, _ = feedback_row(reply)
+    [thanks] = await app.handle(message(callback=up))
+    assert thanks.text == app.services.catalogue.text("feedback.thanks_up", "fr")

@@ -46,7 +46,7 @@ async def test_thread_history_and_votes(app: App, clock: Clock) -> None:
     assert await store.thread_questions(thread) == ["What is ESF+?", "And Erasmus+?"]
     assert await store.has_thread(thread) and not await store.has_thread(thread_key("slack", "C1", "other"))
 
-    assert await store.vote(answer_id=first, platform="slack", user_id="U2", vote=1, now=clock())
+    assert await store.vote(answer_id=first, platform="slack", user_id="U2", vote=1, now=clock()) == "en"
     assert await store.vote(
         answer_id=first, platform="slack", user_id="U2", vote=-1, now=clock()
     )  # changed mind
