@@ -15,7 +15,7 @@ from bot.router import Handler
 from bot.services import Services
 from bot.speech import member_language, say
 from bot.store.answers import thread_key
-from knowledge.listings import calendar_file
+from knowledge.events import events_to_ics
 from knowledge.models import Answer
 
 JOIN_QUERY = "Who can become an ESER member and how can an organisation join or take part in ESER?"
@@ -149,7 +149,7 @@ class ConversationHandler:
             if events:
                 attachments.append(
                     Attachment(
-                        filename="eser-events.ics", content=calendar_file(events), mime_type="text/calendar"
+                        filename="eser-events.ics", content=events_to_ics(events), mime_type="text/calendar"
                     )
                 )
         elif command == "funding":

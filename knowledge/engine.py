@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING
 
 from knowledge.compose import ExtractiveComposer, question_overlap, words
 from knowledge.crosslingual import CrossLingual
-from knowledge.documents import SourceDocument
 from knowledge.embeddings import build_embeddings
 from knowledge.index import VectorIndex, chroma_client
-from knowledge.ingest import IngestReport, Progress, ingest_paths, sync_documents
+from knowledge.ingest import IngestReport, Progress, ingest_paths
 from knowledge.intent import read_intent
 from knowledge.listings import event_listing, funding_listing
 from knowledge.llm import LLMAnswerer, build_chat_model
@@ -109,37 +108,6 @@ class KnowledgeEngine:
         """Blocking ``ingest`` (for the CLI and benchmarks)."""
         with self._write_lock:
             return ingest_paths(self.index, list(paths), roots=self.content_roots, progress=progress)
-
-    async def sync_documents(self, documents: Sequence[SourceDocument], *, source_root: str) -> IngestReport:
-        """Make ``source_root`` hold exactly ``documents`` (e.g. events stored in the database)."""
-        return await asyncio.to_thread(self._sync, documents, source_root, True)
-
-    async def upsert_documents(
-        self, documents: Sequence[SourceDocument], *, source_root: str
-    ) -> IngestReport:
-        """Add or replace ``documents`` under ``source_root`` without removing others (indexed at once)."""
-        return await asyncio.to_thread(self._sync, documents, source_root, False)
-
-    def _sync(
-        self, documents: Sequence[SourceDocument], source_root: str, remove_missing: bool
-    ) -> IngestReport:
-        stamped = [doc.model_copy(update={"source_root": source_root}) for doc in documents]
-        scopes = [(source_root, "")] if remove_missing else []
-        with self._write_lock:
-            return sync_documents(self.index, stamped, scopes=scopes)
-
-    async def remove_documents(self, doc_ids: Sequence[str]) -> int:
-        """Remove every chunk of the given documents; returns how many chunks went."""
-        return await asyncio.to_thread(self._remove, set(doc_ids))
-
-    def _remove(self, wanted: set[str]) -> int:
-        with self._write_lock:
-            stored = self.index.stored_hashes()
-            chunk_ids = [cid for cid, meta in stored.items() if meta.get("doc_id") in wanted]
-            if chunk_ids:
-                self.index.delete(chunk_ids)
-                self.index.refresh_lexical()
-            return len(chunk_ids)
 
     # --- retrieval -------------------------------------------------------------------------
     def prepare(

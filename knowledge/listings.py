@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_time
 
 from knowledge.compose import cite, deadline_sentence
-from knowledge.events import event_from_metadata, events_to_ics
+from knowledge.events import event_from_metadata
 from knowledge.models import Action, Answer, Citation, EventData, Passage
 from knowledge.text import Texts
 
@@ -89,11 +89,6 @@ def event_listing(
         passages=list(passages),
     )
     return answer, [event for event, _ in events]
-
-
-def calendar_file(events: list[EventData]) -> bytes:
-    """The listed events as one ``.ics`` file."""
-    return events_to_ics(events)
 
 
 def funding_listing(

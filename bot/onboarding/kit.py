@@ -15,7 +15,8 @@ from pydantic import BaseModel
 from bot.models import Attachment, Button, Reply
 from bot.store.profiles import MemberProfile
 from knowledge.engine import KnowledgeEngine
-from knowledge.listings import calendar_file, event_listing, funding_listing
+from knowledge.events import events_to_ics
+from knowledge.listings import event_listing, funding_listing
 from knowledge.models import Answer, SearchFilters
 
 KIT_FILE = Path(__file__).parent / "kit.yaml"
@@ -156,4 +157,4 @@ class StartingKit:
         )
         if not events:
             return self.knowledge.not_grounded(query, language, "answer.no_upcoming_events"), b""
-        return answer, calendar_file(events)
+        return answer, events_to_ics(events)

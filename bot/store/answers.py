@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import ForeignKey, Integer, String, Text, delete, select
@@ -176,16 +175,6 @@ class AnswerStore:
                 select(VoteRow.platform, VoteRow.user_id, VoteRow.vote).where(VoteRow.answer_id == answer_id)
             )
             return [(row[0], row[1], row[2]) for row in rows.all()]
-
-    async def answers_of(self, platform: str, user_id: str) -> Sequence[AnswerRow]:
-        """Every stored answer of a member, oldest first."""
-        async with self._sessions() as session:
-            rows = await session.scalars(
-                select(AnswerRow)
-                .where(AnswerRow.platform == platform, AnswerRow.user_id == user_id)
-                .order_by(AnswerRow.created_at)
-            )
-            return rows.all()
 
     async def first_sighting(self, event_id: str, now: datetime) -> bool:
         """Mark ``event_id`` seen; True only the first time (atomic across workers)."""

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from knowledge.engine import KnowledgeEngine
-from knowledge.events import event_from_ics
-from knowledge.listings import calendar_file
+from knowledge.events import event_from_ics, events_to_ics
 
 
 async def test_events_soonest_first_with_local_dates(knowledge: KnowledgeEngine) -> None:
@@ -19,7 +18,7 @@ async def test_events_soonest_first_with_local_dates(knowledge: KnowledgeEngine)
         "https://events.example.org/webinar-2027/register",
         "https://events.example.org/eser-network-meeting-2027/register",
     }
-    assert [e.title for e in event_from_ics(calendar_file(events))] == [e.title for e in events]
+    assert [e.title for e in event_from_ics(events_to_ics(events))] == [e.title for e in events]
 
 
 async def test_events_by_country(knowledge: KnowledgeEngine) -> None:
