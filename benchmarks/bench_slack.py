@@ -26,10 +26,9 @@ import time
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from common import AnswerClock, load_questions, percentile
+from common import AnswerClock, app_on_shipped_knowledge, load_questions, percentile
 
 from adapters.slack.app import SlackRunner
-from bot.app import build_app
 from bot.settings import Settings
 from tests.fakes.slack_server import (
     BOT_TOKEN,
@@ -148,11 +147,7 @@ async def main(members: int, questions_total: int) -> None:
             for index, questions in enumerate(per_member):
                 language = questions[0][1] if questions else "en"
                 fake.add_user(f"UBENCH{index:03d}", locale=LOCALES.get(language, "en-GB"))
-            app = await build_app(settings)
-            print("indexing the shipped knowledge base…", flush=True)
-            report = await app.services.knowledge.ingest(list(settings.content_dirs))
-            if not report.ok:
-                raise SystemExit(f"ingest failed: {report.failed}")
+            app = await app_on_shipped_knowledge(settings)
             runner = SlackRunner(app, settings)
             await runner.start()
             try:

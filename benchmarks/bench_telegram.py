@@ -21,10 +21,9 @@ import tempfile
 import time
 
 import aiohttp
-from common import AnswerClock, load_questions, percentile
+from common import AnswerClock, app_on_shipped_knowledge, load_questions, percentile
 
 from adapters.telegram.app import TelegramRunner
-from bot.app import build_app
 from bot.settings import Settings
 from tests.fakes.telegram_server import ApiCall, FakeTelegramServer
 
@@ -80,11 +79,7 @@ async def main(members: int, questions_total: int) -> None:
                 TELEGRAM_WEBHOOK_LISTEN="127.0.0.1",
                 TELEGRAM_WEBHOOK_PORT=0,
             )
-            app = await build_app(settings)
-            print("indexing the shipped knowledge base…", flush=True)
-            report = await app.services.knowledge.ingest(list(settings.content_dirs))
-            if not report.ok:
-                raise SystemExit(f"ingest failed: {report.failed}")
+            app = await app_on_shipped_knowledge(settings)
             runner = TelegramRunner(app, settings)
             await runner.start()
             clock = AnswerClock()

@@ -12,6 +12,7 @@ import os
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -23,6 +24,22 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 ANSWER_TIMEOUT_SECONDS = 120
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.settings import Settings
+
+
+async def app_on_shipped_knowledge(settings: Settings) -> App:
+    """The core app with the shipped knowledge base indexed (stops the benchmark if a file fails)."""
+    from bot.app import build_app
+
+    app = await build_app(settings)
+    print("indexing the shipped knowledge base…", flush=True)
+    report = await app.services.knowledge.ingest(list(settings.content_dirs))
+    if not report.ok:
+        raise SystemExit(f"ingest failed: {report.failed}")
+    return app
 
 
 def load_questions() -> list[tuple[str, str]]:
