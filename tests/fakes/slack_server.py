@@ -5,6 +5,10 @@ The Web API answers on ``http://127.0.0.1:<ephemeral port>/api/<method>`` like s
 (HTTP 200 with ``{"ok": false, "error": ...}`` for API errors, 429 with ``Retry-After`` for rate
 limits), records every call, and can be told to fail the next calls of a method. Nothing is mocked
 inside the bot: slack_sdk and slack-bolt talk to this server over real HTTP.
+
+For broadcasts it can also enforce ``chat.postMessage``'s limit of one message per second per
+channel (``SlackLimits``, off by default) on a ``PacingClock``, answer for channels that were
+archived, deleted or that the bot left, and count what each channel received.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import hmac
 import itertools
 import json
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -24,6 +28,9 @@ from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import web
+
+from bot.broadcast.clock import PacingClock, WallClock
+from tests.fakes.limits import Spacing, whole_seconds
 
 BOT_TOKEN = "xoxb-test-eser-bot"
 APP_TOKEN = "xapp-test-eser-app"
@@ -35,6 +42,22 @@ APP_ID = "AESER"
 
 # Methods whose calls are "messages the bot sent", in the order Slack would show them.
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "response_url")
+# Methods that post into a channel: a channel's state (archived, not found, left) refuses them.
+CHANNEL_METHODS = frozenset(
+    {"chat.postMessage", "chat.postEphemeral", "chat.update", "files.completeUploadExternal"}
+)
+
+
+@dataclass(frozen=True)
+class SlackLimits:
+    """Slack's posting limit, judged on the fake's ``PacingClock``.
+
+    Attributes:
+        post_message_interval: Least seconds between two delivered ``chat.postMessage`` calls to
+            one channel (Slack allows "1 message per second per channel").
+    """
+
+    post_message_interval: float = 1.0
 
 
 @dataclass
@@ -75,17 +98,40 @@ class FakeUser:
     locale: str = "en-US"
     is_bot: bool = False
     name: str = ""
+    is_admin: bool = False
+    is_owner: bool = False
 
 
 class FakeSlack:
     """The fake Web API server plus Slack's side of Socket Mode.
 
     Use ``async with running_fake_slack() as fake`` (or the ``fake_slack`` pytest fixture).
+
+    Args:
+        limits: Posting limit to enforce; ``None`` (the default) enforces none.
+        clock: Judges ``limits`` (``WallClock`` by default). ``Retry-After`` is in this clock's
+            seconds, while slack_sdk's retry handler sleeps that many real seconds.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, limits: SlackLimits | None = None, clock: PacingClock | None = None) -> None:
+        self.limits = limits
+        self.clock: PacingClock = clock or WallClock()
+        # Channel id -> the error every post there gets ("is_archived", "channel_not_found", ...).
+        self.channel_errors: dict[str, str] = {}
+        # Delivered chat.postMessage calls per channel, and 429s per channel.
+        self.delivered: Counter[str] = Counter()
+        self.delivered_total = 0
+        self.rate_limited: Counter[str] = Counter()
+        self._posts: dict[str, list[ApiCall]] = {}
+        self._per_channel = (
+            Spacing(limits.post_message_interval, self.clock)
+            if limits is not None and limits.post_message_interval > 0
+            else None
+        )
         self.calls: list[ApiCall] = []
         self.users: dict[str, FakeUser] = {}
+        # Channel id -> the user who created it (``conversations.info``'s ``creator``).
+        self.channel_creators: dict[str, str] = {}
         self.valid_tokens = {BOT_TOKEN, APP_TOKEN}
         self.uploads: dict[str, bytes] = {}
         self.delays: dict[str, float] = {}
@@ -164,7 +210,36 @@ class FakeSlack:
         )
         self._faults.setdefault(method, deque()).extend(fault for _ in range(times))
 
+    def archive(self, *channels: str) -> None:
+        """Posts to these channels get ``is_archived``."""
+        self.channel_errors.update(dict.fromkeys(channels, "is_archived"))
+
+    def delete_channel(self, *channels: str) -> None:
+        """Posts to these channels get ``channel_not_found``."""
+        self.channel_errors.update(dict.fromkeys(channels, "channel_not_found"))
+
+    def leave(self, *channels: str) -> None:
+        """The bot is no member of these channels: posts get ``not_in_channel``."""
+        self.channel_errors.update(dict.fromkeys(channels, "not_in_channel"))
+
+    def restore_channel(self, channel: str) -> None:
+        """``channel`` accepts posts again."""
+        self.channel_errors.pop(channel, None)
+
     # --- inspection -------------------------------------------------------------------------
+
+    def posts_to(self, channel: str) -> list[ApiCall]:
+        """The ``chat.postMessage`` calls delivered to ``channel``, in order."""
+        return list(self._posts.get(channel, ()))
+
+    def duplicates(self, allowed: int = 1) -> dict[str, int]:
+        """Channels that received more than ``allowed`` posts, with their counts (``{}`` when none)."""
+        return {channel: count for channel, count in self.delivered.items() if count > allowed}
+
+    async def wait_for_deliveries(self, count: int, within: float = 10.0) -> int:
+        """Wait until at least ``count`` posts were delivered in all; return how many were."""
+        await self.wait_for(lambda fake: fake.delivered_total >= count, within)
+        return self.delivered_total
 
     def calls_of(self, method: str) -> list[ApiCall]:
         """Recorded calls of ``method`` (failed ones included)."""
@@ -203,10 +278,31 @@ class FakeSlack:
                 "xapp-"
             ):
                 body = {"ok": False, "error": "invalid_auth"}
+            elif (refusal := self._admit(method, params)) is not None:
+                status, body, headers = refusal
             else:
                 body = self._answer(method, params, request)
         await self._record(ApiCall(method, params, token, time.monotonic(), status, body))
         return web.json_response(body, status=status, headers=headers)
+
+    def _admit(
+        self, method: str, params: dict[str, Any]
+    ) -> tuple[int, dict[str, Any], dict[str, str]] | None:
+        """The answer refusing this call (rate limit, channel state), or ``None`` to serve it."""
+        channel = str(params.get("channel") or params.get("channel_id") or "")
+        if method not in CHANNEL_METHODS or not channel:
+            return None
+        spacing = self._per_channel if method == "chat.postMessage" else None
+        if spacing is not None and (wait := spacing.wait(channel)) > 0:
+            self.rate_limited[channel] += 1
+            headers = {"Retry-After": str(whole_seconds(wait))}
+            return 429, {"ok": False, "error": "ratelimited"}, headers
+        error = self.channel_errors.get(channel)
+        if error is not None:
+            return 200, {"ok": False, "error": error}, {}
+        if spacing is not None:
+            spacing.mark(channel)
+        return None
 
     def _fault_for(self, method: str) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
         queue = self._faults.get(method)
@@ -250,10 +346,18 @@ class FakeSlack:
             user = self.users.get(str(params.get("user")))
             if user is None:
                 return {"ok": False, "error": "user_not_found"}
-            info: dict[str, Any] = {"id": user.id, "name": user.name, "is_bot": user.is_bot}
+            info: dict[str, Any] = {
+                "id": user.id,
+                "name": user.name,
+                "is_bot": user.is_bot,
+                "is_admin": user.is_admin,
+                "is_owner": user.is_owner,
+            }
             if str(params.get("include_locale")).lower() in ("1", "true"):
                 info["locale"] = user.locale
             return {"ok": True, "user": info}
+        if method == "conversations.info":
+            return self._conversation_info(channel)
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._files):06d}"
             upload = f"http://127.0.0.1:{self.port}/upload/{file_id}"
@@ -264,6 +368,21 @@ class FakeSlack:
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         return {"ok": False, "error": "unknown_method"}
+
+    def _conversation_info(self, channel: str) -> dict[str, Any]:
+        if not channel or self.channel_errors.get(channel) == "channel_not_found":
+            return {"ok": False, "error": "channel_not_found"}
+        if channel.startswith("D"):
+            return {"ok": True, "channel": {"id": channel, "is_im": True}}
+        info = {
+            "id": channel,
+            "is_channel": not channel.startswith("G"),
+            "is_private": channel.startswith("G"),
+            "is_mpim": False,
+            "creator": self.channel_creators.get(channel, ""),
+            "is_member": channel not in self.channel_errors,
+        }
+        return {"ok": True, "channel": info}
 
     async def _upload(self, request: web.Request) -> web.Response:
         file_id = request.match_info["file_id"]
@@ -287,6 +406,11 @@ class FakeSlack:
     async def _record(self, call: ApiCall) -> None:
         async with self._changed:
             self.calls.append(call)
+            if call.method == "chat.postMessage" and call.response.get("ok"):
+                channel = str(call.params.get("channel", ""))
+                self.delivered[channel] += 1
+                self.delivered_total += 1
+                self._posts.setdefault(channel, []).append(call)
             for listener in self.listeners:
                 listener(call)
             self._changed.notify_all()
@@ -344,9 +468,11 @@ async def _params(request: web.Request) -> dict[str, Any]:
 
 
 @asynccontextmanager
-async def running_fake_slack() -> AsyncIterator[FakeSlack]:
-    """A started ``FakeSlack``, stopped on exit."""
-    fake = FakeSlack()
+async def running_fake_slack(
+    *, limits: SlackLimits | None = None, clock: PacingClock | None = None
+) -> AsyncIterator[FakeSlack]:
+    """A started ``FakeSlack`` (with ``limits`` judged on ``clock``, if given), stopped on exit."""
+    fake = FakeSlack(limits=limits, clock=clock)
     await fake.start()
     try:
         yield fake

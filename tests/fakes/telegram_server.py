@@ -4,6 +4,11 @@ python-telegram-bot talks to it through ``base_url`` exactly as it talks to api.
 serves the methods the bot uses, records every call (multipart uploads included), hands queued
 updates to ``getUpdates`` long polling, rejects unknown tokens with 401 and can fail the next N calls
 of a method with a 429, a 400 "can't parse entities", a 403 or a 500.
+
+For broadcasts it can also enforce Telegram's flood limits (``TelegramLimits``, off by default) on
+a ``PacingClock``, answer for chats that blocked the bot, kicked it, never existed or migrated to a
+supergroup, make a chat flaky (500s, dropped connections, lost replies), and count what each chat
+received so a test can assert that nobody got a message twice.
 """
 
 from __future__ import annotations
@@ -13,14 +18,16 @@ import contextlib
 import itertools
 import json
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import BodyPartReader, web
 
+from bot.broadcast.clock import PacingClock, WallClock
+from tests.fakes.limits import SlidingWindow, Spacing, TokenBucket, whole_seconds
 from tests.fakes.telegram_updates import DATE, Payload, UpdateFactory
 
 TOKEN = "123456789:AAHfakeTOKENforTESTSonly-0123456789ab"
@@ -38,6 +45,67 @@ JSON_PARAMETERS = frozenset(
         "entities",
     }
 )
+# Methods that put a message in a chat: the flood limits, recipient states and delivery counts apply.
+SENDING_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "sendVideo",
+        "sendAudio",
+        "sendVoice",
+        "sendAnimation",
+        "sendSticker",
+        "sendLocation",
+        "sendContact",
+        "sendPoll",
+        "sendMediaGroup",
+        "copyMessage",
+        "forwardMessage",
+    }
+)
+# ``ApiCall.status`` of a call whose connection the fake dropped before answering.
+DROPPED = 0
+# How a flaky chat fails: HTTP 500, a connection dropped before delivering, or the message
+# delivered and then the connection dropped (the sender cannot tell it from "drop").
+Flake = Literal["error", "drop", "lost_reply"]
+
+
+@dataclass(frozen=True)
+class TelegramLimits:
+    """Telegram's broadcast flood limits, judged on the server's ``PacingClock``.
+
+    Attributes:
+        messages_per_second: Refill rate of the bot-wide token bucket ("about 30 messages per second").
+        burst: Capacity of that bucket (defaults to ``messages_per_second``); it starts full.
+        per_chat_interval: Least seconds between two delivered messages in one chat (0 disables).
+        group_messages_per_minute: Most messages delivered to one group (negative chat id) in any
+            ``group_window`` seconds (0 disables).
+        group_window: The sliding window of the group limit, in seconds.
+    """
+
+    messages_per_second: float = 30.0
+    burst: float | None = None
+    per_chat_interval: float = 1.0
+    group_messages_per_minute: int = 20
+    group_window: float = 60.0
+
+
+@dataclass
+class Refusal:
+    """What the Bot API answers every message to one chat."""
+
+    status: int
+    description: str
+    parameters: dict[str, Any] | None = None
+
+
+@dataclass
+class Flakiness:
+    """The next ``remaining`` messages to one chat fail as ``mode`` says."""
+
+    mode: Flake
+    remaining: int
 
 
 @dataclass(frozen=True)
@@ -78,11 +146,23 @@ class FakeTelegramServer:
     Args:
         token: The only token accepted.
         max_poll_seconds: Longest a ``getUpdates`` call waits, whatever its ``timeout``.
+        limits: Flood limits on the message-sending methods; ``None`` (the default) enforces none.
+        clock: Judges ``limits`` (``WallClock`` by default; a ``ScaledClock`` shared with the
+            sender makes minutes of pacing take seconds).
     """
 
-    def __init__(self, token: str = TOKEN, *, max_poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        token: str = TOKEN,
+        *,
+        max_poll_seconds: float = 1.0,
+        limits: TelegramLimits | None = None,
+        clock: PacingClock | None = None,
+    ) -> None:
         self.token = token
         self.max_poll_seconds = max_poll_seconds
+        self.limits = limits
+        self.clock: PacingClock = clock or WallClock()
         self.bot_user: Payload = {
             "id": BOT_ID,
             "is_bot": True,
@@ -104,8 +184,30 @@ class FakeTelegramServer:
         self._new_update = asyncio.Event()
         self._recorded = asyncio.Condition()
         self._chats: dict[str, Payload] = {}
+        # (chat id, user id) -> getChatMember status ("creator", "administrator"; "member" if unset).
+        self.member_statuses: dict[tuple[str, str], str] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # Delivered messages (successful calls of SENDING_METHODS) per chat id, and refused ones.
+        self.delivered: Counter[int] = Counter()
+        self.delivered_total = 0
+        self.rate_limited: Counter[str] = Counter()  # by reason: "global", "chat", "group"
+        self._deliveries: dict[int, list[ApiCall]] = defaultdict(list)
+        self._ok_calls: Counter[str] = Counter()
+        self._refusals: dict[int, Refusal] = {}
+        self._flaky: dict[int, Flakiness] = {}
+        self._bucket: TokenBucket | None = None
+        self._per_chat: Spacing | None = None
+        self._per_group: SlidingWindow | None = None
+        if limits is not None:
+            rate = limits.messages_per_second
+            self._bucket = TokenBucket(rate, limits.burst or rate, self.clock)
+            if limits.per_chat_interval > 0:
+                self._per_chat = Spacing(limits.per_chat_interval, self.clock)
+            if limits.group_messages_per_minute > 0:
+                self._per_group = SlidingWindow(
+                    limits.group_messages_per_minute, limits.group_window, self.clock
+                )
 
     # --- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -183,6 +285,83 @@ class FakeTelegramServer:
             only_with="parse_mode",
         )
 
+    # --- recipients -----------------------------------------------------------------------------
+    def refuse(
+        self, chat_id: int, status: int, description: str, *, parameters: dict[str, Any] | None = None
+    ) -> None:
+        """Answer every message to ``chat_id`` with this error until ``restore``."""
+        self._refusals[int(chat_id)] = Refusal(status, description, parameters)
+
+    def block(self, *chat_ids: int) -> None:
+        """These users blocked the bot: 403 "Forbidden: bot was blocked by the user"."""
+        for chat_id in chat_ids:
+            self.refuse(chat_id, 403, "Forbidden: bot was blocked by the user")
+
+    def deactivate(self, *chat_ids: int) -> None:
+        """These users deleted their account: 403 "Forbidden: user is deactivated"."""
+        for chat_id in chat_ids:
+            self.refuse(chat_id, 403, "Forbidden: user is deactivated")
+
+    def kick(self, *chat_ids: int) -> None:
+        """The bot was removed from these groups: 403 "Forbidden: bot was kicked from the group chat"."""
+        for chat_id in chat_ids:
+            kind = "supergroup chat" if str(chat_id).startswith("-100") else "group chat"
+            self.refuse(chat_id, 403, f"Forbidden: bot was kicked from the {kind}")
+
+    def forget(self, *chat_ids: int) -> None:
+        """These chats do not exist (any more): 400 "Bad Request: chat not found"."""
+        for chat_id in chat_ids:
+            self.refuse(chat_id, 400, "Bad Request: chat not found")
+
+    def migrate(self, chat_id: int, new_chat_id: int) -> None:
+        """The group ``chat_id`` became the supergroup ``new_chat_id`` (which accepts messages)."""
+        self.refuse(
+            chat_id,
+            400,
+            "Bad Request: group chat was upgraded to a supergroup chat",
+            parameters={"migrate_to_chat_id": int(new_chat_id)},
+        )
+        self.restore(new_chat_id)
+
+    def flaky(self, chat_id: int, times: int = 1, *, mode: Flake = "error") -> None:
+        """Fail the next ``times`` messages to ``chat_id`` that would otherwise be delivered.
+
+        Args:
+            chat_id: The chat.
+            times: How many messages fail.
+            mode: ``"error"`` answers 500 (not delivered); ``"drop"`` drops the connection without
+                delivering; ``"lost_reply"`` delivers, then drops the connection before answering.
+        """
+        self._flaky[int(chat_id)] = Flakiness(mode, times)
+
+    def restore(self, chat_id: int) -> None:
+        """``chat_id`` accepts messages again (no refusal, no flakiness)."""
+        self._refusals.pop(int(chat_id), None)
+        self._flaky.pop(int(chat_id), None)
+
+    # --- deliveries -----------------------------------------------------------------------------
+    def messages_to(self, chat_id: int) -> list[ApiCall]:
+        """The messages delivered to ``chat_id``, in order."""
+        return list(self._deliveries.get(int(chat_id), ()))
+
+    def duplicates(self, allowed: int = 1) -> dict[int, int]:
+        """Chats that received more than ``allowed`` messages, with their counts (``{}`` when none)."""
+        return {chat: count for chat, count in self.delivered.items() if count > allowed}
+
+    async def wait_for_deliveries(self, count: int, *, seconds: float = 20.0) -> int:
+        """Wait until at least ``count`` messages were delivered in all; return how many were.
+
+        Raises:
+            TimeoutError: When they do not come in time.
+        """
+        async with self._recorded:
+            await asyncio.wait_for(self._recorded.wait_for(lambda: self.delivered_total >= count), seconds)
+        return self.delivered_total
+
+    def set_member_status(self, chat_id: int | str, user_id: int | str, status: str) -> None:
+        """What ``getChatMember`` says of ``user_id`` in ``chat_id`` (``creator``, ``administrator``...)."""
+        self.member_statuses[(str(chat_id), str(user_id))] = status
+
     def calls_to(self, method: str, *, ok_only: bool = True) -> list[ApiCall]:
         """The recorded calls of ``method`` (by default the successful ones)."""
         return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
@@ -194,9 +373,7 @@ class FakeTelegramServer:
             TimeoutError: When they do not come in time.
         """
         async with self._recorded:
-            await asyncio.wait_for(
-                self._recorded.wait_for(lambda: len(self.calls_to(method)) >= count), seconds
-            )
+            await asyncio.wait_for(self._recorded.wait_for(lambda: self._ok_calls[method] >= count), seconds)
         return self.calls_to(method)
 
     # --- the API --------------------------------------------------------------------------------
@@ -222,13 +399,71 @@ class FakeTelegramServer:
             call.status = 404
             await self._record(call)
             return _error(404, "Not Found: method not found")
+        sending = method in SENDING_METHODS and "chat_id" in params
+        verdict = self._admit(int(params["chat_id"])) if sending else None
+        if isinstance(verdict, web.Response):
+            call.status = verdict.status
+            await self._record(call)
+            return verdict
+        if verdict == "drop":
+            call.status = DROPPED
+            await self._record(call)
+            return _drop(request)
         call.result = await handler(params, files)
         await self._record(call)
+        if verdict == "lost_reply":
+            return _drop(request)
         return web.json_response({"ok": True, "result": call.result})
+
+    def _admit(self, chat_id: int) -> web.Response | Flake | None:
+        """Judge one message to ``chat_id``: the error answer, ``None`` to deliver it, or how it flakes.
+
+        The bot-wide bucket counts every message request (refused ones included, as Telegram
+        counts requests); the per-chat and per-group limits count delivered messages only.
+        """
+        if self._bucket is not None and (wait := self._bucket.take()) > 0:
+            return self._too_many("global", wait)
+        refusal = self._refusals.get(chat_id)
+        if refusal is not None:
+            return _error(refusal.status, refusal.description, refusal.parameters)
+        waits = {
+            "chat": self._per_chat.wait(chat_id) if self._per_chat else 0.0,
+            "group": self._per_group.wait(chat_id) if self._per_group and chat_id < 0 else 0.0,
+        }
+        reason = max(waits, key=lambda name: waits[name])
+        if waits[reason] > 0:
+            return self._too_many(reason, waits[reason])
+        flakiness = self._flaky.get(chat_id)
+        flake: Flake | None = None
+        if flakiness is not None:
+            flake = flakiness.mode
+            flakiness.remaining -= 1
+            if flakiness.remaining <= 0:
+                del self._flaky[chat_id]
+        if flake == "error":
+            return _error(500, "Internal Server Error")
+        if flake != "drop":  # delivered: it counts against the chat's and the group's limits
+            if self._per_chat is not None:
+                self._per_chat.mark(chat_id)
+            if self._per_group is not None and chat_id < 0:
+                self._per_group.mark(chat_id)
+        return flake
+
+    def _too_many(self, reason: str, wait: float) -> web.Response:
+        self.rate_limited[reason] += 1
+        retry_after = whole_seconds(wait)
+        return _error(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
 
     async def _record(self, call: ApiCall) -> None:
         async with self._recorded:
             self.calls.append(call)
+            if call.status == 200:
+                self._ok_calls[call.method] += 1
+                if call.method in SENDING_METHODS and "chat_id" in call.params:
+                    chat_id = int(call.params["chat_id"])
+                    self.delivered[chat_id] += 1
+                    self.delivered_total += 1
+                    self._deliveries[chat_id].append(call)
             self._recorded.notify_all()
         for listener in self.listeners:
             listener(call)
@@ -271,6 +506,21 @@ class FakeTelegramServer:
     async def _api_answerCallbackQuery(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         return True
 
+    async def _api_getChatMember(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
+        chat_id, user_id = str(params["chat_id"]), str(params["user_id"])
+        status = self.member_statuses.get((chat_id, user_id), "member")
+        member: Payload = {
+            "status": status,
+            "user": {"id": int(user_id), "is_bot": False, "first_name": f"Member {user_id}"},
+        }
+        if status in ("creator", "administrator"):
+            member["is_anonymous"] = False
+        if status == "administrator":
+            rights = "manage_chat delete_messages manage_video_chats restrict_members promote_members"
+            rights += " change_info invite_users post_stories edit_stories delete_stories"
+            member.update({f"can_{right}": True for right in rights.split()}, can_be_edited=False)
+        return member
+
     async def _api_sendMessage(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         message = self._bot_message(params["chat_id"])
         message["text"] = params.get("text", "")
@@ -301,6 +551,13 @@ class FakeTelegramServer:
             "type": "private" if int(chat_id) > 0 else "supergroup",
         }
         return {"message_id": next(self.message_ids), "date": DATE, "chat": chat, "from": self.bot_user}
+
+
+def _drop(request: web.Request) -> web.Response:
+    """Close the connection: the client sees the server disconnect without an answer."""
+    if request.transport is not None:
+        request.transport.close()
+    return web.Response(status=500)
 
 
 def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
