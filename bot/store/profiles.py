@@ -12,16 +12,18 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import Boolean, Integer, String, UniqueConstraint, delete, select
+from sqlalchemy import true as sa_true
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base, UTCDateTime
+from bot.topics import ALL_TOPICS
 
 MEMBER_KEYS = {"member_keys": ("platform", "user_id")}
 ANNOUNCEMENTS = "announcements"
 PROFILE_FIELDS = ("language", "organisation_type", "country", "region", "interests")
-# Topic stored for a member who consented without picking topics: everything.
-ALL_TOPICS = "all"
+MEMBER_KIND = "member"
+CHANNEL_KIND = "channel"
 
 
 class ProfileRow(Base):
@@ -77,6 +79,13 @@ class SubscriptionRow(Base):
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     region: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # "member" (a person, chat_id is their DM) or "channel" (user_id and chat_id are the channel).
+    kind: Mapped[str] = mapped_column(String(8), default=MEMBER_KIND, server_default=MEMBER_KIND)
+    # Language of the announcements' own labels for a channel (members use their profile's).
+    language: Mapped[str | None] = mapped_column(String(8))
+    # False once the platform said the chat is gone (blocked, kicked, not found).
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class MemberProfile(BaseModel, frozen=True):
@@ -111,12 +120,15 @@ class MemberProfile(BaseModel, frozen=True):
 
 
 class Subscription(BaseModel, frozen=True):
-    """A topic a member subscribed to, where, and the chat to send announcements to."""
+    """A topic a member (or channel) subscribed to, where, and the chat to send announcements to."""
 
     topic: str
     country: str | None
     region: str | None
     chat_id: str
+    kind: str = MEMBER_KIND
+    language: str | None = None
+    active: bool = True
 
 
 class ProfileStore:
@@ -195,6 +207,7 @@ class ProfileStore:
                 )
             )
             row = await session.get(ProfileRow, (platform, user_id))
+            language = row.language if row is not None else None
             if row is not None:
                 row.announcements = granted
                 row.announcements_at = now
@@ -215,6 +228,8 @@ class ProfileStore:
                             country=country,
                             region=region,
                             created_at=now,
+                            kind=MEMBER_KIND,
+                            language=language,
                         )
                     )
 
@@ -227,7 +242,15 @@ class ProfileStore:
                 .order_by(SubscriptionRow.topic)
             )
             return [
-                Subscription(topic=row.topic, country=row.country, region=row.region, chat_id=row.chat_id)
+                Subscription(
+                    topic=row.topic,
+                    country=row.country,
+                    region=row.region,
+                    chat_id=row.chat_id,
+                    kind=row.kind,
+                    language=row.language,
+                    active=row.active,
+                )
                 for row in rows
             ]
 

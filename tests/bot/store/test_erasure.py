@@ -8,8 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.answers import AnswerStore, thread_key
 from bot.store.base import member_tables
+from bot.store.broadcasts import PENDING, SENDING, AnnouncementRow, OutboxRow
+from bot.store.dialogues import DialogueStore
 from bot.store.erasure import count_member_rows, erase_member
 from bot.store.onboarding_states import FlowStateStore
+from bot.store.organisers import OrganiserStore
 from bot.store.profiles import ProfileStore
 from knowledge.models import Answer
 from tests.conftest import FIXED_NOW
@@ -39,6 +42,31 @@ async def fill(sessions: async_sessionmaker[AsyncSession], user: str) -> None:
         now=FIXED_NOW,
     )
     await flows.save("slack", user, chat_id=f"D{user}", status="done", state="{}", hint="it", now=FIXED_NOW)
+    await OrganiserStore(sessions).grant("slack", user, granted_by="test", now=FIXED_NOW)
+    await DialogueStore(sessions).save(
+        "slack", user, chat_id=f"D{user}", kind="newevent", state="{}", now=FIXED_NOW
+    )
+    async with sessions.begin() as session:
+        announcement = AnnouncementRow(
+            idempotency_key=f"k-{user}",
+            text="hello",
+            created_by="slack:UORG",
+            state=SENDING,
+            created_at=FIXED_NOW,
+            send_at=FIXED_NOW,
+        )
+        session.add(announcement)
+        await session.flush()
+        session.add(
+            OutboxRow(
+                announcement_id=announcement.id,
+                platform="slack",
+                chat_id=f"D{user}",
+                user_id=user,
+                state=PENDING,
+                next_attempt_at=FIXED_NOW,
+            )
+        )
 
 
 async def test_erase_member_empties_every_member_table(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -52,6 +80,9 @@ async def test_erase_member_empties_every_member_table(sessions: async_sessionma
         "member_consents",
         "subscriptions",
         "onboarding_states",
+        "organisers",
+        "outbox",
+        "dialogue_states",
     }
     before = await count_member_rows(sessions, "slack", "U1")
     assert all(count == 1 for count in before.values()), before
