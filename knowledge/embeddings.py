@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 
 from langchain_core.embeddings import Embeddings
 
@@ -45,11 +47,46 @@ def build_embeddings(spec: str) -> Embeddings:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bar in a chat
-    from langchain_huggingface import HuggingFaceEmbeddings
-
     path = bundled_model_path() if spec.startswith(BUNDLED_PREFIX) or not spec else spec
-    return HuggingFaceEmbeddings(
-        model_name=path,
-        model_kwargs={"device": "cpu"},
-        encode_kwargs={"normalize_embeddings": True, "batch_size": 64},
-    )
+
+    def load() -> Embeddings:
+        # Importing sentence-transformers (and torch) is most of the cost: done on first use too.
+        from langchain_huggingface import HuggingFaceEmbeddings
+
+        return HuggingFaceEmbeddings(
+            model_name=path,
+            model_kwargs={"device": "cpu"},
+            encode_kwargs={"normalize_embeddings": True, "batch_size": 64},
+        )
+
+    return LazyEmbeddings(load)
+
+
+class LazyEmbeddings(Embeddings):
+    """Loads a local model on first use, so that commands that never embed (``organisers``,
+    ``broadcast status``) start in a moment; ``serve`` and ``chat`` warm it up at start.
+
+    Args:
+        factory: Builds the real embedder.
+    """
+
+    def __init__(self, factory: Callable[[], Embeddings]) -> None:
+        self._factory = factory
+        self._model: Embeddings | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Embeddings:
+        """The real embedder, loaded on first access (once, whatever the threads)."""
+        with self._lock:
+            if self._model is None:
+                self._model = self._factory()
+            return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed passages."""
+        return self.model.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed a question."""
+        return self.model.embed_query(text)

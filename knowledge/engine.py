@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 
 from knowledge.compose import ExtractiveComposer, question_overlap, words
 from knowledge.crosslingual import CrossLingual
+from knowledge.documents import SourceDocument
 from knowledge.embeddings import build_embeddings
+from knowledge.events import event_from_metadata
 from knowledge.index import VectorIndex, chroma_client
-from knowledge.ingest import IngestReport, Progress, ingest_paths
+from knowledge.ingest import IngestReport, Progress, ingest_paths, sync_documents
 from knowledge.intent import read_intent
 from knowledge.listings import event_listing, funding_listing
 from knowledge.llm import LLMAnswerer, build_chat_model
@@ -99,6 +101,10 @@ class KnowledgeEngine:
     def close(self) -> None:
         """Nothing to release today; kept so owners can shut the engine down symmetrically."""
 
+    async def warm_up(self) -> None:
+        """Load the embedding model now (it loads on first use), so the first member waits for no one."""
+        await asyncio.to_thread(self.index.embed_query, "ESER")
+
     # --- ingestion -------------------------------------------------------------------------
     async def ingest(self, paths: Sequence[Path], *, progress: Progress | None = None) -> IngestReport:
         """Incrementally ingest files and folders (see ``knowledge.ingest``)."""
@@ -108,6 +114,86 @@ class KnowledgeEngine:
         """Blocking ``ingest`` (for the CLI and benchmarks)."""
         with self._write_lock:
             return ingest_paths(self.index, list(paths), roots=self.content_roots, progress=progress)
+
+    async def sync_documents(self, documents: Sequence[SourceDocument], *, source_root: str) -> IngestReport:
+        """Make ``source_root`` hold exactly ``documents`` (e.g. events stored in the database)."""
+        return await asyncio.to_thread(self._sync, documents, source_root, True, False)
+
+    async def upsert_documents(
+        self, documents: Sequence[SourceDocument], *, source_root: str, force: bool = False
+    ) -> IngestReport:
+        """Add or replace ``documents`` under ``source_root`` without removing others (indexed at once).
+
+        Args:
+            documents: The documents.
+            source_root: The root they belong to (``db:events``).
+            force: Embed them again even when unchanged (they were written by another process).
+        """
+        return await asyncio.to_thread(self._sync, documents, source_root, False, force)
+
+    def _sync(
+        self, documents: Sequence[SourceDocument], source_root: str, remove_missing: bool, force: bool
+    ) -> IngestReport:
+        stamped = [doc.model_copy(update={"source_root": source_root}) for doc in documents]
+        scopes = [(source_root, "")] if remove_missing else []
+        with self._write_lock:
+            return sync_documents(self.index, stamped, scopes=scopes, force=force)
+
+    async def remove_documents(self, doc_ids: Sequence[str]) -> int:
+        """Remove every chunk of the given documents; returns how many chunks went."""
+        return await asyncio.to_thread(self._remove, set(doc_ids))
+
+    def _remove(self, wanted: set[str]) -> int:
+        with self._write_lock:
+            stored = self.index.stored_hashes()
+            chunk_ids = [cid for cid, meta in stored.items() if meta.get("doc_id") in wanted]
+            if chunk_ids:
+                self.index.delete(chunk_ids)
+            # Another process may have deleted them already: the lexical index still has to forget them.
+            if chunk_ids or any(chunk.doc_id in wanted for chunk in self.index.chunks):
+                self.index.refresh_lexical()
+            return len(chunk_ids)
+
+    # --- events in the index -----------------------------------------------------------------
+    def indexed_events(
+        self,
+        *,
+        starts_after: dt.datetime | None = None,
+        starts_before: dt.datetime | None = None,
+        event_id: str | None = None,
+        exclude_root: str | None = None,
+    ) -> list[EventData]:
+        """Events of the index (one per document), soonest first, read from their chunks' metadata.
+
+        Args:
+            starts_after: Only events starting at or after this instant.
+            starts_before: Only events starting before this instant.
+            event_id: Only the event with this id (or document id).
+            exclude_root: Leave out the documents of this source root (e.g. ``db:events``).
+        """
+        found: dict[tuple[str, str], EventData] = {}
+        for chunk in self.index.chunks:
+            meta = chunk.metadata
+            if meta.get("kind") != "event" or "start_ts" not in meta:
+                continue
+            root = str(meta.get("source_root", ""))
+            if (exclude_root is not None and root == exclude_root) or (root, chunk.doc_id) in found:
+                continue
+            start = float(meta["start_ts"])
+            if starts_after is not None and start < starts_after.timestamp():
+                continue
+            if starts_before is not None and start >= starts_before.timestamp():
+                continue
+            if event_id is not None and event_id not in (meta.get("event_id"), chunk.doc_id):
+                continue
+            try:
+                event = event_from_metadata(
+                    meta, title=str(meta.get("doc_title") or chunk.title), url=chunk.url
+                )
+            except ValueError:
+                continue
+            found[(root, chunk.doc_id)] = event
+        return sorted(found.values(), key=lambda event: event.start)
 
     # --- retrieval -------------------------------------------------------------------------
     def prepare(
@@ -148,9 +234,17 @@ class KnowledgeEngine:
 
     # --- listings --------------------------------------------------------------------------
     async def upcoming_events(
-        self, query: str, *, filters: SearchFilters | None = None, language: str = "en", limit: int = 5
+        self,
+        query: str,
+        *,
+        filters: SearchFilters | None = None,
+        language: str = "en",
+        limit: int = 5,
+        timezone: str | None = None,
     ) -> tuple[Answer, list[EventData]]:
         """Upcoming events matching ``query`` (a topic or a country, may be empty), soonest first.
+
+        ``timezone`` is the member's, for the dates (each event's own zone when None).
 
         Returns:
             A cited listing with sign-up actions and the events listed; when none is known, the
@@ -168,7 +262,9 @@ class KnowledgeEngine:
             }
         )
         passages = await asyncio.to_thread(self.retriever.search, query_obj, filters=filters, k=3 * limit)
-        answer, events = event_listing(query, passages, texts=self.texts, language=language, limit=limit)
+        answer, events = event_listing(
+            query, passages, texts=self.texts, language=language, limit=limit, timezone=timezone
+        )
         if not events:
             return self.not_grounded(query, language, "answer.no_upcoming_events"), []
         return answer, events
@@ -228,8 +324,29 @@ class KnowledgeEngine:
         language: str | None = None,
         default_language: str = "en",
         retrieval_question: str | None = None,
+        timezone: str | None = None,
     ) -> Answer:
         """Retrieve and compose extractively (blocking). See ``answer``."""
+        return self._answer_sync(
+            question,
+            filters=filters,
+            language=language,
+            default_language=default_language,
+            retrieval_question=retrieval_question,
+            timezone=timezone,
+        )[0]
+
+    def _answer_sync(
+        self,
+        question: str,
+        *,
+        filters: SearchFilters | None,
+        language: str | None,
+        default_language: str,
+        retrieval_question: str | None,
+        timezone: str | None,
+    ) -> tuple[Answer, bool]:
+        """The extractive answer, and whether it is an event listing (which no model rewrites)."""
         started = time.perf_counter()
         now = self.clock()
         query, detected = self.prepare(retrieval_question or question, default_language=default_language)
@@ -248,8 +365,15 @@ class KnowledgeEngine:
         vector = self.index.embed_query(query.dense_text)
         passages = self.retriever.search(query, filters=filters, k=max(CONTEXT_PASSAGES, 8), vector=vector)
         retrieved = time.perf_counter()
-        if intent.upcoming_events and not passages:
-            answer = self.not_grounded(question, language, "answer.no_upcoming_events")
+        listing = intent.upcoming_events and bool(passages)
+        if intent.upcoming_events:
+            # Every passage left is an event in the asked window and place: list them by date (in
+            # the member's time zone) rather than quote sentences that may never name the date.
+            answer, events = event_listing(
+                question, passages, texts=self.texts, language=language, timezone=timezone
+            )
+            if not events:
+                answer = self.not_grounded(question, language, "answer.no_upcoming_events")
         elif not passages or not self.is_relevant(passages, query):
             answer = self.not_grounded(question, language)
         else:
@@ -262,7 +386,7 @@ class KnowledgeEngine:
             "answer": (time.perf_counter() - retrieved) * 1000,
             "total": (time.perf_counter() - started) * 1000,
         }
-        return answer
+        return answer, listing
 
     async def answer(
         self,
@@ -272,8 +396,12 @@ class KnowledgeEngine:
         language: str | None = None,
         default_language: str = "en",
         history: Sequence[str] = (),
+        timezone: str | None = None,
     ) -> Answer:
         """Answer a member's question with numbered citations.
+
+        A question about upcoming events ("what's on in Spain next month?") is answered with the
+        list of those events, soonest first, dated in ``timezone``.
 
         Args:
             question: As asked.
@@ -281,6 +409,7 @@ class KnowledgeEngine:
             language: Answer language; detected from the question when None.
             default_language: Answer language when detection is not confident (the member's).
             history: Earlier questions of the same thread, oldest first (for follow-ups).
+            timezone: The member's time zone for event dates (each event's own zone when None).
 
         Returns:
             A grounded, cited answer, or a not-grounded one that says so and points to where to ask.
@@ -294,15 +423,16 @@ class KnowledgeEngine:
                     retrieval_question = await self.llm.condense(question, history)
                 except Exception:  # provider outage: the plain concatenation still retrieves well
                     log.exception("LLM condense failed; using the previous question as context")
-        extractive = await asyncio.to_thread(
-            self.answer_sync,
+        extractive, listing = await asyncio.to_thread(
+            self._answer_sync,
             question,
             filters=filters,
             language=language,
             default_language=default_language,
             retrieval_question=retrieval_question,
+            timezone=timezone,
         )
-        if self.llm is None or not extractive.grounded:
+        if self.llm is None or not extractive.grounded or listing:
             return extractive
         started = time.perf_counter()
         context = extractive.passages[:CONTEXT_PASSAGES]

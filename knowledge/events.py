@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.core import get_global
 from icalendar import Calendar, Event
 
 from knowledge.documents import SourceDocument, pipe_join
@@ -33,6 +35,39 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Europe/Brussels)") from error
+
+
+# EU countries whose capital's zone CLDR does not single out by the rule in ``country_zone``.
+CAPITAL_ZONES = {"CY": "Asia/Nicosia"}
+
+
+@lru_cache(maxsize=512)
+def known_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this system knows (``Europe/Madrid``)."""
+    try:
+        _zone(name)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=256)
+def country_zone(country: str | None) -> str | None:
+    """The time zone of most people in a country (ISO alpha-2), from CLDR's data bundled with babel.
+
+    A country with a European zone gets it (Spain: ``Europe/Madrid``, not ``Atlantic/Canary``);
+    another country only when it has a single zone. None when the country is unknown or spans
+    several zones (then each event is shown in its own zone).
+    """
+    if not country:
+        return None
+    if country.upper() in CAPITAL_ZONES:
+        return CAPITAL_ZONES[country.upper()]
+    zones = [zone for zone in get_global("territory_zones").get(country.upper(), ()) if known_zone(zone)]
+    european = sorted(zone for zone in zones if zone.startswith("Europe/"))
+    if european:
+        return european[0]
+    return zones[0] if len(zones) == 1 else None
 
 
 def _aware(value: Any, zone: ZoneInfo, field: str) -> dt.datetime:
@@ -95,37 +130,42 @@ def event_from_ics(data: bytes) -> list[EventData]:
         ValueError: When the calendar cannot be parsed or an event lacks a start.
     """
     calendar = Calendar.from_ical(data)
-    events: list[EventData] = []
-    for component in calendar.walk("VEVENT"):
-        start_prop = component.get("DTSTART")
-        if start_prop is None:
-            raise ValueError(f"event {component.get('UID')!s} has no DTSTART")
-        start = start_prop.dt
-        zone_name = str(
-            start_prop.params.get("TZID") or component.get("X-ESER-TIMEZONE") or "Europe/Brussels"
-        )
-        zone = _zone(zone_name) if zone_name else ZoneInfo("UTC")
-        start = _aware(start, zone, "DTSTART")
-        end_prop = component.get("DTEND")
-        end = _aware(end_prop.dt, zone, "DTEND") if end_prop is not None else start
-        events.append(
-            EventData(
-                id=str(component.get("UID") or start.isoformat()),
-                title=str(component.get("SUMMARY") or "").strip() or "Event",
-                start=start,
-                end=end,
-                timezone=zone_name,
-                place=str(component.get("LOCATION") or ""),
-                description=str(component.get("DESCRIPTION") or "").strip(),
-                signup_url=validate_url(str(component.get("X-ESER-SIGNUP-URL") or ""), "X-ESER-SIGNUP-URL"),
-                url=validate_url(str(component.get("URL") or ""), "URL"),
-                organiser=str(component.get("X-ESER-ORGANISER") or ""),
-                language=str(component.get("X-ESER-LANGUAGE") or "en"),
-                region=str(component.get("X-ESER-REGION") or "EU").upper(),
-                topics=_topics(str(component.get("X-ESER-TOPICS") or "")),
-            )
-        )
-    return events
+    return [event_from_vevent(component) for component in calendar.walk("VEVENT")]
+
+
+def event_from_vevent(component: Any) -> EventData:
+    """Read one VEVENT component (its X-ESER properties carry what iCalendar has no field for).
+
+    Raises:
+        ValueError: Naming the property that is missing or wrong.
+    """
+    start_prop = component.get("DTSTART")
+    if start_prop is None:
+        raise ValueError(f"event {component.get('UID')!s} has no DTSTART")
+    start = start_prop.dt
+    zone_name = str(start_prop.params.get("TZID") or component.get("X-ESER-TIMEZONE") or "Europe/Brussels")
+    zone = _zone(zone_name) if zone_name else ZoneInfo("UTC")
+    start = _aware(start, zone, "DTSTART")
+    end_prop = component.get("DTEND")
+    end = _aware(end_prop.dt, zone, "DTEND") if end_prop is not None else start
+    if end < start:
+        raise ValueError("DTEND is before DTSTART")
+    return EventData(
+        id=str(component.get("UID") or start.isoformat()),
+        title=str(component.get("SUMMARY") or "").strip() or "Event",
+        start=start,
+        end=end,
+        timezone=zone_name,
+        place=str(component.get("LOCATION") or ""),
+        online_url=validate_url(str(component.get("X-ESER-ONLINE-URL") or ""), "X-ESER-ONLINE-URL"),
+        description=str(component.get("DESCRIPTION") or "").strip(),
+        signup_url=validate_url(str(component.get("X-ESER-SIGNUP-URL") or ""), "X-ESER-SIGNUP-URL"),
+        url=validate_url(str(component.get("URL") or ""), "URL"),
+        organiser=str(component.get("X-ESER-ORGANISER") or ""),
+        language=str(component.get("X-ESER-LANGUAGE") or "en"),
+        region=str(component.get("X-ESER-REGION") or "EU").upper(),
+        topics=_topics(str(component.get("X-ESER-TOPICS") or "")),
+    )
 
 
 def event_to_ics(event: EventData) -> bytes:
@@ -149,6 +189,7 @@ def event_to_ics(event: EventData) -> bytes:
     # The X-ESER properties carry what iCalendar has no field for, so a round trip loses nothing.
     for name, value in (
         ("x-eser-signup-url", event.signup_url),
+        ("x-eser-online-url", event.online_url),
         ("x-eser-organiser", event.organiser),
         ("x-eser-region", event.region),
         ("x-eser-language", event.language),
@@ -197,6 +238,8 @@ def event_document(
             "end": event.end.isoformat(),
             "timezone": event.timezone,
             "signup_url": event.signup_url,
+            "online_url": event.online_url,
+            "organiser": event.organiser,
             "event_id": event.id,
             "place": event.place,
             "regions": pipe_join([event.region]),
@@ -237,7 +280,9 @@ def event_from_metadata(metadata: dict[str, str | int | float | bool], *, title:
         end=end,
         timezone=str(metadata.get("timezone") or "Europe/Brussels"),
         place=str(metadata.get("place") or ""),
+        online_url=str(metadata.get("online_url") or ""),
         signup_url=str(metadata.get("signup_url") or ""),
+        organiser=str(metadata.get("organiser") or ""),
         url=url,
         language=str(metadata.get("language") or "en"),
         region=regions[0] if regions else "EU",

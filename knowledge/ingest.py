@@ -69,6 +69,7 @@ def sync_documents(
     scopes: Iterable[tuple[str, str]] = (),
     keep_doc_ids: dict[str, set[str]] | None = None,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> IngestReport:
     """Index ``documents``, embedding only changed chunks, and remove what vanished from ``scopes``.
 
@@ -80,6 +81,9 @@ def sync_documents(
             removed. ``("knowledge/content", "")`` is the whole root, ``(..., "events/")`` one folder.
         keep_doc_ids: Per root, document ids whose chunks must be kept although absent (failed loads).
         progress: Called with (total chunks to embed, chunks embedded so far).
+        force: Embed every chunk of ``documents`` again, even when its stored hash is unchanged
+            (another process may have written it: an embedded Chroma only searches vectors written by
+            its own process).
 
     Returns:
         The report (no ``failed`` entries; the caller adds load errors).
@@ -103,13 +107,14 @@ def sync_documents(
         present.add(key)
         old = stored_by_doc.get(key, {})
         new_chunks = chunk_document(document)
-        changed = [chunk for chunk in new_chunks if old.get(chunk.id) != chunk.metadata["hash"]]
+        modified = [chunk for chunk in new_chunks if old.get(chunk.id) != chunk.metadata["hash"]]
+        changed = new_chunks if force else modified
         stale = sorted(set(old) - {chunk.id for chunk in new_chunks})
         to_embed.extend(changed)
         to_delete.extend(stale)
         if not old:
             report.added.append(document.doc_id)
-        elif changed or stale:
+        elif modified or stale:
             report.updated.append(document.doc_id)
         else:
             report.unchanged.append(document.doc_id)

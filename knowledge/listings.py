@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_time
 
 from knowledge.compose import cite, deadline_sentence
-from knowledge.events import event_from_metadata
+from knowledge.events import event_from_metadata, known_zone
 from knowledge.models import Action, Answer, Citation, EventData, Passage
 from knowledge.text import Texts
 
@@ -20,19 +20,62 @@ def _moment(value: dt.datetime, language: str) -> str:
     return f"{format_date(value, 'medium', locale=language)}, {format_time(value, 'short', locale=language)}"
 
 
-def format_when(event: EventData, language: str) -> str:
-    """The event's start (and end day) in its own time zone, in the member's language."""
-    zone = ZoneInfo(event.timezone)
+def format_when(event: EventData, language: str, timezone: str | None = None) -> str:
+    """The event's start (and end day) in the member's language and time zone.
+
+    Args:
+        event: The event.
+        language: The member's language (month names, date order, 24-hour clock or not).
+        timezone: The member's IANA time zone; the event's own zone when None or unknown.
+
+    Returns:
+        E.g. ``3 déc. 2026, 10:00 (Europe/Madrid)``: the zone shown is the one the times are in.
+    """
+    name = timezone if timezone and known_zone(timezone) else event.timezone
+    zone = ZoneInfo(name)
     start = event.start.astimezone(zone)
     end = event.end.astimezone(zone)
     text = _moment(start, language)
     if end.date() != start.date():
         text += " – " + _moment(end, language)
-    return f"{text} ({event.timezone})"
+    return f"{text} ({name})"
+
+
+def event_place(event: EventData, *, texts: Texts, language: str) -> str:
+    """Where the event is: its venue, "online", or both."""
+    online = texts.text("events.online", language)
+    return f"{event.place}, {online}" if event.place and event.online_url else event.place or online
+
+
+def cited_events(answer: Answer) -> list[EventData]:
+    """The events an answer cites (a listing or a composed answer), in citation order, without repeats."""
+    events: list[EventData] = []
+    seen: set[str] = set()
+    for citation in answer.citations:
+        passage = next((p for p in answer.passages if p.chunk.doc_id == citation.doc_id), None)
+        if passage is None or passage.chunk.metadata.get("kind") != "event":
+            continue
+        meta = passage.chunk.metadata
+        try:
+            event = event_from_metadata(
+                meta, title=str(meta.get("doc_title") or passage.chunk.title), url=passage.chunk.url
+            )
+        except ValueError:
+            continue
+        if event.id not in seen:
+            seen.add(event.id)
+            events.append(event)
+    return events
 
 
 def event_listing(
-    question: str, passages: Sequence[Passage], *, texts: Texts, language: str, limit: int = 5
+    question: str,
+    passages: Sequence[Passage],
+    *,
+    texts: Texts,
+    language: str,
+    limit: int = 5,
+    timezone: str | None = None,
 ) -> tuple[Answer, list[EventData]]:
     """Upcoming events, soonest first, each cited, with sign-up buttons.
 
@@ -42,6 +85,7 @@ def event_listing(
         texts: Fixed phrases.
         language: Language of the fixed phrases and dates.
         limit: How many events to list.
+        timezone: The member's time zone for the dates (each event's own zone when None).
 
     Returns:
         The answer (``grounded`` is False when there is no event) and the events listed.
@@ -65,9 +109,8 @@ def event_listing(
     citations: list[Citation] = []
     actions: list[Action] = []
     for n, (event, passage) in enumerate(events, start=1):
-        online = texts.text("events.online", language)
-        place = f"{event.place}, {online}" if event.place and event.online_url else event.place or online
-        when = format_when(event, language)
+        place = event_place(event, texts=texts, language=language)
+        when = format_when(event, language, timezone)
         item = texts.text("events.item", language, title=event.title, when=when, place=place)
         lines.append(f"• {item} [{n}]")
         citations.append(cite(n, passage))

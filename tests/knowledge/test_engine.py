@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 
+from knowledge.documents import SourceDocument
 from knowledge.engine import KnowledgeEngine
+from knowledge.events import event_document, event_from_mapping
 from tests.conftest import Clock
 
 
@@ -119,3 +123,48 @@ async def test_a_translated_off_topic_question_is_declined(knowledge: KnowledgeE
     # "Liège" is translated and matches the Liège Roadmap; the weather words are not in any passage.
     answer = await knowledge.answer("Quel temps fera-t-il à Liège ce week-end ?")
     assert not answer.grounded and answer.language == "fr"
+
+
+# --- documents from elsewhere (the database's events) -------------------------------------------
+def _event_doc(title: str, start: str) -> SourceDocument:
+    event = event_from_mapping(
+        {"title": title, "start": start, "timezone": "Europe/Rome", "region": "IT"}, default_id=title
+    )
+    return event_document(event, doc_id=f"event:{title}")
+
+
+async def test_sync_upsert_and_remove_documents_under_their_own_root(
+    fresh_engine: Callable[[], KnowledgeEngine],
+) -> None:
+    engine = fresh_engine()
+    report = await engine.sync_documents(
+        [_event_doc("Rome forum", "2027-02-01T10:00")], source_root="db:events"
+    )
+    assert report.added == ["event:Rome forum"] and len(engine.index) == 1
+    again = await engine.upsert_documents(
+        [_event_doc("Rome forum", "2027-02-01T10:00")], source_root="db:events"
+    )
+    assert again.unchanged == ["event:Rome forum"] and again.chunks_embedded == 0
+    forced = await engine.upsert_documents(
+        [_event_doc("Rome forum", "2027-02-01T10:00")], source_root="db:events", force=True
+    )
+    assert forced.unchanged == ["event:Rome forum"] and forced.chunks_embedded == 1  # embedded again
+    await engine.upsert_documents([_event_doc("Milan forum", "2027-03-01T10:00")], source_root="db:events")
+    assert [e.title for e in engine.indexed_events()] == ["Rome forum", "Milan forum"]
+    assert [e.title for e in engine.indexed_events(starts_after=datetime(2027, 2, 15, tzinfo=UTC))] == [
+        "Milan forum"
+    ]
+    assert engine.indexed_events(exclude_root="db:events") == []
+    assert [e.id for e in engine.indexed_events(event_id="event:Milan forum")] == ["Milan forum"]
+    assert await engine.remove_documents(["event:Milan forum"]) == 1 and len(engine.index) == 1
+    synced = await engine.sync_documents([], source_root="db:events")
+    assert synced.removed == ["event:Rome forum"] and len(engine.index) == 0
+
+
+async def test_an_upcoming_events_question_is_answered_with_a_dated_listing(
+    knowledge: KnowledgeEngine,
+) -> None:
+    answer = await knowledge.answer("What events are coming up in Poland?", timezone="Europe/Lisbon")
+    assert answer.text.splitlines()[0] == "Upcoming events I know of:"
+    assert "Social economy funding webinar" in answer.text and "1:00\u202fPM" in answer.text  # 14:00 Warsaw
+    assert "(Europe/Lisbon)" in answer.text and "network meeting" not in answer.text  # Belgium: left out

@@ -7,12 +7,14 @@ import datetime as dt
 import pytest
 
 from knowledge.events import (
+    country_zone,
     event_document,
     event_from_ics,
     event_from_mapping,
     event_from_metadata,
     event_to_ics,
     events_to_ics,
+    known_zone,
 )
 
 ENTRY = {
@@ -89,3 +91,40 @@ def test_indexed_metadata_rebuilds_the_event() -> None:
     assert (rebuilt.start, rebuilt.signup_url, rebuilt.region) == (event.start, event.signup_url, "BE")
     with pytest.raises(ValueError):
         event_from_metadata({}, title="x", url="")
+
+
+@pytest.mark.parametrize(
+    ("country", "zone"),
+    [
+        ("ES", "Europe/Madrid"),
+        ("pt", "Europe/Lisbon"),
+        ("DE", "Europe/Berlin"),
+        ("CY", "Asia/Nicosia"),
+        ("US", None),
+        ("XX", None),
+        (None, None),
+    ],
+)
+def test_a_countrys_time_zone(country: str | None, zone: str | None) -> None:
+    assert country_zone(country) == zone
+    assert zone is None or known_zone(zone)
+
+
+def test_online_link_and_organiser_survive_ics_and_index_metadata() -> None:
+    event = event_from_mapping(
+        {**ENTRY, "online": "https://meet.x.eu/m", "organiser": "DG GROW"}, default_id="m"
+    )
+    [back] = event_from_ics(event_to_ics(event))
+    assert back.online_url == "https://meet.x.eu/m" and back.organiser == "DG GROW"
+    document = event_document(back, doc_id="events/m.yaml")
+    rebuilt = event_from_metadata(document.metadata, title=document.title, url=document.url)
+    assert (rebuilt.online_url, rebuilt.organiser) == ("https://meet.x.eu/m", "DG GROW")
+
+
+def test_an_ics_event_ending_before_it_starts_is_refused() -> None:
+    event = event_from_mapping(ENTRY, default_id="m")
+    broken = event_to_ics(event).replace(
+        b"DTEND;TZID=Europe/Brussels:20270315T120000", b"DTEND;TZID=Europe/Brussels:20270315T080000"
+    )
+    with pytest.raises(ValueError, match="DTEND is before DTSTART"):
+        event_from_ics(broken)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from knowledge.engine import KnowledgeEngine
 from knowledge.events import event_from_ics, events_to_ics
+from knowledge.listings import cited_events, format_when
+from knowledge.models import EventData
 
 
 async def test_events_soonest_first_with_local_dates(knowledge: KnowledgeEngine) -> None:
@@ -35,3 +39,25 @@ async def test_funding_listing_has_a_status_per_line(knowledge: KnowledgeEngine)
     order = {"open": 0, "rolling": 1, "not open yet": 2, "not known": 3, "closed": 4}
     ranks = [next(rank for word, rank in order.items() if f"Status: {word}" in line) for line in lines]
     assert ranks == sorted(ranks)
+
+
+def test_dates_in_the_members_time_zone_else_the_events_own() -> None:
+    event = EventData(
+        id="x",
+        title="X",
+        start=datetime(2027, 3, 15, 9, tzinfo=UTC),
+        end=datetime(2027, 3, 16, 16, tzinfo=UTC),
+        timezone="Europe/Brussels",
+    )
+    assert format_when(event, "de") == "15.03.2027, 10:00 – 16.03.2027, 17:00 (Europe/Brussels)"
+    assert (
+        format_when(event, "pl", "Europe/Lisbon") == "15 mar 2027, 09:00 – 16 mar 2027, 16:00 (Europe/Lisbon)"
+    )
+    assert format_when(event, "fr", "Not/AZone").endswith("(Europe/Brussels)")
+
+
+async def test_cited_events_are_the_events_an_answer_cites(knowledge: KnowledgeEngine) -> None:
+    answer, events = await knowledge.upcoming_events("", language="en")
+    assert [e.id for e in cited_events(answer)] == [e.id for e in events]
+    plain = await knowledge.answer("What is the Social Economy Gateway?")
+    assert cited_events(plain) == []
