@@ -2,8 +2,9 @@
 
 Start-up order: settings are checked (a missing or malformed token stops here, naming the setting),
 the knowledge base is brought up to date (only changes are embedded), the platform runners start,
-and the periodic jobs (onboarding timeouts, retention purge) run beside them. On SIGTERM or Ctrl-C
-the runners stop taking events and finish the answers in flight before the store closes.
+and the periodic jobs (onboarding timeouts, retention purge) and the broadcast outbox workers run
+beside them. On SIGTERM or Ctrl-C the outbox workers record the sends in flight, the runners stop
+taking events and finish the answers in flight, then the store closes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 
 from adapters import PlatformRunner
 from bot.app import App, build_app
+from bot.broadcast.runner import BroadcastRunner
 from bot.jobs import run_periodic_jobs
 from bot.settings import Settings
 
@@ -58,12 +60,15 @@ async def serve_platforms(
     app = app or await build_app(settings)
     started: list[PlatformRunner] = []
     jobs: asyncio.Task[None] | None = None
+    broadcasts: asyncio.Task[None] | None = None
     loop = asyncio.get_running_loop()
     try:
         runners = build_runners(app, settings, platforms)
         report = await app.services.knowledge.ingest(settings.content_dirs)
         for failure in report.failed:
             log.error("knowledge base file skipped: %s", failure)
+        await app.services.knowledge.warm_up()
+        await app.services.events.sync_index()
         for runner in runners:
             await runner.start()
             started.append(runner)
@@ -72,18 +77,22 @@ async def serve_platforms(
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
         jobs = asyncio.create_task(run_periodic_jobs(app, stop))
+        broadcasts = asyncio.create_task(BroadcastRunner(app.services).run(stop))
         await stop.wait()
         log.info("stopping: finishing the answers in flight")
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
+        stop.set()
+        if broadcasts is not None:
+            # The outbox workers finish their sends in flight and record them while senders still work.
+            await broadcasts
         for runner in reversed(started):
             try:
                 await runner.stop()
             except Exception:
                 log.exception("%s runner did not stop cleanly", runner.platform)
         if jobs is not None:
-            stop.set()
             await jobs
         await app.close()

@@ -7,10 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import conversation, onboarding
+from bot import conversation, dialogues, onboarding, subscriptions
+from bot.broadcast.service import BroadcastService
+from bot.errors import ConfigError
+from bot.events import EventService
 from bot.i18n import Catalogue, normalise_language
 from bot.models import IncomingMessage, Reply
 from bot.onboarding.directory import ProfileDirectory
+from bot.organisers import Organisers, parse_organiser_ids
 from bot.quota import QuestionQuota
 from bot.router import Handler, Router
 from bot.safety import defang_reply
@@ -20,7 +24,9 @@ from bot.store.answers import SEEN_EVENT_TTL, AnswerStore
 from bot.store.base import utcnow
 from bot.store.database import make_engine, migrate, session_factory
 from bot.store.onboarding_states import FlowStateStore
+from bot.store.organisers import OrganiserStore
 from bot.store.profiles import ProfileStore
+from bot.store.subscriptions import SubscriptionStore
 from knowledge.engine import KnowledgeEngine
 
 log = logging.getLogger(__name__)
@@ -72,12 +78,18 @@ class App:
 def build_handlers(services: Services) -> list[Handler]:
     """The handlers in routing order.
 
-    Onboarding comes first (it owns a member's messages while their guided flow is active, and it
-    is told which handlers come after it), then the conversation handlers, whose free-text question
-    handler takes whatever is left.
+    Organisers' dialogues come first (an open ``/newevent`` or ``/announce`` owns the organiser's
+    direct messages), then onboarding (it owns a member's messages while their guided flow is active,
+    and it is told which handlers come after it), then subscriptions, then the conversation handlers,
+    whose free-text question handler takes whatever is left.
     """
     later = conversation.build_handlers(services)
-    return [*onboarding.build_handlers(services, later=later), *later]
+    return [
+        *dialogues.build_handlers(services),
+        *onboarding.build_handlers(services, later=later),
+        *subscriptions.build_handlers(services),
+        *later,
+    ]
 
 
 async def build_app(
@@ -97,16 +109,23 @@ async def build_app(
         The app, with the database migrated to the latest schema.
     """
     catalogue = Catalogue()
+    try:
+        organiser_ids = parse_organiser_ids(settings.organisers)
+    except ValueError as error:
+        raise ConfigError("ESER_ORGANISERS", str(error)) from error
     db = make_engine(settings.effective_database_url)
     await migrate(db)
     sessions = session_factory(db)
     profiles = ProfileStore(sessions)
+    organisers = Organisers(sorted(f"{p}:{u}" for p, u in organiser_ids), OrganiserStore(sessions))
+    engine = knowledge or KnowledgeEngine.from_settings(settings, catalogue=catalogue, clock=clock)
+    events = EventService(sessions, engine, clock)
     services = Services(
         settings=settings,
         catalogue=catalogue,
         db=db,
         sessions=sessions,
-        knowledge=knowledge or KnowledgeEngine.from_settings(settings, catalogue=catalogue, clock=clock),
+        knowledge=engine,
         clock=clock,
         answers=AnswerStore(sessions),
         quota=QuestionQuota(
@@ -114,6 +133,10 @@ async def build_app(
         ),
         profiles=profiles,
         onboarding_states=FlowStateStore(sessions),
+        organisers=organisers,
+        broadcasts=BroadcastService(sessions, catalogue, organisers, events=events, clock=clock),
+        subscriptions=SubscriptionStore(sessions),
+        events=events,
         members=ProfileDirectory(profiles),
     )
 

@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from bot.cli_events import events_cli, sync_stored_events
 from bot.errors import ConfigError
 from bot.settings import Settings
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 cli = typer.Typer(
     add_completion=False, no_args_is_help=True, help="ESER Assistant: cited answers for the ESER network."
 )
+cli.add_typer(events_cli, name="events")
 
 
 def _offline_defaults() -> None:
@@ -154,6 +156,7 @@ def ask(
     console = Console(stderr=True)
     settings = _settings(console)
     engine = _engine(settings)
+    asyncio.run(sync_stored_events(settings, engine))  # organisers' events from the database
     out = Console(highlight=False, soft_wrap=True)
     questions = _stdin_questions() if question == "-" else iter([question])
     for text in questions:
@@ -203,6 +206,8 @@ def chat(
     async def main() -> None:
         app = await build_app(settings, knowledge=engine)
         try:
+            await app.services.events.sync_index()
+            await engine.warm_up()  # before the prompt, not during the first question
             console = Console(highlight=False, soft_wrap=not interactive, force_terminal=interactive or None)
             lines = _prompt_lines(console) if interactive else (line.rstrip("\n") for line in sys.stdin)
             await run_console(
@@ -284,6 +289,16 @@ def serve(
     except ConfigError as error:
         console.print(f"[red]Configuration error — {error.setting}: {error.problem}[/red]")
         raise typer.Exit(2) from error
+
+
+def _register_groups() -> None:
+    from bot.cli_broadcast import broadcast_cli, organisers_cli
+
+    cli.add_typer(broadcast_cli, name="broadcast")
+    cli.add_typer(organisers_cli, name="organisers")
+
+
+_register_groups()
 
 
 def main() -> None:

@@ -16,7 +16,8 @@ from bot.services import Services
 from bot.speech import member_language, say
 from bot.store.answers import thread_key
 from knowledge.events import events_to_ics
-from knowledge.models import Answer
+from knowledge.listings import cited_events
+from knowledge.models import Answer, EventData
 
 JOIN_QUERY = "Who can become an ESER member and how can an organisation join or take part in ESER?"
 FEEDBACK_PREFIX = "fb:"
@@ -73,6 +74,8 @@ class ConversationHandler:
             text = say(self.services, message, key, language)
             if command == "start":
                 text += "\n\n" + say(self.services, message, "help.text", language)
+            elif await self.services.organisers.is_organiser(message.platform, message.user_id):
+                text += "\n\n" + say(self.services, message, "help.organiser", language)
             return [self._notice(message, text, language)]
         if command == "feedback":
             return [await self._feedback(message, language)]
@@ -140,18 +143,12 @@ class ConversationHandler:
             ]
 
         knowledge = self.services.knowledge
-        attachments: list[Attachment] = []
+        events: list[EventData] = []
         thread = thread_key(message.platform, message.chat_id, message.thread_id)
         if command == "events":
             answer, events = await knowledge.upcoming_events(
-                question, filters=member.filters, language=language
+                question, filters=member.filters, language=language, timezone=member.timezone
             )
-            if events:
-                attachments.append(
-                    Attachment(
-                        filename="eser-events.ics", content=events_to_ics(events), mime_type="text/calendar"
-                    )
-                )
         elif command == "funding":
             answer = await knowledge.funding(question, filters=member.filters, language=language)
         elif command == "join":
@@ -160,8 +157,19 @@ class ConversationHandler:
         else:
             history = await self.services.answers.thread_questions(thread) if message.thread_id else []
             answer = await knowledge.answer(
-                question, filters=member.filters, default_language=language, history=history
+                question,
+                filters=member.filters,
+                default_language=language,
+                history=history,
+                timezone=member.timezone,
             )
+            # An answer that lists or cites events still to come brings them as a calendar file too.
+            now = self.services.clock()
+            events = [
+                await self.services.events.get(event.id) or event
+                for event in cited_events(answer)
+                if event.end >= now
+            ]
         answer_id = await self.services.answers.record_answer(
             platform=message.platform,
             user_id=message.user_id,
@@ -175,7 +183,12 @@ class ConversationHandler:
             thread_id=message.thread_id,
             feedback=feedback_buttons(self.services, answer_id, answer.language),
         )
-        reply.attachments = attachments
+        if events:
+            reply.attachments = [
+                Attachment(
+                    filename="eser-events.ics", content=events_to_ics(events), mime_type="text/calendar"
+                )
+            ]
         return [reply]
 
     async def _vote(self, message: IncomingMessage) -> list[Reply]:

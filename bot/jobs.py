@@ -1,4 +1,5 @@
-"""Periodic jobs of a running bot: the onboarding-timeout sweep and the daily retention purge.
+"""Periodic jobs of a running bot: the onboarding-timeout sweep, the event index sync and the daily
+retention purge.
 
 ``eser-bot serve`` starts ``run_periodic_jobs`` beside the platform runners; each job is also a plain
 coroutine that tests (and operators) can call directly.
@@ -23,13 +24,19 @@ async def run_onboarding_sweep(app: App) -> int:
     return await pause_idle_flows(app.services)
 
 
+async def run_event_sync(app: App) -> bool:
+    """Index events another process (``eser-bot events add``) changed in the database; True when it did."""
+    return await app.services.events.refresh_if_changed()
+
+
 async def run_retention_purge(app: App) -> int:
     """Delete what is past its retention; returns how many stored answers went."""
     return await app.purge_expired()
 
 
 async def run_periodic_jobs(app: App, stop: asyncio.Event, *, interval_seconds: float = 60) -> None:
-    """Run the sweep every ``interval_seconds`` and the purge once a day, until ``stop`` is set.
+    """Run the sweep and the event sync every ``interval_seconds`` and the purge once a day, until
+    ``stop`` is set.
 
     The purge runs at the first tick and then whenever a day has passed on the app's clock. A job
     that fails is logged and tried again at the next tick: one bad run must not stop the others.
@@ -45,6 +52,10 @@ async def run_periodic_jobs(app: App, stop: asyncio.Event, *, interval_seconds: 
             await run_onboarding_sweep(app)
         except Exception:
             log.exception("onboarding timeout sweep failed")
+        try:
+            await run_event_sync(app)
+        except Exception:
+            log.exception("event index sync failed")
         now = app.services.clock()
         if last_purge is None or now - last_purge >= PURGE_EVERY:
             try:

@@ -19,10 +19,13 @@ class MemberContext(BaseModel, frozen=True):
     Attributes:
         language: Preferred language of fixed texts and answers (ISO 639-1), if known.
         filters: Retrieval filters and boosts derived from the member's profile.
+        timezone: The member's IANA time zone (from their country), if known; event dates are shown
+            in it, else in each event's own zone.
     """
 
     language: str | None = None
     filters: SearchFilters = Field(default_factory=SearchFilters)
+    timezone: str | None = None
 
 
 class MemberDirectory(Protocol):

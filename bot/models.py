@@ -76,6 +76,9 @@ class Reply(BaseModel):
     thread_id: str | None = None
     ephemeral: bool = False
     language: str = "en"
+    # Ping everyone in a Slack channel (``<!channel>``): only an organiser's explicit choice sets it;
+    # text never can, because the core defangs every mention in ``text``.
+    notify_channel: bool = False
 
 
 class Target(BaseModel, frozen=True):

@@ -8,14 +8,19 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.broadcast.service import BroadcastService
+from bot.channels import ChannelAuthority
 from bot.delivery import Sender
+from bot.events import EventService
 from bot.i18n import Catalogue
 from bot.members import MemberDirectory, NoProfiles
+from bot.organisers import Organisers
 from bot.quota import QuestionQuota
 from bot.settings import Settings
 from bot.store.answers import AnswerStore
 from bot.store.onboarding_states import FlowStateStore
 from bot.store.profiles import ProfileStore
+from bot.store.subscriptions import SubscriptionStore
 from knowledge.engine import KnowledgeEngine
 
 
@@ -34,8 +39,13 @@ class Services:
         quota: The per-member question quota.
         profiles: Member profiles, consents and subscriptions.
         onboarding_states: Where each member is in the onboarding flow.
+        organisers: Who may add events and broadcast.
+        broadcasts: Composing, submitting and reporting on announcements.
+        subscriptions: Members' and channels' subscriptions to announcements.
+        events: Organisers' events (database) and every event's lookup, indexed at once.
         members: Member profiles as far as answers need them.
         senders: Platform senders registered by the adapters that are running, by platform name.
+        channel_authorities: Who manages a channel, registered by the running adapters, by platform.
     """
 
     settings: Settings
@@ -48,5 +58,10 @@ class Services:
     quota: QuestionQuota
     profiles: ProfileStore
     onboarding_states: FlowStateStore
+    organisers: Organisers
+    broadcasts: BroadcastService
+    subscriptions: SubscriptionStore
+    events: EventService
     members: MemberDirectory = field(default_factory=NoProfiles)
     senders: dict[str, Sender] = field(default_factory=dict)
+    channel_authorities: dict[str, ChannelAuthority] = field(default_factory=dict)

@@ -63,6 +63,24 @@ class Settings(BaseSettings):
     question_retention_days: int = Field(default=30, validation_alias="ESER_QUESTION_RETENTION_DAYS")
     onboarding_retention_days: int = Field(default=90, validation_alias="ESER_ONBOARDING_RETENTION_DAYS")
 
+    # --- events, subscriptions and broadcasts ---------------------------------------------------
+    organisers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="ESER_ORGANISERS"
+    )
+    reminder_hours: float = Field(default=24.0, validation_alias="ESER_REMINDER_HOURS")
+    telegram_messages_per_second: float = Field(
+        default=30.0, validation_alias="ESER_TELEGRAM_MESSAGES_PER_SECOND"
+    )
+    broadcast_max_attempts: int = Field(default=5, validation_alias="ESER_BROADCAST_MAX_ATTEMPTS")
+    broadcast_lease_seconds: float = Field(default=60.0, validation_alias="ESER_BROADCAST_LEASE_SECONDS")
+
+    @field_validator("organisers", mode="before")
+    @classmethod
+    def _split_organisers(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     @field_validator("content_dirs", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:

@@ -17,6 +17,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from bot.app import App, build_app
+from bot.events import SOURCE_ROOT as EVENTS_ROOT
 from bot.i18n import Catalogue
 from bot.settings import Settings
 from knowledge.embeddings import build_embeddings
@@ -100,3 +101,6 @@ async def app(settings: Settings, knowledge: KnowledgeEngine, clock: Clock) -> A
     built = await build_app(settings, knowledge=knowledge, clock=clock)
     yield built
     await built.services.db.dispose()
+    # Events a test stored went into the shared index too: take them out for the next test.
+    if any(chunk.metadata.get("source_root") == EVENTS_ROOT for chunk in knowledge.index.chunks):
+        await knowledge.sync_documents([], source_root=EVENTS_ROOT)

@@ -23,6 +23,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.channels import SlackChannelAuthority
 from adapters.slack.config import EVENTS_PATH, SlackConfig
 from adapters.slack.handlers import SlackHandlers
 from adapters.slack.retry import RetryPolicy, retry_handlers
@@ -54,7 +55,8 @@ class SlackRunner:
     """Runs ESER Assistant on Slack (implements ``adapters.PlatformRunner``).
 
     Args:
-        app: The core app; its ``services.senders["slack"]`` is set to this runner's sender.
+        app: The core app; its ``services.senders["slack"]`` is set to this runner's sender and its
+            ``services.channel_authorities["slack"]`` to the channel-manager check.
         settings: ``SLACK_*`` and ``ESER_HTTP_*`` settings.
         retry: Retry limits of Web API calls (defaults of ``RetryPolicy`` when None).
 
@@ -76,6 +78,7 @@ class SlackRunner:
         self.sender = SlackSender(self.client, app.services.catalogue)
         self.users = SlackUsers(self.client)
         app.services.senders["slack"] = self.sender
+        app.services.channel_authorities["slack"] = SlackChannelAuthority(self.client)
         self.identity: BotIdentity | None = None
         self._handlers: SlackHandlers | None = None
         self._bolt: AsyncApp | None = None

@@ -24,7 +24,7 @@ from adapters.slack.translate import (
 )
 from adapters.slack.users import SlackUsers
 from bot.app import App
-from bot.commands import MEMBER_COMMANDS
+from bot.commands import MEMBER_COMMANDS, ORGANISER_COMMANDS
 from bot.delivery import DeliveryError
 from bot.i18n import normalise_language
 from bot.models import IncomingMessage, command_prefix
@@ -47,7 +47,7 @@ class SlackHandlers:
         self.sender = sender
         self.users = users
         self.identity = identity
-        self.commands = frozenset(MEMBER_COMMANDS)
+        self.commands = frozenset(MEMBER_COMMANDS + ORGANISER_COMMANDS)
 
     async def language(self, user_id: str) -> str:
         """The language of the adapter's own texts for a member: their profile's, else Slack's."""

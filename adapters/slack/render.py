@@ -19,6 +19,8 @@ from bot.models import Button, Reply
 from knowledge.models import Citation
 
 SECTION_LIMIT = 3000  # characters of mrkdwn in one section block
+# The one mention the renderer writes itself, when an organiser asked to notify the channel.
+CHANNEL_MENTION = "<!channel>"
 MAX_BLOCKS = 50  # blocks in one message
 HOME_BLOCKS = 100  # blocks in a Home tab view
 CONTEXT_ELEMENTS = 10  # elements in one context block
@@ -162,6 +164,8 @@ def render_reply(reply: Reply, *, sources_label: str, notes: Sequence[str] = ())
     tail.extend(action_blocks(reply.buttons))
     tail = tail[: MAX_BLOCKS - 1]
     chunks = split_text(reply.text) or [escape(ELLIPSIS)]
+    if reply.notify_channel:
+        chunks[0] = f"{CHANNEL_MENTION} {chunks[0]}"
     room = MAX_BLOCKS - len(tail)
     if len(chunks) > room:
         chunks = chunks[:room]
@@ -170,6 +174,8 @@ def render_reply(reply: Reply, *, sources_label: str, notes: Sequence[str] = ())
     fallback = escape(reply.text)
     if len(fallback) > FALLBACK_LIMIT:
         fallback = fallback[: _safe_cut(fallback, FALLBACK_LIMIT - 1)] + ELLIPSIS
+    if reply.notify_channel:
+        fallback = f"{CHANNEL_MENTION} {fallback}"
     return SlackMessage(text=fallback, blocks=[*(section(chunk) for chunk in chunks), *tail])
 
 

@@ -19,6 +19,7 @@ from telegram.constants import ChatAction
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, TypeHandler
 
+from adapters.telegram.channels import TelegramChannelAuthority
 from adapters.telegram.commands import register_commands
 from adapters.telegram.config import TelegramConfig
 from adapters.telegram.posting import ReplyPoster, RetryPolicy, with_retries
@@ -69,6 +70,8 @@ class TelegramRunner:
         self._poster = ReplyPoster(self.application.bot, catalogue, self._retry)
         self.sender = TelegramSender(self.application.bot, catalogue)
         app.services.senders[self.platform] = self.sender
+        self.channel_authority = TelegramChannelAuthority(self.application.bot)
+        app.services.channel_authorities[self.platform] = self.channel_authority
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self._identity: BotIdentity | None = None
@@ -120,6 +123,8 @@ class TelegramRunner:
         await application.shutdown()
         if self._app.services.senders.get(self.platform) is self.sender:
             del self._app.services.senders[self.platform]
+        if self._app.services.channel_authorities.get(self.platform) is self.channel_authority:
+            del self._app.services.channel_authorities[self.platform]
 
     async def _start_updates(self) -> None:
         updater = self.application.updater

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.members import MemberContext
 from bot.onboarding.kit import profile_filters
 from bot.store.profiles import ProfileStore
+from knowledge.events import country_zone
 
 
 class ProfileDirectory:
@@ -21,8 +22,12 @@ class ProfileDirectory:
         self.profiles = profiles
 
     async def context(self, platform: str, user_id: str) -> MemberContext:
-        """The member's language and boosts, or the empty context for an unknown member."""
+        """The member's language, boosts and time zone, or the empty context for an unknown member."""
         profile = await self.profiles.get(platform, user_id)
         if profile is None:
             return MemberContext()
-        return MemberContext(language=profile.language, filters=profile_filters(profile, strict=False))
+        return MemberContext(
+            language=profile.language,
+            filters=profile_filters(profile, strict=False),
+            timezone=country_zone(profile.country),
+        )

@@ -164,3 +164,58 @@ async def test_thanks_come_in_the_answers_language(app: App) -> None:
     up, _ = feedback_row(reply)
     [thanks] = await app.handle(message(callback=up))
     assert thanks.text == app.services.catalogue.text("feedback.thanks_up", "fr")
+
+
+# --- events in free-text answers (organisers' events, member time zone, calendar file) ---------
+SPAIN_EVENT = {
+    "title": "Social economy summit Madrid",
+    "start": "2026-12-10 10:00",
+    "timezone": "Europe/Madrid",
+    "place": "Palacio de Congresos, Madrid",
+    "signup_url": "https://events.example.org/madrid-summit/register",
+    "region": "ES",
+}
+
+
+async def test_whats_on_in_spain_next_month_finds_a_stored_event_with_signup_and_calendar(app: App) -> None:
+    await app.services.events.add(SPAIN_EVENT, created_by="cli")
+    [reply] = await app.handle(message("What's on in Spain next month?"))
+    assert "Social economy summit Madrid" in reply.text and "Dec 10, 2026" in reply.text
+    assert "(Europe/Madrid)" in reply.text
+    assert reply.citations and "network meeting" not in reply.text  # March 2027: not next month
+    assert SPAIN_EVENT["signup_url"] in [b.url for row in reply.buttons for b in row]
+    [calendar] = reply.attachments
+    assert calendar.filename.endswith(".ics") and b"SUMMARY:Social economy summit Madrid" in calendar.content
+    assert b"LOCATION:Palacio de Congresos" in calendar.content
+
+
+async def test_upcoming_never_lists_past_events(app: App, clock: Clock) -> None:
+    await app.services.events.add({**SPAIN_EVENT, "start": "2026-11-27 10:00"})
+    clock.advance(days=2)  # the stored event is now over
+    [reply] = await app.handle(message("Any upcoming events?"))
+    assert "Madrid" not in reply.text and "2018" not in reply.text and "webinar" in reply.text
+    [listing] = await app.handle(message(command="events"))
+    assert "Madrid" not in listing.text
+
+
+async def test_event_dates_are_shown_in_the_members_language_and_time_zone(app: App, clock: Clock) -> None:
+    await app.services.profiles.update(
+        "telegram", "u1", chat_id="c1", now=clock.now, country="PT", language="fr"
+    )
+    [reply] = await app.handle(message(command="events"))
+    # The network meeting starts at 10:00 in Brussels: 09:00 in Lisbon, dated in French.
+    assert "15 mars 2027, 09:00 (Europe/Lisbon)" in reply.text
+
+
+async def test_organisers_see_their_commands_in_help(app: App, clock: Clock) -> None:
+    [plain] = await app.handle(message(command="help"))
+    assert "/newevent" not in plain.text
+    await app.services.organisers.store.grant("telegram", "u1", granted_by="test", now=clock.now)
+    [organiser] = await app.handle(message(command="help"))
+    assert "/newevent" in organiser.text and "/announce" in organiser.text
+
+
+async def test_an_answer_citing_a_past_event_brings_no_calendar_file(app: App) -> None:
+    [reply] = await app.handle(message("What is the Social Economy Action Plan?"))
+    assert any(c.doc_id.startswith("events/") for c in reply.citations)  # the 2021 launch event
+    assert reply.attachments == []

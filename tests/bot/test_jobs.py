@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.jobs import run_onboarding_sweep, run_periodic_jobs, run_retention_purge
+from bot.events import EventService
+from bot.jobs import run_event_sync, run_onboarding_sweep, run_periodic_jobs, run_retention_purge
 from bot.store.answers import AnswerRow, FeedbackRow
 from bot.store.onboarding_states import OnboardingStateRow
 from tests.bot.onboarding.member import Member, RecordingSender
@@ -120,3 +121,26 @@ async def test_a_failing_job_does_not_stop_the_loop(app: App, clock: Clock) -> N
         await asyncio.wait_for(task, timeout=5)
         app.purge_expired = original  # type: ignore[method-assign]
     assert task.exception() is None
+
+
+async def test_an_event_added_from_the_command_line_reaches_the_running_bot_within_a_tick(
+    app: App, clock: Clock
+) -> None:
+    cli = EventService(app.services.sessions, None, clock)  # what `eser-bot events add` uses
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_periodic_jobs(app, stop, interval_seconds=0.01))
+    try:
+        event = await cli.add(
+            {"title": "Lisbon social economy day", "start": "2026-12-05 10:00", "region": "PT"}
+        )
+
+        async def indexed() -> bool:
+            return any(c.doc_id == f"event:{event.id}" for c in app.services.knowledge.index.chunks)
+
+        await eventually(indexed)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=5)
+    answer = await app.services.knowledge.answer("What's on in Portugal next month?")
+    assert "Lisbon social economy day" in answer.text
+    assert not await run_event_sync(app)  # nothing changed since: nothing to do

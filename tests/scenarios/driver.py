@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.models import Reply
+
 
 @dataclass
 class SentButton:
@@ -49,6 +51,7 @@ class PlatformDriver(Protocol):
     replying (or a short timeout passed) and returns the messages sent since the call began."""
 
     platform: str
+    group_chat: str  # the id of the group / channel the ``*_in_group`` actions happen in
 
     async def direct_message(self, user: str, text: str) -> list[Sent]:
         """The member writes ``text`` to the bot in a private chat / DM."""
@@ -68,4 +71,20 @@ class PlatformDriver(Protocol):
 
     async def click(self, user: str, sent: Sent, button: SentButton) -> list[Sent]:
         """The member presses a callback ``button`` of message ``sent``."""
+        ...
+
+    async def group_command(self, user: str, name: str, args: str = "") -> list[Sent]:
+        """The member runs a command in the group / channel."""
+        ...
+
+    def make_manager(self, user: str) -> None:
+        """Make the platform say that ``user`` manages the group (Telegram admin, Slack channel creator)."""
+        ...
+
+    def direct_chat(self, user: str) -> str:
+        """The id of the member's private chat / DM with the bot."""
+        ...
+
+    async def announce(self, chat: str, reply: Reply) -> Sent:
+        """The bot sends ``reply`` to ``chat`` on its own initiative (as broadcasts do); returns it."""
         ...

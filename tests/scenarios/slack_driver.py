@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 from adapters.slack.app import SlackRunner
 from adapters.slack.retry import RetryPolicy
 from bot.app import App
+from bot.models import Reply, Target
 from tests.fakes.slack_server import (
     BOT_TOKEN,
     BOT_USER_ID,
@@ -57,6 +58,7 @@ class SlackDriver:
     """
 
     platform = "slack"
+    group_chat = GROUP_CHANNEL
 
     def __init__(self, fake: FakeSlack, runner: SlackRunner) -> None:
         self.fake = fake
@@ -142,6 +144,24 @@ class SlackDriver:
         if sent.ephemeral:
             payload["container"]["is_ephemeral"] = True
         return await self.deliver(self.slack.action(payload))
+
+    async def group_command(self, user: str, name: str, args: str = "") -> list[Sent]:
+        """The member runs ``/eser name args`` in the group channel."""
+        return await self.slash(user, f"{name} {args}".strip(), channel=GROUP_CHANNEL)
+
+    def make_manager(self, user: str) -> None:
+        """``conversations.info`` says the member created the group channel."""
+        self.fake.channel_creators[GROUP_CHANNEL] = self.user_id(user)
+
+    def direct_chat(self, user: str) -> str:
+        """The member's DM with the bot."""
+        return self.dm(user)
+
+    async def announce(self, chat: str, reply: Reply) -> Sent:
+        """Send ``reply`` to ``chat`` with the runner's sender (as the broadcast outbox does)."""
+        start = len(self.fake.calls)
+        await self.runner.sender.send(Target(platform="slack", chat_id=chat), reply)
+        return next(sent for call in self.fake.calls[start:] if (sent := self.to_sent(call)) is not None)
 
     async def deliver(self, request: Awaitable[Delivery]) -> list[Sent]:
         """Make ``request`` and return what the bot sent until it finished answering."""

@@ -25,8 +25,9 @@ from telegram.ext import CallbackContext, TypeHandler
 from adapters.telegram.app import TelegramRunner
 from adapters.telegram.posting import RetryPolicy
 from bot.app import App
+from bot.models import Reply, Target
 from tests.fakes.telegram_server import ApiCall, FakeTelegramServer
-from tests.fakes.telegram_updates import DATE, Payload
+from tests.fakes.telegram_updates import DATE, GROUP_ID, Payload
 from tests.scenarios.driver import Sent, SentButton
 
 LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
@@ -66,6 +67,7 @@ class TelegramDriver:
     """
 
     platform = "telegram"
+    group_chat = str(GROUP_ID)
 
     def __init__(self, server: FakeTelegramServer, runner: TelegramRunner) -> None:
         self.server = server
@@ -118,6 +120,24 @@ class TelegramDriver:
         )
         self._query_chats[update["callback_query"]["id"]] = sent.chat
         return await self.deliver(update)
+
+    async def group_command(self, user: str, name: str, args: str = "") -> list[Sent]:
+        """The member sends ``/name args`` in the group."""
+        return await self.group_message(user, f"/{name} {args}".strip())
+
+    def make_manager(self, user: str) -> None:
+        """``getChatMember`` says the member administers the group."""
+        self.server.set_member_status(GROUP_ID, self.user_id(user), "administrator")
+
+    def direct_chat(self, user: str) -> str:
+        """The member's private chat id (their user id)."""
+        return str(self.user_id(user))
+
+    async def announce(self, chat: str, reply: Reply) -> Sent:
+        """Send ``reply`` to ``chat`` with the runner's sender (as the broadcast outbox does)."""
+        start = len(self.server.calls)
+        await self.runner.sender.send(Target(platform="telegram", chat_id=chat), reply)
+        return next(sent for call in self.server.calls[start:] if (sent := self.to_sent(call)) is not None)
 
     async def deliver(self, update: Payload, *, times: int = 1) -> list[Sent]:
         """Queue ``update`` for polling and return what the bot sent until it was handled."""

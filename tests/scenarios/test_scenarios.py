@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.models import command_prefix
 from bot.store.answers import VoteRow
+from tests.scenarios import subscription_steps as subs
 from tests.scenarios.driver import PlatformDriver, Sent
 from tests.scenarios.slack_driver import slack_driver
 from tests.scenarios.telegram_driver import telegram_driver
@@ -129,6 +130,34 @@ SCENARIOS = [
         lambda d: d.group_message("gus", "What is the Social Economy Action Plan?"),
         _silent,
     ),
+    Scenario(
+        "a member subscribes by topic and place, lists and unsubscribes",
+        subs.subscribe_list_unsubscribe,
+        subs.subscribed_listed_unsubscribed,
+    ),
+    Scenario(
+        "subscribe with topic buttons and Done", subs.pick_topics_with_buttons, subs.picked_with_buttons
+    ),
+    Scenario(
+        "a channel manager subscribes the channel",
+        subs.manager_subscribes_the_channel,
+        subs.channel_subscribed,
+    ),
+    Scenario(
+        "a member cannot subscribe the channel",
+        subs.member_tries_to_subscribe_the_channel,
+        subs.refused_to_a_member,
+    ),
+    Scenario(
+        "an announcement's unsubscribe button in a direct chat",
+        subs.one_tap_in_a_direct_chat,
+        subs.unsubscribed_in_one_tap,
+    ),
+    Scenario(
+        "an announcement's unsubscribe button in a channel",
+        subs.one_tap_in_a_channel,
+        subs.channel_unsubscribed_by_its_manager,
+    ),
 ]
 
 
@@ -146,3 +175,12 @@ async def test_feedback_click_is_stored_with_the_answer(driver: PlatformDriver, 
     async with app.services.sessions() as session:
         votes = (await session.scalars(select(VoteRow))).all()
     assert [(vote.platform, vote.vote) for vote in votes] == [(driver.platform, -1)]
+
+
+async def test_a_channel_subscription_belongs_to_the_channel(driver: PlatformDriver, app: App) -> None:
+    driver.make_manager("pia")
+    await driver.group_command("pia", "subscribe", "funding Poland")
+    rows = await app.services.subscriptions.subscriptions(driver.platform, driver.group_chat)
+    assert [(row.topic, row.kind, row.chat_id, row.country) for row in rows] == [
+        ("funding", "channel", driver.group_chat, "PL")
+    ]

@@ -1,0 +1,1 @@
+"""Organiser broadcasts: audiences, announcements, the durable outbox and per-platform pacing."""

@@ -1,0 +1,147 @@
+"""The broadcast side of a running bot: starts due announcements, runs one delivery worker per
+platform with a sender, closes finished announcements, reports to their organisers and schedules
+event reminders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from bot.broadcast.clock import PacingClock, WallClock
+from bot.broadcast.dispatcher import DispatchTuning, PlatformDispatcher
+from bot.broadcast.message import announcement_reply
+from bot.broadcast.outbox import OutboxItem, OutboxStore
+from bot.broadcast.pacing import Pacer, PlatformLimits, slack_limits, telegram_limits
+from bot.broadcast.reminders import schedule_reminders
+from bot.broadcast.report import delivery_report
+from bot.models import Reply, Target
+from bot.services import Services
+from bot.store.broadcasts import AnnouncementRow
+from knowledge.models import EventData
+
+log = logging.getLogger(__name__)
+REMINDERS_EVERY = timedelta(minutes=5)
+
+
+class BroadcastRunner:
+    """Delivers announcements for as long as it runs.
+
+    Args:
+        services: The core's services (senders are those registered by the running adapters).
+        clock: Clock of the platform limits (a scaled one in tests and benchmarks).
+        tuning: Batching and retry settings of the workers.
+        limits: Per-platform limits (defaults: the platforms' published limits).
+        poll_seconds: Time between checks for due and finished announcements.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        clock: PacingClock | None = None,
+        tuning: DispatchTuning | None = None,
+        limits: dict[str, PlatformLimits] | None = None,
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self.services = services
+        self.store = OutboxStore(services.sessions)
+        self.clock = clock or WallClock()
+        settings = services.settings
+        self.tuning = tuning or DispatchTuning(
+            max_attempts=settings.broadcast_max_attempts,
+            lease=timedelta(seconds=settings.broadcast_lease_seconds),
+        )
+        self.limits = limits or {
+            "telegram": telegram_limits(settings.telegram_messages_per_second),
+            "slack": slack_limits(),
+        }
+        self.poll_seconds = poll_seconds
+        self._announcements: dict[int, tuple[AnnouncementRow, EventData | None]] = {}
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run until ``stop`` is set; the workers finish their sends in progress first."""
+        await self.store.recover(self.services.clock())
+        workers = [
+            asyncio.create_task(self._dispatcher(platform).run(stop), name=f"outbox-{platform}")
+            for platform in sorted(self.services.senders)
+            if platform in self.limits
+        ]
+        last_reminders = None
+        try:
+            while not stop.is_set():
+                now = self.services.clock()
+                try:
+                    if last_reminders is None or now - last_reminders >= REMINDERS_EVERY:
+                        await schedule_reminders(self.services, now)
+                        last_reminders = now
+                    await self.tick()
+                except Exception:
+                    log.exception("broadcast bookkeeping failed; trying again at the next tick")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self.poll_seconds)
+        finally:
+            await asyncio.gather(*workers, return_exceptions=True)
+            with contextlib.suppress(Exception):
+                await self.tick()
+
+    async def tick(self) -> None:
+        """Start due announcements, recover expired claims, close finished ones and report them."""
+        now = self.services.clock()
+        for announcement_id in await self.store.start_due(now):
+            log.info("announcement %d started", announcement_id)
+        await self.store.recover(now)
+        for announcement_id in await self.store.finish_complete(now):
+            log.info("announcement %d finished", announcement_id)
+        for row in await self.store.unreported():
+            await self._report(row)
+
+    def _dispatcher(self, platform: str) -> PlatformDispatcher:
+        return PlatformDispatcher(
+            self.services.senders[platform],
+            self.store,
+            Pacer(platform, self.limits[platform], self.clock),
+            self.message_for,
+            self.services.clock,
+            self.tuning,
+        )
+
+    async def message_for(self, item: OutboxItem) -> Reply:
+        """The reply ``item``'s recipient gets (announcements and events are read once per run)."""
+        cached = self._announcements.get(item.announcement_id)
+        if cached is None:
+            row = await self.store.announcement(item.announcement_id)
+            if row is None:
+                raise LookupError(f"announcement {item.announcement_id} vanished")
+            cached = (row, await self.services.broadcasts.event(row.event_id))
+            self._announcements[item.announcement_id] = cached
+        row, event = cached
+        return announcement_reply(
+            text=row.text,
+            kind=row.kind,
+            event=event,
+            language=item.language,
+            catalogue=self.services.catalogue,
+            notify_channel=row.notify_channel and item.kind == "channel",
+        )
+
+    async def _report(self, row: AnnouncementRow) -> None:
+        target = Target.parse(row.report_to or "")
+        sender = self.services.senders.get(target.platform)
+        if sender is None:
+            return  # reported when that platform's adapter runs; `eser-bot broadcast status` shows it
+        status = (await self.services.broadcasts.status(row.id))[0]
+        language = await self._organiser_language(Target.parse(row.created_by))
+        reply = Reply(text=delivery_report(status, self.services.catalogue, language), language=language)
+        try:
+            await sender.send(target, reply)
+        except Exception as error:
+            log.warning("delivery report of announcement %d not sent (%s); will retry", row.id, error)
+            return
+        await self.store.mark_reported(row.id, self.services.clock())
+
+    async def _organiser_language(self, target: Target) -> str:
+        profile = await self.services.profiles.get(target.platform, target.chat_id)
+        return (profile.language if profile else None) or "en"

@@ -1,0 +1,279 @@
+"""``eser-bot broadcast`` (compose, preview, confirm, follow) and ``eser-bot organisers`` (the role).
+
+Composing here only queues the announcement: the running ``eser-bot serve`` delivers it, at the
+platforms' pace, and reports to the organiser when it is done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+broadcast_cli = typer.Typer(no_args_is_help=True, help="Announcements to subscribed members and channels.")
+organisers_cli = typer.Typer(no_args_is_help=True, help="Who may add events and broadcast.")
+T = TypeVar("T")
+
+
+def _run(console: Console, job: Callable[[App], Awaitable[T]]) -> T:
+    """Build the app, run ``job`` on it, close it; configuration errors exit with code 2."""
+    from bot.app import build_app
+    from bot.cli import _offline_defaults, _settings
+
+    _offline_defaults()
+    settings = _settings(console)
+
+    async def main() -> T:
+        app = await build_app(settings)
+        try:
+            return await job(app)
+        finally:
+            await app.close()
+
+    try:
+        return asyncio.run(main())
+    except ConfigError as error:
+        console.print(f"[red]Configuration error — {error.setting}: {error.problem}[/red]")
+        raise typer.Exit(2) from error
+
+
+def _target(console: Console, value: str, option: str) -> object:
+    from bot.models import Target
+
+    try:
+        return Target.parse(value)
+    except ValueError as error:
+        console.print(f"[red]{option}: {error}[/red]")
+        raise typer.Exit(2) from error
+
+
+@broadcast_cli.command("send")
+def send(
+    organiser: Annotated[str, typer.Option("--as", help="You, as platform:user_id (an organiser)")],
+    text: Annotated[str, typer.Option(help="The announcement text")] = "",
+    text_file: Annotated[Path | None, typer.Option(help="Read the text from this file")] = None,
+    event: Annotated[
+        str | None, typer.Option(help="Attach this event (id from `eser-bot events list`)")
+    ] = None,
+    topic: Annotated[
+        list[str] | None, typer.Option(help="Only subscribers to this topic (repeatable)")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Only this country or region code, e.g. ES, ES-CT")
+    ] = None,
+    language: Annotated[str | None, typer.Option(help="Only members using this language")] = None,
+    at: Annotated[
+        str | None, typer.Option(help="Send later, e.g. '2026-12-01 09:00 Europe/Brussels'")
+    ] = None,
+    key: Annotated[str | None, typer.Option(help="Idempotency key: the same key is sent once")] = None,
+    notify_channel: Annotated[bool, typer.Option(help="Ping @channel in subscribed Slack channels")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm without asking")] = False,
+) -> None:
+    """Compose an announcement, preview it with its exact recipients, and queue it once confirmed."""
+    from bot.broadcast.models import Audience, Draft
+    from bot.broadcast.service import InvalidDraft, NotOrganiser
+    from bot.broadcast.when import parse_send_time
+    from bot.models import Target
+
+    console = Console()
+    who = _target(console, organiser, "--as")
+    assert isinstance(who, Target)
+    if text_file is not None:
+        try:
+            text = text_file.read_text(encoding="utf-8")
+        except OSError as error:
+            console.print(f"[red]--text-file: cannot read {text_file}: {error.strerror}[/red]")
+            raise typer.Exit(2) from error
+    try:
+        send_at = parse_send_time(at) if at else None
+    except ValueError as error:
+        console.print(f"[red]--at: {error}[/red]")
+        raise typer.Exit(2) from error
+    draft = Draft(
+        text=text,
+        audience=Audience(
+            topics=tuple(t.strip().lower() for t in topic or () if t.strip()),
+            region=region.upper() if region else None,
+            language=language.lower() if language else None,
+        ),
+        event_id=event,
+        send_at=send_at,
+        notify_channel=notify_channel,
+        idempotency_key=key,
+    )
+
+    async def job(app: App) -> None:
+        services = app.services
+        if not await services.organisers.allow(who.platform, who.chat_id, "broadcast (cli)"):
+            console.print(
+                f"[red]{who} is not an organiser. Add it to ESER_ORGANISERS or run "
+                f"`eser-bot organisers add {who}`.[/red]"
+            )
+            raise typer.Exit(2)
+        try:
+            preview = await services.broadcasts.preview(draft, language=draft.audience.language or "en")
+        except InvalidDraft as error:
+            console.print(f"[red]{services.catalogue.text(error.key, 'en', **error.params)}[/red]")
+            raise typer.Exit(2) from error
+        console.rule("Preview")
+        console.print(preview.reply.text, markup=False)
+        for row in preview.reply.buttons:
+            console.print("  " + "  ".join(f"[{button.label}]" for button in row), markup=False)
+        console.rule()
+        counts = ", ".join(f"{platform}: {count}" for platform, count in preview.counts.items())
+        when = send_at.isoformat() if send_at else "now"
+        console.print(f"Recipients — {counts} (total {preview.total}). Send: {when}.")
+        if not yes and not typer.confirm(f"Send to {preview.total} recipients?", default=False):
+            console.print("Not sent.")
+            raise typer.Exit(1)
+        try:
+            submitted = await services.broadcasts.submit(draft, organiser=who, report_to=who)
+        except NotOrganiser as error:
+            console.print(f"[red]{who} is not an organiser.[/red]")
+            raise typer.Exit(2) from error
+        if submitted.created:
+            console.print(
+                f"Queued as announcement #{submitted.announcement_id}; the running `eser-bot serve` "
+                f"delivers it. Follow it with `eser-bot broadcast status {submitted.announcement_id}`."
+            )
+        else:
+            console.print(
+                f"Key {key!r} was already used by announcement #{submitted.announcement_id}: "
+                "nothing new was queued."
+            )
+
+    _run(console, job)
+
+
+@broadcast_cli.command("status")
+def status(
+    announcement: Annotated[
+        int | None, typer.Argument(help="Announcement id (default: the latest ones)")
+    ] = None,
+    watch: Annotated[bool, typer.Option(help="Show a progress bar until it finishes")] = False,
+) -> None:
+    """Show delivery progress: sent, failed and unsubscribed-by-block, per platform."""
+    console = Console()
+
+    async def job(app: App) -> None:
+        statuses = await app.services.broadcasts.status(announcement)
+        if not statuses:
+            console.print("No announcement found." if announcement else "No announcements yet.")
+            raise typer.Exit(1 if announcement else 0)
+        if watch and announcement is not None:
+            await _watch(app, announcement, console)
+            statuses = await app.services.broadcasts.status(announcement)
+        for item in statuses:
+            headline = (item.text or "(event reminder)").splitlines()[0][:60]
+            when = item.send_at.isoformat(timespec="minutes")
+            console.print(
+                f"[bold]#{item.id}[/bold] {item.kind}, {item.state} (send {when}): {escape(headline)}"
+            )
+            for platform, progress in sorted(item.platforms.items()):
+                console.print(
+                    f"    {platform}: {progress.sent} sent, {progress.failed - progress.gone} failed, "
+                    f"{progress.gone} unsubscribed by block, {progress.pending + progress.sending} to go "
+                    f"(of {progress.total})"
+                )
+
+    _run(console, job)
+
+
+async def _watch(app: App, announcement: int, console: Console) -> None:
+    columns = (TextColumn("[bold]delivering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("delivering", total=None)
+        while True:
+            current = (await app.services.broadcasts.status(announcement))[0]
+            progress.update(task, total=current.total or None, completed=current.done)
+            if current.state in ("done", "cancelled"):
+                return
+            await asyncio.sleep(0.5)
+
+
+@broadcast_cli.command("cancel")
+def cancel(
+    announcement: Annotated[int, typer.Argument(help="Announcement id")],
+    organiser: Annotated[str, typer.Option("--as", help="You, as platform:user_id (an organiser)")],
+) -> None:
+    """Cancel a scheduled announcement before it starts."""
+    from bot.broadcast.service import NotOrganiser
+    from bot.models import Target
+
+    console = Console()
+    who = _target(console, organiser, "--as")
+    assert isinstance(who, Target)
+
+    async def job(app: App) -> None:
+        try:
+            done = await app.services.broadcasts.cancel(announcement, organiser=who)
+        except NotOrganiser as error:
+            console.print(f"[red]{who} is not an organiser.[/red]")
+            raise typer.Exit(2) from error
+        if not done:
+            console.print(f"Announcement #{announcement} is not scheduled (unknown, sending or finished).")
+            raise typer.Exit(1)
+        console.print(f"Announcement #{announcement} cancelled.")
+
+    _run(console, job)
+
+
+@organisers_cli.command("add")
+def add_organiser(
+    member: Annotated[str, typer.Argument(help="platform:user_id, e.g. telegram:12345")],
+) -> None:
+    """Give a member the organiser role (stored in the database)."""
+    _change_role(member, grant=True)
+
+
+@organisers_cli.command("remove")
+def remove_organiser(member: Annotated[str, typer.Argument(help="platform:user_id")]) -> None:
+    """Take the organiser role away (members in ESER_ORGANISERS keep it)."""
+    _change_role(member, grant=False)
+
+
+def _change_role(member: str, *, grant: bool) -> None:
+    from bot.models import Target
+
+    console = Console()
+    who = _target(console, member, "member")
+    assert isinstance(who, Target)
+
+    async def job(app: App) -> None:
+        store = app.services.organisers.store
+        if grant:
+            changed = await store.grant(who.platform, who.chat_id, granted_by="cli", now=app.services.clock())
+            console.print(f"{who} is now an organiser." if changed else f"{who} already was an organiser.")
+        else:
+            changed = await store.revoke(who.platform, who.chat_id)
+            console.print(f"{who} is no longer an organiser." if changed else f"{who} had no stored role.")
+
+    _run(console, job)
+
+
+@organisers_cli.command("list")
+def list_organisers() -> None:
+    """Organisers from ESER_ORGANISERS and from the database."""
+    console = Console()
+
+    async def job(app: App) -> None:
+        table = Table("organiser", "source", "since")
+        for entry in app.services.settings.organisers:
+            table.add_row(entry.strip(), "ESER_ORGANISERS", "")
+        for platform, user_id, granted_by, granted_at in await app.services.organisers.store.all():
+            table.add_row(f"{platform}:{user_id}", f"database ({granted_by})", granted_at.isoformat())
+        console.print(table)
+
+    _run(console, job)

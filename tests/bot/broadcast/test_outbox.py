@@ -1,0 +1,120 @@
+"""The outbox: atomic start, exclusive claims with leases, recovery, and every kind of outcome."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.broadcast.outbox import OutboxStore, Outcome
+from bot.store.broadcasts import DONE, SCHEDULED, SENDING, AnnouncementRow, OutboxRow
+from bot.store.profiles import SubscriptionRow
+from tests.bot.broadcast.subscribers import add_subscribers
+from tests.conftest import FIXED_NOW
+
+LEASE = timedelta(seconds=30)
+
+
+async def _announce(sessions: async_sessionmaker[AsyncSession], key: str = "a", *, later: int = 0) -> int:
+    async with sessions.begin() as session:
+        row = AnnouncementRow(
+            idempotency_key=key,
+            text="hello",
+            created_by="telegram:1",
+            report_to="telegram:1",
+            state=SCHEDULED,
+            created_at=FIXED_NOW,
+            send_at=FIXED_NOW + timedelta(minutes=later),
+        )
+        session.add(row)
+        await session.flush()
+        return row.id
+
+
+async def _rows(sessions: async_sessionmaker[AsyncSession]) -> dict[str, OutboxRow]:
+    async with sessions() as session:
+        return {row.chat_id: row for row in await session.scalars(select(OutboxRow))}
+
+
+async def test_due_announcements_start_with_their_rows_and_later_ones_wait(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_subscribers(sessions, "telegram", ["1", "2", "3"], now=FIXED_NOW)
+    store = OutboxStore(sessions)
+    now_id = await _announce(sessions, "now")
+    later_id = await _announce(sessions, "later", later=60)
+    assert await store.start_due(FIXED_NOW) == [now_id]
+    assert await store.start_due(FIXED_NOW) == []  # started once
+    async with sessions() as session:
+        states = {row.id: row.state for row in await session.scalars(select(AnnouncementRow))}
+    assert states == {now_id: SENDING, later_id: SCHEDULED}
+    assert len(await _rows(sessions)) == 3
+    assert await store.start_due(FIXED_NOW + timedelta(hours=1)) == [later_id]
+
+
+async def test_claims_are_exclusive_and_expire(sessions: async_sessionmaker[AsyncSession]) -> None:
+    await add_subscribers(sessions, "telegram", [str(n) for n in range(10)], now=FIXED_NOW)
+    await add_subscribers(sessions, "slack", ["C1"], now=FIXED_NOW, kind="channel")
+    store = OutboxStore(sessions)
+    await _announce(sessions)
+    await store.start_due(FIXED_NOW)
+    first = await store.claim("telegram", FIXED_NOW, limit=6, lease=LEASE)
+    second = await store.claim("telegram", FIXED_NOW, limit=6, lease=LEASE)
+    assert len(first) == 6 and len(second) == 4
+    assert not {i.id for i in first} & {i.id for i in second}
+    assert await store.claim("telegram", FIXED_NOW, limit=6, lease=LEASE) == []
+    assert [i.chat_id for i in await store.claim("slack", FIXED_NOW, limit=6, lease=LEASE)] == ["C1"]
+    # A worker that died: nothing comes back before the lease ends, everything after.
+    assert await store.recover(FIXED_NOW + LEASE - timedelta(seconds=1)) == 0
+    assert await store.recover(FIXED_NOW + LEASE + timedelta(seconds=1)) == 11
+    again = await store.claim("telegram", FIXED_NOW + LEASE, limit=20, lease=LEASE)
+    assert len(again) == 10 and all(item.attempts == 2 for item in again)
+
+
+async def test_outcomes_are_recorded_and_the_announcement_closes(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_subscribers(sessions, "telegram", ["1", "2", "3", "-100", "5"], now=FIXED_NOW)
+    store = OutboxStore(sessions)
+    announcement = await _announce(sessions)
+    await store.start_due(FIXED_NOW)
+    items = {item.chat_id: item for item in await store.claim("telegram", FIXED_NOW, limit=10, lease=LEASE)}
+    retry_at = FIXED_NOW + timedelta(seconds=4)
+    await store.record(
+        [
+            Outcome(item=items["1"], kind="sent", message_id="m1"),
+            Outcome(item=items["2"], kind="gone", error="Forbidden: bot was blocked by the user"),
+            Outcome(item=items["3"], kind="failed", error="Bad Request: message is too long"),
+            Outcome(item=items["-100"], kind="migrated", new_chat_id="-1009"),
+            Outcome(item=items["5"], kind="retry", retry_at=retry_at, error="HTTP 502"),
+        ],
+        FIXED_NOW,
+    )
+    rows = await _rows(sessions)
+    assert (rows["1"].state, rows["1"].message_id) == ("sent", "m1")
+    assert (rows["2"].state, rows["2"].failure) == ("failed", "gone")
+    assert (rows["3"].state, rows["3"].failure) == ("failed", "error")
+    assert rows["-1009"].state == "pending" and "-100" not in rows
+    assert rows["5"].state == "pending" and rows["5"].next_attempt_at == retry_at
+    async with sessions() as session:
+        subs = {s.chat_id: s for s in await session.scalars(select(SubscriptionRow))}
+    assert subs["2"].active is False and subs["2"].deactivated_at == FIXED_NOW
+    assert subs["1"].active is True
+    assert "-1009" in subs and "-100" not in subs  # the group's subscription moved with it
+    assert await store.finish_complete(FIXED_NOW) == []
+
+    # The migrated group is sent once more; migrating again fails it rather than looping.
+    [moved] = await store.claim("telegram", FIXED_NOW, limit=10, lease=LEASE)
+    assert moved.chat_id == "-1009" and moved.migrated
+    await store.record([Outcome(item=moved, kind="migrated", new_chat_id="-1010")], FIXED_NOW)
+    assert (await _rows(sessions))["-1009"].state == "failed"
+    [late] = await store.claim("telegram", retry_at, limit=10, lease=LEASE)
+    await store.record([Outcome(item=late, kind="sent", message_id="m5")], retry_at)
+    assert await store.finish_complete(retry_at) == [announcement]
+    async with sessions() as session:
+        row = await session.get(AnnouncementRow, announcement)
+    assert row is not None and row.state == DONE
+    assert [r.id for r in await store.unreported()] == [announcement]
+    await store.mark_reported(announcement, retry_at)
+    assert await store.unreported() == []

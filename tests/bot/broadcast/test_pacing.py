@@ -1,0 +1,88 @@
+"""The pacer spaces sends within each limit and honours pauses.
+
+Slots are checked on a manual clock (it moves exactly by what the pacer sleeps, so the figures do not
+depend on the machine's load); one test checks the same on a scaled real clock with concurrent tasks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from itertools import pairwise
+
+from bot.broadcast.clock import ScaledClock
+from bot.broadcast.pacing import SAFETY, Pacer, PlatformLimits, slack_limits, telegram_limits
+from tests.fakes.limits import ManualClock
+
+
+async def _sequential(pacer: Pacer, chats: list[str]) -> list[float]:
+    times = []
+    for chat in chats:
+        await pacer.acquire(chat)
+        times.append(pacer.clock.monotonic())
+    return times
+
+
+def _most_in_window(times: list[float], window: float) -> int:
+    best, start = 0, 0
+    for end, moment in enumerate(times):
+        while moment - times[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+async def test_overall_rate_is_the_limit_less_the_safety_margin() -> None:
+    pacer = Pacer("telegram", telegram_limits(30), ManualClock())
+    times = await _sequential(pacer, [str(n) for n in range(300)])
+    assert _most_in_window(times, 1.0) <= 30
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    assert abs(rate - 30 * SAFETY) < 0.01
+
+
+async def test_concurrent_senders_on_a_scaled_clock_stay_under_the_limit() -> None:
+    pacer = Pacer("telegram", telegram_limits(30), ScaledClock(10))
+    times: list[float] = []
+
+    async def one(chat: str) -> None:
+        await pacer.acquire(chat)
+        times.append(pacer.clock.monotonic())
+
+    await asyncio.gather(*(one(str(n)) for n in range(90)))
+    times.sort()
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    assert 30 * 0.8 <= rate <= 30
+
+
+async def test_one_chat_gets_one_message_per_second_and_a_group_one_per_three() -> None:
+    pacer = Pacer("telegram", telegram_limits(30), ManualClock())
+    member = await _sequential(pacer, ["42"] * 4)
+    assert min(b - a for a, b in pairwise(member)) >= 1.0
+    group = await _sequential(pacer, ["-1001"] * 3)
+    assert min(b - a for a, b in pairwise(group)) >= 3.0
+
+
+async def test_a_waiting_chat_does_not_hold_up_the_others() -> None:
+    clock = ManualClock()
+    pacer = Pacer("slack", slack_limits(), clock)
+    start = clock.monotonic()
+    await pacer.acquire("C1")
+    assert pacer.chat_ready_at("C1") >= start + 1.0
+    await _sequential(pacer, [f"C{n}" for n in range(2, 50)])
+    assert clock.monotonic() == start  # Slack has no overall limit: other channels go at once
+    await pacer.acquire("C1")
+    assert clock.monotonic() - start >= 1.0
+
+
+async def test_pause_holds_a_chat_or_everything() -> None:
+    clock = ManualClock()
+    pacer = Pacer("telegram", PlatformLimits(messages_per_second=None, chat_interval=0.0), clock)
+    pacer.pause(2.0, "7")
+    start = clock.monotonic()
+    await pacer.acquire("8")
+    assert clock.monotonic() == start
+    await pacer.acquire("7")
+    assert clock.monotonic() - start >= 2.0
+    pacer.pause(1.5)
+    start = clock.monotonic()
+    await pacer.acquire("9")
+    assert clock.monotonic() - start >= 1.5

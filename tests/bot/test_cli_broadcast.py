@@ -1,0 +1,86 @@
+"""``eser-bot broadcast`` and ``eser-bot organisers``: the organiser check, preview and
+confirmation, the idempotency key, scheduling, cancelling and status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import cli
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ESER_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ESER_ORGANISERS", "slack:UORG")
+    runner = CliRunner()
+
+    def invoke(*args: str, answer: str | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(cli, list(args), input=answer)
+
+    return invoke
+
+
+def test_only_organisers_may_broadcast(run) -> None:  # type: ignore[no-untyped-def]
+    refused = run("broadcast", "send", "--as", "telegram:42", "--text", "Hello", "--yes")
+    assert refused.exit_code == 2
+    assert "telegram:42 is not an organiser" in refused.output and "organisers add" in refused.output
+    assert run("organisers", "add", "telegram:42").exit_code == 0
+    listed = run("organisers", "list")
+    assert "telegram:42" in listed.output and "slack:UORG" in listed.output
+    sent = run("broadcast", "send", "--as", "telegram:42", "--text", "Hello", "--yes")
+    assert sent.exit_code == 0, sent.output
+    assert run("organisers", "remove", "telegram:42").exit_code == 0
+    assert run("broadcast", "send", "--as", "telegram:42", "--text", "Again", "--yes").exit_code == 2
+
+
+def test_preview_asks_before_queueing_and_a_key_is_used_once(run) -> None:  # type: ignore[no-untyped-def]
+    declined = run(
+        "broadcast",
+        "send",
+        "--as",
+        "slack:UORG",
+        "--text",
+        "Webinar @here",
+        "--topic",
+        "events",
+        answer="n\n",
+    )
+    assert declined.exit_code == 1 and "Not sent" in declined.output
+    assert "Recipients — telegram: 0, slack: 0 (total 0)" in declined.output
+    assert "@here" not in declined.output.replace("@\u200dhere", "")  # shown defanged, as sent
+    assert "No announcements yet." in run("broadcast", "status").output
+
+    first = run("broadcast", "send", "--as", "slack:UORG", "--text", "Webinar", "--key", "w1", answer="y\n")
+    assert first.exit_code == 0 and "Queued as announcement #1" in first.output
+    again = run("broadcast", "send", "--as", "slack:UORG", "--text", "Webinar", "--key", "w1", "--yes")
+    assert again.exit_code == 0 and "already used by announcement #1" in again.output
+    status = run("broadcast", "status", "1")
+    assert status.exit_code == 0 and "scheduled" in status.output
+
+
+def test_bad_input_is_named_and_scheduled_sends_can_be_cancelled(run) -> None:  # type: ignore[no-untyped-def]
+    bad_time = run("broadcast", "send", "--as", "slack:UORG", "--text", "x", "--at", "soon", "--yes")
+    assert bad_time.exit_code == 2 and "--at" in bad_time.output
+    bad_topic = run("broadcast", "send", "--as", "slack:UORG", "--text", "x", "--topic", "gardening", "--yes")
+    assert bad_topic.exit_code == 2 and "“gardening” is not a topic" in bad_topic.output
+    bad_who = run("broadcast", "send", "--as", "UORG", "--text", "x", "--yes")
+    assert bad_who.exit_code == 2 and "--as" in bad_who.output
+    later = run(
+        "broadcast",
+        "send",
+        "--as",
+        "slack:UORG",
+        "--text",
+        "Later",
+        "--at",
+        "2031-01-05 09:00 Europe/Rome",
+        "--yes",
+    )
+    assert later.exit_code == 0 and "2031-01-05T09:00:00+01:00" in later.output
+    assert run("broadcast", "cancel", "1", "--as", "telegram:5").exit_code == 2
+    cancelled = run("broadcast", "cancel", "1", "--as", "slack:UORG")
+    assert cancelled.exit_code == 0 and "cancelled" in cancelled.output
+    assert run("broadcast", "cancel", "1", "--as", "slack:UORG").exit_code == 1
