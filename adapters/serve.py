@@ -61,13 +61,13 @@ async def serve_platforms(
     started: list[PlatformRunner] = []
     jobs: asyncio.Task[None] | None = None
     broadcasts: asyncio.Task[None] | None = None
+    warm_up: asyncio.Task[None] | None = None
     loop = asyncio.get_running_loop()
     try:
         runners = build_runners(app, settings, platforms)
         report = await app.services.knowledge.ingest(settings.content_dirs)
         for failure in report.failed:
             log.error("knowledge base file skipped: %s", failure)
-        await app.services.knowledge.warm_up()
         await app.services.events.sync_index()
         for runner in runners:
             await runner.start()
@@ -76,6 +76,9 @@ async def serve_platforms(
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
+        # The model loads beside the runners: deliveries resume at once after a restart, and a
+        # question that comes first simply waits for it.
+        warm_up = asyncio.create_task(_warm_up(app))
         jobs = asyncio.create_task(run_periodic_jobs(app, stop))
         broadcasts = asyncio.create_task(BroadcastRunner(app.services).run(stop))
         await stop.wait()
@@ -95,4 +98,13 @@ async def serve_platforms(
                 log.exception("%s runner did not stop cleanly", runner.platform)
         if jobs is not None:
             await jobs
+        if warm_up is not None:
+            await warm_up
         await app.close()
+
+
+async def _warm_up(app: App) -> None:
+    try:
+        await app.services.knowledge.warm_up()
+    except Exception:  # answers will say so too; the runners and broadcasts go on
+        log.exception("the embedding model did not load")

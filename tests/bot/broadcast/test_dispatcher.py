@@ -1,0 +1,77 @@
+"""One platform worker against the fake Bot API: retries with backoff, giving up, permanent
+refusals, and outcomes written when the worker stops."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from telegram import Bot
+
+from adapters.telegram.sender import TelegramSender
+from bot.app import build_app
+from bot.broadcast.clock import ScaledClock
+from bot.broadcast.dispatcher import DispatchTuning, PlatformDispatcher
+from bot.broadcast.models import Draft
+from bot.broadcast.outbox import OutboxItem, OutboxStore
+from bot.broadcast.pacing import Pacer, telegram_limits
+from bot.models import Reply, Target
+from bot.store.base import utcnow
+from bot.store.broadcasts import OutboxRow
+from knowledge.engine import KnowledgeEngine
+from tests.bot.broadcast.subscribers import add_subscribers
+from tests.conftest import make_settings
+from tests.fakes.telegram_server import FakeTelegramServer
+
+ORGANISER = Target(platform="telegram", chat_id="9")
+
+
+async def test_transient_errors_back_off_then_fail_and_refusals_fail_at_once(
+    tmp_path: Path, knowledge: KnowledgeEngine
+) -> None:
+    app = await build_app(
+        make_settings(tmp_path, ESER_ORGANISERS=str(ORGANISER)), knowledge=knowledge, clock=utcnow
+    )
+    sessions = app.services.sessions
+    await add_subscribers(sessions, "telegram", ["1", "2", "3", "4"], now=utcnow())
+    await app.services.broadcasts.submit(Draft(text="Hello"), organiser=ORGANISER, report_to=None)
+    store = OutboxStore(sessions)
+    await store.start_due(utcnow())
+    tuning = DispatchTuning(max_attempts=3, backoff_seconds=0.05, idle_seconds=0.02, flush_seconds=0.02)
+
+    async def message_for(item: OutboxItem) -> Reply:
+        return Reply(text=f"Hello {item.chat_id}")
+
+    async with FakeTelegramServer() as telegram, Bot(telegram.token, base_url=telegram.base_url) as bot:
+        telegram.flaky(2, times=2)  # recovers on the third try
+        telegram.flaky(3, times=10)  # never does within three
+        telegram.refuse(4, 400, "Bad Request: message text is empty")
+        dispatcher = PlatformDispatcher(
+            TelegramSender(bot, app.services.catalogue),
+            store,
+            Pacer("telegram", telegram_limits(30), ScaledClock(20)),
+            message_for,
+            utcnow,
+            tuning,
+        )
+        stop = asyncio.Event()
+        worker = asyncio.create_task(dispatcher.run(stop))
+        deadline = asyncio.get_running_loop().time() + 20
+        while await store.pending_count("telegram"):
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.05)
+        stop.set()
+        await worker
+        assert telegram.delivered[1] == telegram.delivered[2] == 1
+        assert telegram.delivered[3] == telegram.delivered[4] == 0
+    async with sessions() as session:
+        rows = {row.chat_id: row for row in await session.scalars(select(OutboxRow))}
+    assert (rows["1"].state, rows["1"].attempts) == ("sent", 1)
+    assert (rows["2"].state, rows["2"].attempts) == ("sent", 3)
+    assert (rows["3"].state, rows["3"].failure, rows["3"].attempts) == ("failed", "error", 3)
+    assert (rows["4"].state, rows["4"].failure, rows["4"].attempts) == ("failed", "error", 1)
+    assert "message text is empty" in (rows["4"].last_error or "").lower()
+    assert rows["2"].next_attempt_at - rows["2"].sent_at < timedelta(seconds=5)  # type: ignore[operator]
+    await app.services.db.dispose()
