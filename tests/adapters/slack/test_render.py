@@ -172,3 +172,12 @@ def test_home_view() -> None:
 
 def test_escape() -> None:
     assert escape("a & b < c > d") == "a &amp; b &lt; c &gt; d"
+
+
+def test_only_an_explicit_notify_channel_pings_the_channel() -> None:
+    text = "Vote today <!channel> @here"
+    quiet = render_reply(defang_reply(Reply(text=text)), sources_label="Sources")
+    loud = render_reply(defang_reply(Reply(text=text, notify_channel=True)), sources_label="Sources")
+    assert "<!channel>" not in quiet.text and "<!channel>" not in str(quiet.blocks)
+    assert loud.text.startswith("<!channel> ") and loud.blocks[0]["text"]["text"].startswith("<!channel> ")
+    assert loud.text.count("<!channel>") == 1 and "<!here>" not in loud.text  # the text's own stay defanged

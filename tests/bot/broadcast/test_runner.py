@@ -192,3 +192,35 @@ async def test_scheduled_announcements_wait_for_their_time(live_app: App) -> Non
             assert telegram.delivered_total == 0
             await wait_done(live_app, submitted.announcement_id, within=20)
         assert telegram.delivered[5] == 1
+
+
+async def test_slack_429_pauses_the_channel_and_only_channels_get_at_channel(live_app: App) -> None:
+    clock = ScaledClock(10.0)
+    sessions = live_app.services.sessions
+    await add_subscribers(sessions, "slack", ["C1", "C2"], now=utcnow(), kind="channel")
+    await add_subscribers(sessions, "slack", ["DU1"], now=utcnow())  # a member's DM
+    async with running_fake_slack(limits=SlackLimits(), clock=clock) as slack:
+        # No client-side retry: the 429 reaches the outbox worker, which waits and sends again.
+        policy = RetryPolicy(attempts=0, rate_limit_attempts=0)
+        client = AsyncWebClient(
+            token=BOT_TOKEN, base_url=slack.base_url, retry_handlers=retry_handlers(policy)
+        )
+        live_app.services.senders["slack"] = SlackSender(client, live_app.services.catalogue)
+        slack.fail_next("chat.postMessage", status=429, retry_after=2)
+        submitted = await live_app.services.broadcasts.submit(
+            Draft(text="Vote today @everyone", notify_channel=True), organiser=ORGANISER, report_to=None
+        )
+        async with running(live_app, clock):
+            await wait_done(live_app, submitted.announcement_id, within=30)
+        posts = {
+            str(c.params["channel"]): str(c.params["text"])
+            for c in slack.messages()
+            if c.method == "chat.postMessage"
+        }
+    assert slack.duplicates() == {} and set(posts) == {"C1", "C2", "DU1"}
+    assert len(slack.calls_of("chat.postMessage")) == 4  # one refused with 429, then sent again
+    assert posts["C1"].startswith("<!channel> ") and posts["C2"].startswith("<!channel> ")
+    assert "<!channel>" not in posts["DU1"]
+    assert "@everyone" not in posts["C1"].replace("@\u200deveryone", "")  # the text itself never pings
+    [status] = await live_app.services.broadcasts.status(submitted.announcement_id)
+    assert status.platforms["slack"].sent == 3
