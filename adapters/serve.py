@@ -80,7 +80,8 @@ async def serve_platforms(
         # question that comes first simply waits for it.
         warm_up = asyncio.create_task(_warm_up(app))
         jobs = asyncio.create_task(run_periodic_jobs(app, stop))
-        broadcasts = asyncio.create_task(BroadcastRunner(app.services).run(stop))
+        if settings.broadcast_workers:
+            broadcasts = asyncio.create_task(BroadcastRunner(app.services).run(stop))
         await stop.wait()
         log.info("stopping: finishing the answers in flight")
     finally:

@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     )
     broadcast_max_attempts: int = Field(default=5, validation_alias="ESER_BROADCAST_MAX_ATTEMPTS")
     broadcast_lease_seconds: float = Field(default=60.0, validation_alias="ESER_BROADCAST_LEASE_SECONDS")
+    broadcast_workers: bool = Field(default=True, validation_alias="ESER_BROADCAST_WORKERS")
 
     @field_validator("organisers", mode="before")
     @classmethod

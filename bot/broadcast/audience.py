@@ -35,6 +35,7 @@ class Recipient(BaseModel, frozen=True):
     user_id: str
     kind: str
     language: str
+    country: str | None = None
 
 
 def _conditions(audience: Audience, language: ColumnElement[str]) -> list[ColumnElement[bool]]:
@@ -62,8 +63,8 @@ def _language_column() -> ColumnElement[str]:
     return func.coalesce(ProfileRow.language, SubscriptionRow.language, literal(DEFAULT_LANGUAGE))
 
 
-def _matching(audience: Audience) -> Select[str, str, str, str, str]:
-    """Matching chats, one row per (platform, chat): (platform, chat, user id, kind, language)."""
+def _matching(audience: Audience) -> Select[str, str, str, str, str, str | None]:
+    """Matching chats, one row per (platform, chat): platform, chat, user id, kind, language, country."""
     language = _language_column()
     return (
         select(
@@ -72,6 +73,7 @@ def _matching(audience: Audience) -> Select[str, str, str, str, str]:
             func.min(SubscriptionRow.user_id),
             func.min(SubscriptionRow.kind),
             func.min(language),
+            func.min(func.coalesce(ProfileRow.country, SubscriptionRow.country)),
         )
         .select_from(SubscriptionRow)
         .outerjoin(
@@ -109,7 +111,8 @@ async def list_recipients(session: AsyncSession, audience: Audience) -> list[Rec
         _matching(audience).order_by(SubscriptionRow.platform, SubscriptionRow.chat_id)
     )
     return [
-        Recipient(platform=p, chat_id=c, user_id=u, kind=k, language=lang) for p, c, u, k, lang in rows.all()
+        Recipient(platform=p, chat_id=c, user_id=u, kind=k, language=lang, country=country)
+        for p, c, u, k, lang, country in rows.all()
     ]
 
 
@@ -129,6 +132,7 @@ async def enqueue_recipients(
         matching.c[2],
         matching.c[3],
         matching.c[4],
+        matching.c[5],
         literal(PENDING),
         literal(0),
         literal(now, OutboxRow.next_attempt_at.type),
@@ -140,6 +144,7 @@ async def enqueue_recipients(
         "user_id",
         "kind",
         "language",
+        "country",
         "state",
         "attempts",
         "next_attempt_at",

@@ -17,12 +17,12 @@ UNSUBSCRIBE_CALLBACK = "unsub"
 REMINDER = "reminder"
 
 
-def event_line(event: EventData, language: str, catalogue: Catalogue) -> str:
-    """One line naming the event, when (in ``language``) and where."""
+def event_line(event: EventData, language: str, catalogue: Catalogue, timezone: str | None = None) -> str:
+    """One line naming the event, when (in ``language`` and ``timezone``) and where."""
     online = catalogue.text("events.online", language)
     place = f"{event.place}, {online}" if event.place and event.online_url else event.place or online
     return catalogue.text(
-        "events.item", language, title=event.title, when=format_when(event, language), place=place
+        "events.item", language, title=event.title, when=format_when(event, language, timezone), place=place
     )
 
 
@@ -34,6 +34,7 @@ def announcement_reply(
     language: str,
     catalogue: Catalogue,
     notify_channel: bool = False,
+    timezone: str | None = None,
 ) -> Reply:
     """Build the announcement as one recipient sees it.
 
@@ -44,13 +45,16 @@ def announcement_reply(
         language: The recipient's language (labels, dates, a reminder's text).
         catalogue: User-facing strings.
         notify_channel: Ping the Slack channel (only for channel recipients, on the organiser's word).
+        timezone: The recipient's time zone for the event's dates (the event's own when None).
     """
     if kind == REMINDER and event is not None:
-        body = catalogue.text("broadcast.reminder", language, line=event_line(event, language, catalogue))
+        body = catalogue.text(
+            "broadcast.reminder", language, line=event_line(event, language, catalogue, timezone)
+        )
     else:
         body = defang(text.strip())
         if event is not None:
-            body += "\n\n" + event_line(event, language, catalogue)
+            body += "\n\n" + event_line(event, language, catalogue, timezone)
     buttons: list[list[Button]] = []
     if event is not None and event.signup_url:
         buttons.append(

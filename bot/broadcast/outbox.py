@@ -45,6 +45,7 @@ class OutboxItem(BaseModel, frozen=True):
     user_id: str
     kind: str
     language: str
+    country: str | None
     attempts: int
     migrated: bool = False
 
@@ -150,6 +151,7 @@ class OutboxStore:
                     OutboxRow.user_id,
                     OutboxRow.kind,
                     OutboxRow.language,
+                    OutboxRow.country,
                     OutboxRow.attempts,
                     OutboxRow.last_error,
                 )
@@ -164,8 +166,9 @@ class OutboxStore:
                 user_id=r[4],
                 kind=r[5],
                 language=r[6],
-                attempts=r[7],
-                migrated=(r[8] or "").startswith(MIGRATED_MARK),
+                country=r[7],
+                attempts=r[8],
+                migrated=(r[9] or "").startswith(MIGRATED_MARK),
             )
             for r in rows
         ]
@@ -275,11 +278,24 @@ class OutboxStore:
             )
             return list(rows)
 
-    async def mark_reported(self, announcement_id: int, now: datetime) -> None:
-        """Remember that the report went out."""
+    async def claim_report(self, announcement_id: int, now: datetime) -> bool:
+        """Take the job of sending an announcement's report; False when another worker took it.
+
+        One worker wins, so several instances never send the organiser two reports.
+        """
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(AnnouncementRow)
+                .where(AnnouncementRow.id == announcement_id, AnnouncementRow.reported_at.is_(None))
+                .values(reported_at=now)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def release_report(self, announcement_id: int) -> None:
+        """Give the report back (it could not be sent): it is tried again at the next tick."""
         async with self._sessions.begin() as session:
             await session.execute(
-                update(AnnouncementRow).where(AnnouncementRow.id == announcement_id).values(reported_at=now)
+                update(AnnouncementRow).where(AnnouncementRow.id == announcement_id).values(reported_at=None)
             )
 
     async def announcement(self, announcement_id: int) -> AnnouncementRow | None:

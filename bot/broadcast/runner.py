@@ -20,6 +20,7 @@ from bot.broadcast.report import delivery_report
 from bot.models import Reply, Target
 from bot.services import Services
 from bot.store.broadcasts import AnnouncementRow
+from knowledge.events import country_zone
 from knowledge.models import EventData
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ class BroadcastRunner:
             language=item.language,
             catalogue=self.services.catalogue,
             notify_channel=row.notify_channel and item.kind == "channel",
+            timezone=country_zone(item.country),
         )
 
     async def _report(self, row: AnnouncementRow) -> None:
@@ -132,6 +134,8 @@ class BroadcastRunner:
         sender = self.services.senders.get(target.platform)
         if sender is None:
             return  # reported when that platform's adapter runs; `eser-bot broadcast status` shows it
+        if not await self.store.claim_report(row.id, self.services.clock()):
+            return  # another instance is sending it
         status = (await self.services.broadcasts.status(row.id))[0]
         language = await self._organiser_language(Target.parse(row.created_by))
         reply = Reply(text=delivery_report(status, self.services.catalogue, language), language=language)
@@ -139,8 +143,7 @@ class BroadcastRunner:
             await sender.send(target, reply)
         except Exception as error:
             log.warning("delivery report of announcement %d not sent (%s); will retry", row.id, error)
-            return
-        await self.store.mark_reported(row.id, self.services.clock())
+            await self.store.release_report(row.id)
 
     async def _organiser_language(self, target: Target) -> str:
         profile = await self.services.profiles.get(target.platform, target.chat_id)

@@ -71,6 +71,8 @@ class OutboxRow(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(8), default="member")
     language: Mapped[str] = mapped_column(String(8), default="en")
+    # The recipient's country (their time zone for dates), when known.
+    country: Mapped[str | None] = mapped_column(String(2))
     state: Mapped[str] = mapped_column(String(16))
     failure: Mapped[str | None] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

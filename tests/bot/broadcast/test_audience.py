@@ -107,9 +107,9 @@ async def test_enqueue_writes_one_pending_row_per_chat(sessions: async_sessionma
         rows = list(await session.scalars(select(OutboxRow).order_by(OutboxRow.platform, OutboxRow.chat_id)))
         total = await session.scalar(select(func.count()).select_from(OutboxRow))
     assert written == total == 4
-    assert [(r.platform, r.chat_id, r.kind, r.language, r.state) for r in rows] == [
-        ("slack", "C1", "channel", "es", "pending"),
-        ("telegram", "1", "member", "en", "pending"),
-        ("telegram", "2", "member", "en", "pending"),
-        ("telegram", "4", "member", "en", "pending"),
+    assert [(r.platform, r.chat_id, r.kind, r.language, r.country, r.state) for r in rows] == [
+        ("slack", "C1", "channel", "es", None, "pending"),
+        ("telegram", "1", "member", "en", "ES", "pending"),
+        ("telegram", "2", "member", "en", "ES", "pending"),
+        ("telegram", "4", "member", "en", None, "pending"),
     ]

@@ -54,3 +54,17 @@ def test_a_reminder_is_written_in_the_recipient_language(catalogue: Catalogue) -
     polish = announcement_reply(text="", kind="reminder", event=EVENT, language="pl", catalogue=catalogue)
     assert french.text.startswith("Rappel") and "Social Economy Forum" in french.text
     assert polish.text.startswith("Przypomnienie")
+
+
+def test_dates_are_in_the_recipient_time_zone_when_known(catalogue: Catalogue) -> None:
+    own = announcement_reply(text="Hi", kind="announcement", event=EVENT, language="en", catalogue=catalogue)
+    lisbon = announcement_reply(
+        text="Hi",
+        kind="announcement",
+        event=EVENT,
+        language="en",
+        catalogue=catalogue,
+        timezone="Europe/Lisbon",
+    )
+    assert "10:00" in own.text and "(Europe/Madrid)" in own.text  # 09:00 UTC in Madrid
+    assert "9:00" in lisbon.text and "(Europe/Lisbon)" in lisbon.text

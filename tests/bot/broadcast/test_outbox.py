@@ -116,5 +116,8 @@ async def test_outcomes_are_recorded_and_the_announcement_closes(
         row = await session.get(AnnouncementRow, announcement)
     assert row is not None and row.state == DONE
     assert [r.id for r in await store.unreported()] == [announcement]
-    await store.mark_reported(announcement, retry_at)
+    assert await store.claim_report(announcement, retry_at)
+    assert not await store.claim_report(announcement, retry_at)  # one report, whatever the workers
     assert await store.unreported() == []
+    await store.release_report(announcement)  # sending failed: it comes back
+    assert [r.id for r in await store.unreported()] == [announcement]

@@ -77,6 +77,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(64), nullable=False),
         sa.Column("kind", sa.String(8), nullable=False),
         sa.Column("language", sa.String(8), nullable=False),
+        sa.Column("country", sa.String(2), nullable=True),
         sa.Column("state", sa.String(16), nullable=False),
         sa.Column("failure", sa.String(16), nullable=True),
         sa.Column("attempts", sa.Integer, nullable=False),
