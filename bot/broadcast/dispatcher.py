@@ -104,8 +104,12 @@ class PlatformDispatcher:
                 if not items:
                     await self._wait(stop, self._tuning.idle_seconds)
                     continue
-                for item in items:
+                for index, item in enumerate(items):
                     await slots.acquire()
+                    if stop.is_set():  # hand back what was claimed but not started
+                        slots.release()
+                        await self._store.release([left.id for left in items[index:]])
+                        break
                     task = asyncio.create_task(self._deliver(item, slots))
                     sends.add(task)
                     task.add_done_callback(sends.discard)

@@ -124,6 +124,17 @@ class OutboxStore:
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
+    async def release(self, ids: list[int]) -> None:
+        """Give claimed rows back unsent (a worker stopping), so that any worker may take them now."""
+        if not ids:
+            return
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(ids), OutboxRow.state == SENDING)
+                .values(state=PENDING, claimed_until=None, attempts=OutboxRow.attempts - 1)
+            )
+
     async def claim(self, platform: str, now: datetime, *, limit: int, lease: timedelta) -> list[OutboxItem]:
         """Claim up to ``limit`` due rows of ``platform`` for ``lease`` (oldest announcement first).
 

@@ -96,6 +96,7 @@ class BroadcastRunner:
         await self.store.recover(now)
         for announcement_id in await self.store.finish_complete(now):
             log.info("announcement %d finished", announcement_id)
+            self._announcements.pop(announcement_id, None)
         for row in await self.store.unreported():
             await self._report(row)
 

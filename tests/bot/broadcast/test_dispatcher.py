@@ -12,7 +12,7 @@ from telegram import Bot
 
 from adapters.telegram.sender import TelegramSender
 from bot.app import build_app
-from bot.broadcast.clock import ScaledClock
+from bot.broadcast.clock import ScaledClock, WallClock
 from bot.broadcast.dispatcher import DispatchTuning, PlatformDispatcher
 from bot.broadcast.models import Draft
 from bot.broadcast.outbox import OutboxItem, OutboxStore
@@ -74,4 +74,41 @@ async def test_transient_errors_back_off_then_fail_and_refusals_fail_at_once(
     assert (rows["4"].state, rows["4"].failure, rows["4"].attempts) == ("failed", "error", 1)
     assert "message text is empty" in (rows["4"].last_error or "").lower()
     assert rows["2"].next_attempt_at - rows["2"].sent_at < timedelta(seconds=5)  # type: ignore[operator]
+    await app.services.db.dispose()
+
+
+async def test_a_stopping_worker_records_what_it_sent_and_hands_back_the_rest(
+    tmp_path: Path, knowledge: KnowledgeEngine
+) -> None:
+    app = await build_app(
+        make_settings(tmp_path, ESER_ORGANISERS=str(ORGANISER)), knowledge=knowledge, clock=utcnow
+    )
+    sessions = app.services.sessions
+    await add_subscribers(sessions, "telegram", [str(n) for n in range(1, 201)], now=utcnow())
+    await app.services.broadcasts.submit(Draft(text="Hello"), organiser=ORGANISER, report_to=None)
+    store = OutboxStore(sessions)
+    await store.start_due(utcnow())
+
+    async def message_for(item: OutboxItem) -> Reply:
+        return Reply(text="Hello")
+
+    async with FakeTelegramServer() as telegram, Bot(telegram.token, base_url=telegram.base_url) as bot:
+        dispatcher = PlatformDispatcher(
+            TelegramSender(bot, app.services.catalogue),
+            store,
+            Pacer("telegram", telegram_limits(30), WallClock()),  # real pace: 28.5 messages/s
+            message_for,
+            utcnow,
+            DispatchTuning(batch=100, idle_seconds=0.02),
+        )
+        stop = asyncio.Event()
+        worker = asyncio.create_task(dispatcher.run(stop))
+        await asyncio.sleep(0.5)
+        stop.set()
+        await asyncio.wait_for(worker, 10)
+    async with sessions() as session:
+        states = [row.state for row in await session.scalars(select(OutboxRow))]
+    assert states.count("sent") == telegram.delivered_total > 0
+    assert states.count("sending") == 0  # nothing is left held until a lease runs out
+    assert states.count("sent") + states.count("pending") == 200
     await app.services.db.dispose()

@@ -70,6 +70,10 @@ async def test_claims_are_exclusive_and_expire(sessions: async_sessionmaker[Asyn
     assert await store.recover(FIXED_NOW + LEASE + timedelta(seconds=1)) == 11
     again = await store.claim("telegram", FIXED_NOW + LEASE, limit=20, lease=LEASE)
     assert len(again) == 10 and all(item.attempts == 2 for item in again)
+    # A worker that stops hands back what it has not started: claimable at once, attempt not counted.
+    await store.release([item.id for item in again[:4]])
+    back = await store.claim("telegram", FIXED_NOW + LEASE, limit=20, lease=LEASE)
+    assert sorted(i.id for i in back) == sorted(i.id for i in again[:4]) and {i.attempts for i in back} == {2}
 
 
 async def test_outcomes_are_recorded_and_the_announcement_closes(
