@@ -45,6 +45,11 @@ class Organisers:
             return True
         return await self.store.has_role(platform, user_id)
 
+    async def on(self, platform: str) -> list[str]:
+        """The user ids of every organiser on ``platform`` (setting and stored role), sorted."""
+        stored = {user for p, user, _, _ in await self.store.all() if p == platform}
+        return sorted(stored | {user for p, user in self._configured if p == platform})
+
     async def allow(self, platform: str, user_id: str, action: str) -> bool:
         """Check the member for ``action``; a refusal is logged (who, what) for the audit trail."""
         if await self.is_organiser(platform, user_id):

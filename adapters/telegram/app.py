@@ -20,7 +20,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, TypeHandler
 
 from adapters.telegram.channels import TelegramChannelAuthority
-from adapters.telegram.commands import register_commands
+from adapters.telegram.commands import register_commands, register_organiser_commands
 from adapters.telegram.config import TelegramConfig
 from adapters.telegram.posting import ReplyPoster, RetryPolicy, with_retries
 from adapters.telegram.processor import PerMemberUpdateProcessor
@@ -105,6 +105,8 @@ class TelegramRunner:
         self._identity = BotIdentity(id=bot.id, username=bot.username)
         try:
             await register_commands(bot, self._app.services.catalogue)
+            organisers = await self._app.services.organisers.on(self.platform)
+            await register_organiser_commands(bot, self._app.services.catalogue, organisers)
             await self.application.start()
             await self._start_updates()
         except BaseException:

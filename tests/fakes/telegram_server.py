@@ -179,6 +179,8 @@ class FakeTelegramServer:
         self.listeners: list[Callable[[ApiCall], None]] = []
         self.webhook: dict[str, Any] = {}
         self.commands: dict[str | None, list[dict[str, str]]] = {}
+        # Menus set for one chat (scope "chat"), by (chat id, language code).
+        self.chat_commands: dict[tuple[int, str | None], list[dict[str, str]]] = {}
         self._faults: dict[str, list[Fault]] = defaultdict(list)
         self._pending: list[Payload] = []
         self._new_update = asyncio.Event()
@@ -497,7 +499,13 @@ class FakeTelegramServer:
         }
 
     async def _api_setMyCommands(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
-        self.commands[params.get("language_code")] = params.get("commands", [])
+        scope = params.get("scope") or {"type": "default"}
+        if scope.get("type") == "chat":
+            self.chat_commands[(int(scope["chat_id"]), params.get("language_code"))] = params.get(
+                "commands", []
+            )
+        else:
+            self.commands[params.get("language_code")] = params.get("commands", [])
         return True
 
     async def _api_sendChatAction(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:

@@ -96,6 +96,23 @@ async def test_rejected_token_is_a_config_error(
     await runner.stop()  # harmless after a failed start
 
 
+async def test_organisers_get_their_menu_at_start(
+    app: App, telegram_server: FakeTelegramServer, tmp_path: Path
+) -> None:
+    await app.services.organisers.store.grant("telegram", "5150", granted_by="test", now=app.services.clock())
+    settings = make_settings(
+        tmp_path, TELEGRAM_BOT_TOKEN=telegram_server.token, TELEGRAM_API_BASE_URL=telegram_server.base_url
+    )
+    runner = TelegramRunner(app, settings)
+    await runner.start()
+    try:
+        menu = [entry["command"] for entry in telegram_server.chat_commands[(5150, "fr")]]
+        assert menu[-2:] == ["newevent", "announce"]
+        assert {chat for chat, _ in telegram_server.chat_commands} == {5150}
+    finally:
+        await runner.stop()
+
+
 # --- answering -----------------------------------------------------------------------------------
 async def test_private_question_gets_typing_then_a_cited_answer(driver: TelegramDriver) -> None:
     [answer] = await driver.direct_message("ana", QUESTION)

@@ -7,7 +7,12 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 from telegram import Bot
 
-from adapters.telegram.commands import BOT_COMMANDS, command_menu, register_commands
+from adapters.telegram.commands import (
+    BOT_COMMANDS,
+    command_menu,
+    register_commands,
+    register_organiser_commands,
+)
 from bot.i18n import LANGUAGES, LOCALES_DIR, Catalogue
 from tests.fakes.telegram_server import FakeTelegramServer
 
@@ -66,3 +71,16 @@ async def test_a_failing_menu_does_not_stop_the_bot(catalogue: Catalogue) -> Non
         server.fail("setMyCommands", 400, "Bad Request: BOT_COMMAND_INVALID")
         await register_commands(bot, catalogue)  # logged, not raised
     assert [call.status for call in server.calls_to("setMyCommands", ok_only=False)] == [400]
+
+
+async def test_organisers_get_their_own_menu_with_the_organiser_commands(catalogue: Catalogue) -> None:
+    async with FakeTelegramServer() as server, Bot(server.token, base_url=server.base_url) as bot:
+        await register_commands(bot, catalogue)
+        await register_organiser_commands(bot, catalogue, ["4242"])
+    members = [entry["command"] for entry in server.commands[None]]
+    organiser = [entry["command"] for entry in server.chat_commands[(4242, None)]]
+    assert "announce" not in members and "newevent" not in members
+    assert organiser == [*members, "newevent", "announce"]
+    polish = {entry["command"]: entry["description"] for entry in server.chat_commands[(4242, "pl")]}
+    assert polish["announce"] == catalogue.text("command.announce", "pl")
+    assert {language for chat, language in server.chat_commands if chat == 4242} == {None, *LANGUAGES}
