@@ -103,7 +103,7 @@ async def test_a_stopping_worker_records_what_it_sent_and_hands_back_the_rest(
         )
         stop = asyncio.Event()
         worker = asyncio.create_task(dispatcher.run(stop))
-        await asyncio.sleep(0.5)
+        await telegram.wait_for_deliveries(5, seconds=20)
         stop.set()
         await asyncio.wait_for(worker, 10)
     async with sessions() as session:
