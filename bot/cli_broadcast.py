@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -84,7 +85,9 @@ def send(
     """Compose an announcement, preview it with its exact recipients, and queue it once confirmed."""
     from bot.broadcast.models import Audience, Draft
     from bot.broadcast.service import InvalidDraft, NotOrganiser
-    from bot.broadcast.when import parse_send_time
+    from bot.dialogues.inputs import InputError, read_moment
+    from bot.events.validation import DEFAULT_ZONE
+    from bot.i18n import Catalogue
     from bot.models import Target
 
     console = Console()
@@ -96,11 +99,15 @@ def send(
         except OSError as error:
             console.print(f"[red]--text-file: cannot read {text_file}: {error.strerror}[/red]")
             raise typer.Exit(2) from error
-    try:
-        send_at = parse_send_time(at) if at else None
-    except ValueError as error:
-        console.print(f"[red]--at: {error}[/red]")
-        raise typer.Exit(2) from error
+    send_at = None
+    if at:
+        # The same reading as the /announce dialogue: "2026-12-01 09:00 [Europe/Brussels]".
+        try:
+            moment = read_moment(at)
+        except InputError as error:
+            console.print(f"[red]--at: {Catalogue().text(error.key, 'en', **error.values)}[/red]")
+            raise typer.Exit(2) from error
+        send_at = moment.start.replace(tzinfo=ZoneInfo(moment.zone or DEFAULT_ZONE))
     draft = Draft(
         text=text,
         audience=Audience(

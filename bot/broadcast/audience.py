@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, and_, func, insert, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,17 +24,6 @@ from bot.store.profiles import ProfileRow, SubscriptionRow
 from bot.topics import ALL_TOPICS
 
 DEFAULT_LANGUAGE = "en"
-
-
-class Recipient(BaseModel, frozen=True):
-    """One chat an announcement goes to."""
-
-    platform: str
-    chat_id: str
-    user_id: str
-    kind: str
-    language: str
-    country: str | None = None
 
 
 def _conditions(audience: Audience, language: ColumnElement[str]) -> list[ColumnElement[bool]]:
@@ -103,17 +91,6 @@ async def count_recipients(session: AsyncSession, audience: Audience) -> dict[st
         .group_by(SubscriptionRow.platform)
     )
     return {platform: int(count) for platform, count in (await session.execute(query)).all()}
-
-
-async def list_recipients(session: AsyncSession, audience: Audience) -> list[Recipient]:
-    """Every recipient chat, ordered by platform and chat."""
-    rows = await session.execute(
-        _matching(audience).order_by(SubscriptionRow.platform, SubscriptionRow.chat_id)
-    )
-    return [
-        Recipient(platform=p, chat_id=c, user_id=u, kind=k, language=lang, country=country)
-        for p, c, u, k, lang, country in rows.all()
-    ]
 
 
 async def enqueue_recipients(

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.broadcast.audience import enqueue_recipients
@@ -313,11 +313,3 @@ class OutboxStore:
         """One announcement."""
         async with self._sessions() as session:
             return await session.get(AnnouncementRow, announcement_id)
-
-    async def pending_count(self, platform: str | None = None) -> int:
-        """Rows not yet final (pending or being sent)."""
-        query = select(func.count()).select_from(OutboxRow).where(OutboxRow.state.in_((PENDING, SENDING)))
-        if platform:
-            query = query.where(OutboxRow.platform == platform)
-        async with self._sessions() as session:
-            return int(await session.scalar(query) or 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.broadcast.audience import count_recipients, enqueue_recipients, list_recipients
+from bot.broadcast.audience import count_recipients, enqueue_recipients
 from bot.broadcast.models import Audience
 from bot.store.broadcasts import SENDING, AnnouncementRow, OutboxRow
 from bot.store.profiles import SubscriptionRow
@@ -14,8 +14,23 @@ from tests.conftest import FIXED_NOW
 
 
 async def _chats(sessions: async_sessionmaker[AsyncSession], audience: Audience) -> set[str]:
+    """Who an announcement to ``audience`` would reach: its outbox rows, rolled back afterwards."""
     async with sessions() as session:
-        return {f"{r.platform}:{r.chat_id}" for r in await list_recipients(session, audience)}
+        announcement = AnnouncementRow(
+            idempotency_key="probe",
+            text="t",
+            created_by="test:1",
+            state=SENDING,
+            created_at=FIXED_NOW,
+            send_at=FIXED_NOW,
+        )
+        session.add(announcement)
+        await session.flush()
+        await enqueue_recipients(session, announcement.id, audience, FIXED_NOW)
+        rows = await session.scalars(select(OutboxRow).where(OutboxRow.announcement_id == announcement.id))
+        chats = {f"{row.platform}:{row.chat_id}" for row in rows}
+        await session.rollback()
+    return chats
 
 
 async def _world(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -85,7 +100,7 @@ async def test_a_chat_counts_once_and_inactive_chats_not_at_all(
             sub.active = False
     async with sessions() as session:
         assert await count_recipients(session, Audience()) == {"telegram": 1}
-        assert [r.chat_id for r in await list_recipients(session, Audience())] == ["7"]
+    assert await _chats(sessions, Audience()) == {"telegram:7"}
 
 
 async def test_enqueue_writes_one_pending_row_per_chat(sessions: async_sessionmaker[AsyncSession]) -> None:

@@ -59,7 +59,7 @@ async def test_transient_errors_back_off_then_fail_and_refusals_fail_at_once(
         stop = asyncio.Event()
         worker = asyncio.create_task(dispatcher.run(stop))
         deadline = asyncio.get_running_loop().time() + 20
-        while await store.pending_count("telegram"):
+        while (await app.services.broadcasts.status())[0].done < 4:
             assert asyncio.get_running_loop().time() < deadline
             await asyncio.sleep(0.05)
         stop.set()
