@@ -95,12 +95,16 @@ class PlatformDispatcher:
         """Deliver until ``stop`` is set, then finish the sends in progress and write their outcomes."""
         slots = asyncio.Semaphore(self._tuning.concurrency)
         sends: set[asyncio.Task[None]] = set()
-        flusher = asyncio.create_task(self._flush_regularly(stop))
+        flusher = asyncio.create_task(self._flush_regularly())
         try:
             while not stop.is_set():
-                items = await self._store.claim(
-                    self.platform, self._clock(), limit=self._tuning.batch, lease=self._tuning.lease
-                )
+                try:
+                    items = await self._store.claim(
+                        self.platform, self._clock(), limit=self._tuning.batch, lease=self._tuning.lease
+                    )
+                except Exception:  # the database is away for a moment: the worker must live on
+                    log.exception("%s outbox: claiming rows failed; trying again", self.platform)
+                    items = []
                 if not items:
                     await self._wait(stop, self._tuning.idle_seconds)
                     continue
@@ -132,7 +136,7 @@ class PlatformDispatcher:
             self._results = results + self._results  # keep them for the next flush
             raise
 
-    async def _flush_regularly(self, stop: asyncio.Event) -> None:
+    async def _flush_regularly(self) -> None:
         while True:
             await asyncio.sleep(self._tuning.flush_seconds)
             try:

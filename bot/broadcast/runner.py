@@ -63,8 +63,10 @@ class BroadcastRunner:
         self._announcements: dict[int, tuple[AnnouncementRow, EventData | None]] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Run until ``stop`` is set; the workers finish their sends in progress first."""
-        await self.store.recover(self.services.clock())
+        """Run until ``stop`` is set; the workers finish their sends in progress first.
+
+        Rows a killed process held come back at the first tick (``recover``), once their lease ended.
+        """
         workers = [
             asyncio.create_task(self._dispatcher(platform).run(stop), name=f"outbox-{platform}")
             for platform in sorted(self.services.senders)
