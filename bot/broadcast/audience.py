@@ -14,6 +14,7 @@ chats counted once each. Matching rules:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, insert, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,7 @@ from bot.store.profiles import ProfileRow, SubscriptionRow
 from bot.topics import ALL_TOPICS
 
 DEFAULT_LANGUAGE = "en"
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
 
 def _conditions(audience: Audience, language: ColumnElement[str]) -> list[ColumnElement[bool]]:
@@ -54,7 +56,7 @@ def _language_column() -> ColumnElement[str]:
 def _matching(audience: Audience) -> Select[str, str, str, str, str, str | None]:
     """Matching chats, one row per (platform, chat): platform, chat, user id, kind, language, country."""
     language = _language_column()
-    return (
+    return _matching_subscriptions(
         select(
             SubscriptionRow.platform,
             SubscriptionRow.chat_id,
@@ -62,34 +64,30 @@ def _matching(audience: Audience) -> Select[str, str, str, str, str, str | None]
             func.min(SubscriptionRow.kind),
             func.min(language),
             func.min(func.coalesce(ProfileRow.country, SubscriptionRow.country)),
-        )
-        .select_from(SubscriptionRow)
+        ),
+        audience,
+    ).group_by(SubscriptionRow.platform, SubscriptionRow.chat_id)
+
+
+def _matching_subscriptions(query: AnySelect, audience: Audience) -> AnySelect:
+    """``query`` over the audience's active subscriptions, each with its member's profile (if any)."""
+    return (
+        query.select_from(SubscriptionRow)
         .outerjoin(
             ProfileRow,
             and_(
                 ProfileRow.platform == SubscriptionRow.platform, ProfileRow.user_id == SubscriptionRow.user_id
             ),
         )
-        .where(*_conditions(audience, language))
-        .group_by(SubscriptionRow.platform, SubscriptionRow.chat_id)
+        .where(*_conditions(audience, _language_column()))
     )
 
 
 async def count_recipients(session: AsyncSession, audience: Audience) -> dict[str, int]:
     """Recipient chats per platform (platforms with none are absent)."""
-    language = _language_column()
-    query = (
-        select(SubscriptionRow.platform, func.count(func.distinct(SubscriptionRow.chat_id)))
-        .select_from(SubscriptionRow)
-        .outerjoin(
-            ProfileRow,
-            and_(
-                ProfileRow.platform == SubscriptionRow.platform, ProfileRow.user_id == SubscriptionRow.user_id
-            ),
-        )
-        .where(*_conditions(audience, language))
-        .group_by(SubscriptionRow.platform)
-    )
+    query = _matching_subscriptions(
+        select(SubscriptionRow.platform, func.count(func.distinct(SubscriptionRow.chat_id))), audience
+    ).group_by(SubscriptionRow.platform)
     return {platform: int(count) for platform, count in (await session.execute(query)).all()}
 
 

@@ -130,6 +130,34 @@ class Subscription(BaseModel, frozen=True):
     language: str | None = None
     active: bool = True
 
+    @classmethod
+    def from_row(cls, row: SubscriptionRow) -> Subscription:
+        """Read a stored row."""
+        return cls(
+            topic=row.topic,
+            country=row.country,
+            region=row.region,
+            chat_id=row.chat_id,
+            kind=row.kind,
+            language=row.language,
+            active=row.active,
+        )
+
+
+def announcements_consent(
+    platform: str, user_id: str, *, granted: bool, topics: Sequence[str], area: str | None, now: datetime
+) -> ConsentRow:
+    """A consent-log row for a yes or no to announcements (about ``topics``, for ``area``)."""
+    return ConsentRow(
+        platform=platform,
+        user_id=user_id,
+        purpose=ANNOUNCEMENTS,
+        granted=granted,
+        topics=",".join(topics),
+        area=area,
+        recorded_at=now,
+    )
+
 
 class ProfileStore:
     """Reads and writes profiles, consents and subscriptions.
@@ -196,14 +224,8 @@ class ProfileStore:
         """
         async with self._sessions.begin() as session:
             session.add(
-                ConsentRow(
-                    platform=platform,
-                    user_id=user_id,
-                    purpose=ANNOUNCEMENTS,
-                    granted=granted,
-                    topics=",".join(topics),
-                    area=region or country,
-                    recorded_at=now,
+                announcements_consent(
+                    platform, user_id, granted=granted, topics=topics, area=region or country, now=now
                 )
             )
             row = await session.get(ProfileRow, (platform, user_id))
@@ -241,18 +263,7 @@ class ProfileStore:
                 .where(SubscriptionRow.platform == platform, SubscriptionRow.user_id == user_id)
                 .order_by(SubscriptionRow.topic)
             )
-            return [
-                Subscription(
-                    topic=row.topic,
-                    country=row.country,
-                    region=row.region,
-                    chat_id=row.chat_id,
-                    kind=row.kind,
-                    language=row.language,
-                    active=row.active,
-                )
-                for row in rows
-            ]
+            return [Subscription.from_row(row) for row in rows]
 
     async def consents(self, platform: str, user_id: str) -> list[tuple[str, bool, datetime]]:
         """The member's consent log, oldest first: (purpose, granted, when)."""

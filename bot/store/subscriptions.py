@@ -19,13 +19,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.profiles import (
-    ANNOUNCEMENTS,
     CHANNEL_KIND,
     MEMBER_KIND,
-    ConsentRow,
     ProfileRow,
     Subscription,
     SubscriptionRow,
+    announcements_consent,
 )
 from bot.topics import ALL_TOPICS, TOPICS
 
@@ -55,18 +54,6 @@ def _ordered(topics: set[str]) -> list[str]:
     return known + sorted(topics - set(known))
 
 
-def _to_model(row: SubscriptionRow) -> Subscription:
-    return Subscription(
-        topic=row.topic,
-        country=row.country,
-        region=row.region,
-        chat_id=row.chat_id,
-        kind=row.kind,
-        language=row.language,
-        active=row.active,
-    )
-
-
 class SubscriptionStore:
     """Reads and changes subscriptions.
 
@@ -81,7 +68,7 @@ class SubscriptionStore:
         """The subscriber's subscriptions (active or not), in topic order (``all`` first)."""
         async with self._sessions() as session:
             rows = await self._rows(session, platform, user_id)
-            return [_to_model(row) for row in rows]
+            return [Subscription.from_row(row) for row in rows]
 
     async def subscribe(
         self,
@@ -126,7 +113,7 @@ class SubscriptionStore:
                 )
                 await self._flag(session, platform, user_id, True, now, chat_id=chat_id)
             await session.flush()
-            return [_to_model(row) for row in await self._rows(session, platform, user_id)]
+            return [Subscription.from_row(row) for row in await self._rows(session, platform, user_id)]
 
     async def unsubscribe(
         self, platform: str, user_id: str, *, topics: Sequence[str] = (), now: datetime
@@ -142,7 +129,7 @@ class SubscriptionStore:
             current = [row.topic for row in rows]
             left = remaining_topics(current, topics)
             if set(left) == set(current):
-                return [_to_model(row) for row in rows]
+                return [Subscription.from_row(row) for row in rows]
             template = rows[0]
             kind = template.kind
             for row in rows:
@@ -173,7 +160,7 @@ class SubscriptionStore:
                 if not left:
                     await self._flag(session, platform, user_id, False, now)
             await session.flush()
-            return [_to_model(row) for row in await self._rows(session, platform, user_id)]
+            return [Subscription.from_row(row) for row in await self._rows(session, platform, user_id)]
 
     async def deactivate_chat(self, platform: str, chat_id: str, now: datetime) -> int:
         """Stop sending to a chat the platform says is gone (blocked, kicked, not found).
@@ -215,15 +202,7 @@ class SubscriptionStore:
         now: datetime,
     ) -> None:
         session.add(
-            ConsentRow(
-                platform=platform,
-                user_id=user_id,
-                purpose=ANNOUNCEMENTS,
-                granted=granted,
-                topics=",".join(topics),
-                area=area,
-                recorded_at=now,
-            )
+            announcements_consent(platform, user_id, granted=granted, topics=topics, area=area, now=now)
         )
 
     async def _flag(
