@@ -88,3 +88,18 @@ class PlatformDriver(Protocol):
     async def announce(self, chat: str, reply: Reply) -> Sent:
         """The bot sends ``reply`` to ``chat`` on its own initiative (as broadcasts do); returns it."""
         ...
+
+
+def question_in(sent: list[Sent], prefix: str) -> Sent:
+    """The one message carrying buttons whose callback starts with ``prefix`` (``ob:``, ``dlg:``)."""
+    questions = [m for m in sent if any((b.data or "").startswith(prefix) for b in m.buttons)]
+    assert len(questions) == 1, [m.text[:60] for m in sent]
+    return questions[0]
+
+
+def button(message: Sent, value: str) -> SentButton:
+    """The button of ``message`` whose callback ends with ``:value``."""
+    for candidate in message.buttons:
+        if candidate.data and candidate.data.split(":", 2)[-1] == value:
+            return candidate
+    raise AssertionError(f"no {value!r} button in {[b.data for b in message.buttons]}")

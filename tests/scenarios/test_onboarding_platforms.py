@@ -12,7 +12,7 @@ import pytest_asyncio
 from bot.app import App
 from bot.jobs import run_onboarding_sweep
 from tests.conftest import Clock
-from tests.scenarios.driver import PlatformDriver, Sent, SentButton
+from tests.scenarios.driver import PlatformDriver, button, question_in
 from tests.scenarios.slack_driver import slack_driver
 from tests.scenarios.telegram_driver import TelegramDriver, telegram_driver
 
@@ -29,35 +29,20 @@ async def driver(request: pytest.FixtureRequest, app: App) -> AsyncIterator[Plat
         yield started
 
 
-def question_in(sent: list[Sent]) -> Sent:
-    """The one message carrying flow buttons (``ob:``)."""
-    questions = [m for m in sent if any((b.data or "").startswith("ob:") for b in m.buttons)]
-    assert len(questions) == 1, [m.text[:60] for m in sent]
-    return questions[0]
-
-
-def button(message: Sent, value: str) -> SentButton:
-    """The flow button of ``message`` whose callback ends with ``:value``."""
-    for candidate in message.buttons:
-        if candidate.data and candidate.data.split(":", 2)[-1] == value:
-            return candidate
-    raise AssertionError(f"no {value!r} button in {[b.data for b in message.buttons]}")
-
-
 async def test_complete_flow_with_buttons(driver: PlatformDriver, app: App) -> None:
     sent = await driver.command("ana", "start")
     assert any("Welcome to ESER Assistant" in m.text for m in sent)
-    question = question_in(sent)
+    question = question_in(sent, "ob:")
     assert "English" in question.text and all(len((b.data or "").encode()) <= 64 for b in question.buttons)
-    question = question_in(await driver.click("ana", question, button(question, "en")))
-    question = question_in(await driver.click("ana", question, button(question, "public-authority")))
-    question = question_in(await driver.direct_message("ana", "Belgique"))
+    question = question_in(await driver.click("ana", question, button(question, "en")), "ob:")
+    question = question_in(await driver.click("ana", question, button(question, "public-authority")), "ob:")
+    question = question_in(await driver.direct_message("ana", "Belgique"), "ob:")
     assert "Belgium" in question.text
-    question = question_in(await driver.direct_message("ana", "Liège"))
-    question = question_in(await driver.click("ana", question, button(question, "funding")))
+    question = question_in(await driver.direct_message("ana", "Liège"), "ob:")
+    question = question_in(await driver.click("ana", question, button(question, "funding")), "ob:")
     assert "✓ EU funding" in question.text
-    question = question_in(await driver.click("ana", question, button(question, "events")))
-    question = question_in(await driver.click("ana", question, button(question, "!done")))
+    question = question_in(await driver.click("ana", question, button(question, "events")), "ob:")
+    question = question_in(await driver.click("ana", question, button(question, "!done")), "ob:")
     assert "Liège (Belgium)" in question.text
     kit = await driver.click("ana", question, button(question, "yes"))
 
@@ -74,15 +59,15 @@ async def test_complete_flow_with_buttons(driver: PlatformDriver, app: App) -> N
 
 async def test_complete_flow_with_typed_answers_in_polish(driver: PlatformDriver, app: App) -> None:
     driver.languages["ola"] = "pl"  # type: ignore[attr-defined]
-    question = question_in(await driver.command("ola", "start"))
+    question = question_in(await driver.command("ola", "start"), "ob:")
     assert "✓ Polski" in question.text and "Naciśnij" in question.text  # Polish, from the platform
-    question = question_in(await driver.direct_message("ola", "pomiń"))  # keep the preselected Polish
-    question = question_in(await driver.direct_message("ola", "spółdzielnia"))
-    question = question_in(await driver.direct_message("ola", "Polska"))
-    suggestion = question_in(await driver.direct_message("ola", "Mazowiekie"))
+    question = question_in(await driver.direct_message("ola", "pomiń"), "ob:")  # keep the preselected Polish
+    question = question_in(await driver.direct_message("ola", "spółdzielnia"), "ob:")
+    question = question_in(await driver.direct_message("ola", "Polska"), "ob:")
+    suggestion = question_in(await driver.direct_message("ola", "Mazowiekie"), "ob:")
     assert "mazowieckie" in suggestion.text.lower() and button(suggestion, "PL-14")
-    question = question_in(await driver.direct_message("ola", "1"))
-    question = question_in(await driver.direct_message("ola", "finansowanie i wydarzenia"))
+    question = question_in(await driver.direct_message("ola", "1"), "ob:")
+    question = question_in(await driver.direct_message("ola", "finansowanie i wydarzenia"), "ob:")
     assert "Finansowanie z UE, Wydarzenia" in question.text
     kit = await driver.direct_message("ola", "tak")
     texts = "\n".join(m.text for m in kit)
@@ -93,24 +78,24 @@ async def test_complete_flow_with_typed_answers_in_polish(driver: PlatformDriver
 
 
 async def test_back_and_cancel_then_resume(driver: PlatformDriver) -> None:
-    question = question_in(await driver.command("bob", "start"))
-    question = question_in(await driver.click("bob", question, button(question, "en")))
-    question = question_in(await driver.click("bob", question, button(question, "!back")))
+    question = question_in(await driver.command("bob", "start"), "ob:")
+    question = question_in(await driver.click("bob", question, button(question, "en")), "ob:")
+    question = question_in(await driver.click("bob", question, button(question, "!back")), "ob:")
     assert "English" in question.text and "!back" not in [
         (b.data or "").split(":")[-1] for b in question.buttons
     ]
-    question = question_in(await driver.direct_message("bob", "skip"))
+    question = question_in(await driver.direct_message("bob", "skip"), "ob:")
     [stopped] = await driver.direct_message("bob", "cancel")
     assert "start" in stopped.text and not stopped.buttons
-    offer = question_in(await driver.command("bob", "start"))
-    question = question_in(await driver.click("bob", offer, button(offer, "resume")))
+    offer = question_in(await driver.command("bob", "start"), "ob:")
+    question = question_in(await driver.click("bob", offer, button(offer, "resume")), "ob:")
     assert "organisation" in question.text
 
 
 async def test_an_idle_flow_is_paused_with_a_message_through_the_platform(
     driver: PlatformDriver, app: App, clock: Clock
 ) -> None:
-    question = question_in(await driver.command("cy", "start"))
+    question = question_in(await driver.command("cy", "start"), "ob:")
     await driver.click("cy", question, button(question, "de"))
     calls = _recorded_calls(driver)
     before = len(calls)
@@ -118,8 +103,8 @@ async def test_an_idle_flow_is_paused_with_a_message_through_the_platform(
     assert await run_onboarding_sweep(app) == 1  # sent through the adapter's registered Sender
     [notice] = [sent for call in calls[before:] if (sent := driver.to_sent(call)) is not None]  # type: ignore[attr-defined]
     assert "pausiert" in notice.text and "start" in notice.text
-    offer = question_in(await driver.direct_message("cy", "Hallo"))
-    question = question_in(await driver.click("cy", offer, button(offer, "resume")))
+    offer = question_in(await driver.direct_message("cy", "Hallo"), "ob:")
+    question = question_in(await driver.click("cy", offer, button(offer, "resume")), "ob:")
     assert "Organisation" in question.text
 
 
@@ -132,11 +117,11 @@ async def test_slack_newcomer_is_welcomed_and_a_returning_member_is_not_restarte
         )
         assert {m.chat for m in sent} == {driver.dm("nina")}
         assert any("Bienvenido/a a ESER Assistant" in m.text for m in sent)
-        question = question_in(sent)
+        question = question_in(sent, "ob:")
         for value in ("es", "other", "!skip", "!done", "no"):
             sent = await driver.click("nina", question, button(question, value))
             if value != "no":
-                question = question_in(sent)
+                question = question_in(sent, "ob:")
         joined = await driver.deliver(
             driver.slack.event({"type": "member_joined_channel", "user": user, "channel": "CGENERAL"})
         )

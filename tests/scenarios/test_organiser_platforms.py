@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.store.broadcasts import AnnouncementRow
-from tests.scenarios.driver import PlatformDriver, Sent, SentButton
+from tests.scenarios.driver import PlatformDriver, button, question_in
 from tests.scenarios.slack_driver import slack_driver
 from tests.scenarios.telegram_driver import telegram_driver
 
@@ -37,33 +37,20 @@ async def make_organiser(driver: PlatformDriver, app: App, user: str) -> None:
     )
 
 
-def question_in(sent: list[Sent]) -> Sent:
-    """The one message carrying dialogue buttons (``dlg:``)."""
-    questions = [m for m in sent if any((b.data or "").startswith("dlg:") for b in m.buttons)]
-    assert len(questions) == 1, [m.text[:60] for m in sent]
-    return questions[0]
-
-
-def button(message: Sent, value: str) -> SentButton:
-    """The dialogue button of ``message`` whose callback ends with ``:value``."""
-    for candidate in message.buttons:
-        if candidate.data and candidate.data.split(":", 2)[-1] == value:
-            return candidate
-    raise AssertionError(f"no {value!r} button in {[b.data for b in message.buttons]}")
-
-
 async def test_an_organiser_adds_an_event_in_chat(driver: PlatformDriver, app: App) -> None:
     await make_organiser(driver, app, "olga")
-    question = question_in(await driver.command("olga", "newevent"))
+    question = question_in(await driver.command("olga", "newevent"), "dlg:")
     assert "title" in question.text and all(len((b.data or "").encode()) <= 64 for b in question.buttons)
-    question = question_in(await driver.direct_message("olga", "Valencia social economy forum"))
-    question = question_in(await driver.direct_message("olga", "2026-12-03 10:00-17:00 Europe/Madrid"))
-    question = question_in(await driver.direct_message("olga", "Palau de Congressos, Valencia"))
-    question = question_in(await driver.direct_message("olga", SIGNUP))
-    question = question_in(await driver.click("olga", question, button(question, "es")))
-    question = question_in(await driver.direct_message("olga", "Spain"))
-    question = question_in(await driver.click("olga", question, button(question, "events")))
-    preview = question_in(await driver.click("olga", question, button(question, "!done")))
+    question = question_in(await driver.direct_message("olga", "Valencia social economy forum"), "dlg:")
+    question = question_in(
+        await driver.direct_message("olga", "2026-12-03 10:00-17:00 Europe/Madrid"), "dlg:"
+    )
+    question = question_in(await driver.direct_message("olga", "Palau de Congressos, Valencia"), "dlg:")
+    question = question_in(await driver.direct_message("olga", SIGNUP), "dlg:")
+    question = question_in(await driver.click("olga", question, button(question, "es")), "dlg:")
+    question = question_in(await driver.direct_message("olga", "Spain"), "dlg:")
+    question = question_in(await driver.click("olga", question, button(question, "events")), "dlg:")
+    preview = question_in(await driver.click("olga", question, button(question, "!done")), "dlg:")
     assert "Valencia social economy forum" in preview.text and "(Europe/Madrid)" in preview.text
     assert SIGNUP in [b.url for b in preview.buttons]
     saved = await driver.click("olga", preview, button(preview, "save"))
@@ -89,13 +76,13 @@ async def test_an_organiser_announces_after_a_preview(driver: PlatformDriver, ap
         language="en",
         now=datetime(2026, 11, 1, tzinfo=UTC),
     )
-    question = question_in(await driver.command("olga", "announce"))
-    question = question_in(await driver.direct_message("olga", "The ESER network meets in March."))
-    question = question_in(await driver.click("olga", question, button(question, "none")))
-    question = question_in(await driver.click("olga", question, button(question, "any")))
-    question = question_in(await driver.click("olga", question, button(question, "EU")))
-    question = question_in(await driver.click("olga", question, button(question, "any")))
-    preview = question_in(await driver.click("olga", question, button(question, "now")))
+    question = question_in(await driver.command("olga", "announce"), "dlg:")
+    question = question_in(await driver.direct_message("olga", "The ESER network meets in March."), "dlg:")
+    question = question_in(await driver.click("olga", question, button(question, "none")), "dlg:")
+    question = question_in(await driver.click("olga", question, button(question, "any")), "dlg:")
+    question = question_in(await driver.click("olga", question, button(question, "EU")), "dlg:")
+    question = question_in(await driver.click("olga", question, button(question, "any")), "dlg:")
+    preview = question_in(await driver.click("olga", question, button(question, "now")), "dlg:")
     assert "The ESER network meets in March." in preview.text
     assert "Telegram: 1 · Slack: 0 (1 in all)" in preview.text
     done = await driver.click("olga", preview, button(preview, "confirm"))
