@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.events.files import read_event_file
-from bot.events.validation import event_fields, event_of_row, fill_row, validate_event
+from bot.events.validation import event_of_row, fill_row, validate_event
 from bot.store.events import EventRow
 from knowledge.documents import SourceDocument
 from knowledge.engine import KnowledgeEngine
@@ -99,22 +99,6 @@ class EventService:
         event = validate_event(fields, event_id=event_id or f"ev-{uuid.uuid4().hex[:8]}")
         await self._store([event], created_by=created_by)
         log.info("event %s added by %s", event.id, created_by or "?")
-        return event
-
-    async def update(self, event_id: str, changes: Mapping[str, Any]) -> EventData | None:
-        """Change some fields of a stored event (validated again) and index it at once.
-
-        Returns:
-            The changed event, or None when no stored event has this id.
-
-        Raises:
-            EventError: Naming the field that is wrong.
-        """
-        current = await self._row_event(event_id)
-        if current is None:
-            return None
-        event = validate_event({**event_fields(current), **changes}, event_id=event_id)
-        await self._store([event], created_by="")
         return event
 
     async def remove(self, event_id: str) -> bool:
