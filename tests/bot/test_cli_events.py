@@ -93,7 +93,6 @@ def test_import_loads_the_good_events_and_names_the_bad_ones(data_dir: Path, tmp
     assert other.exit_code == 2 and "No such file" in other.output
 
 
-@pytest.mark.slow
 def test_ask_finds_an_event_added_from_the_command_line(data_dir: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ADD).exit_code == 0  # stored only; `ask` indexes it at start-up

@@ -13,6 +13,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import build_app
@@ -26,7 +27,6 @@ from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
 
 RECIPIENTS = 600
 RATE = 200  # messages per second, for the fake and the bot alike: the run stays short
-KILLS = 3
 ORGANISER = Target(platform="telegram", chat_id="777")
 
 
@@ -50,8 +50,10 @@ async def _until(condition, within: float) -> bool:  # type: ignore[no-untyped-d
     return False
 
 
+# One kill in the default run; three at random points with the slow tests (make test-all).
+@pytest.mark.parametrize("kill_count", [1, pytest.param(3, marks=pytest.mark.slow)])
 async def test_sigkill_at_random_points_loses_and_doubles_nothing_but_in_flight(
-    tmp_path: Path, knowledge: KnowledgeEngine, clock: Clock
+    tmp_path: Path, knowledge: KnowledgeEngine, clock: Clock, kill_count: int
 ) -> None:
     seed = random.randrange(1_000_000)
     rng = random.Random(seed)
@@ -98,7 +100,7 @@ async def test_sigkill_at_random_points_loses_and_doubles_nothing_but_in_flight(
         }
         doubled_allowance = 0
         kills: list[str] = []
-        for kill in range(KILLS):
+        for kill in range(kill_count):
             process = _serve(env, log)
             try:
                 if kill == 0:
