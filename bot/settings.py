@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     collection: str = Field(default="eser", validation_alias="ESER_COLLECTION")
     min_relevance: float = Field(default=0.30, validation_alias="ESER_MIN_RELEVANCE")
     sure_relevance: float = Field(default=0.50, validation_alias="ESER_SURE_RELEVANCE")
+    source_domains: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="ESER_SOURCE_DOMAINS"
+    )
+    max_file_bytes: int = Field(default=2_000_000, gt=0, validation_alias="ESER_MAX_FILE_BYTES")
 
     # --- core and store ----------------------------------------------------------------------
     database_url: str = Field(default="", validation_alias="DATABASE_URL")
@@ -80,6 +84,13 @@ class Settings(BaseSettings):
     def _split_organisers(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("source_domains", mode="before")
+    @classmethod
+    def _split_domains(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip().lower().strip(".") for part in value.split(",") if part.strip()]
         return value
 
     @field_validator("content_dirs", mode="before")

@@ -19,6 +19,8 @@ class SourceDocument(BaseModel, frozen=True):
         language: ISO 639-1 code.
         metadata: Scalar metadata kept on every chunk (see ``knowledge.models.Chunk``).
         source_root: Where it came from, so a re-ingest of that root can remove deleted documents.
+        source_urls: Further sources the file declares (a funding entry's ``sources``, an event's
+            sign-up page); links to their sites may stay in the text.
     """
 
     doc_id: str
@@ -29,6 +31,7 @@ class SourceDocument(BaseModel, frozen=True):
     language: str = "en"
     metadata: dict[str, str | int | float | bool] = Field(default_factory=dict)
     source_root: str = ""
+    source_urls: tuple[str, ...] = ()
 
 
 class LoadError(BaseModel, frozen=True):
@@ -41,6 +44,26 @@ class LoadError(BaseModel, frozen=True):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+
+class Finding(BaseModel, frozen=True):
+    """Text held back from the index because members should never see it, for the ingest report.
+
+    Attributes:
+        path: The file.
+        line: Where in the file, when the file shows it.
+        reason: Why it was held back.
+        excerpt: The start of what was held back.
+    """
+
+    path: str
+    line: int | None = None
+    reason: str
+    excerpt: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.reason}: “{self.excerpt}”" if self.excerpt else f"{where}: {self.reason}"
 
 
 def pipe_join(values: object) -> str:

@@ -1,17 +1,21 @@
-"""Every supported file format loads into documents; broken files become LoadErrors naming file and line."""
+"""Every supported file format loads into documents; broken, oversized, sourceless or hostile files
+become LoadErrors naming file and line, and what members must not see is held back."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
 
 from knowledge.documents import LoadError, SourceDocument
 from knowledge.events import event_to_ics
-from knowledge.loaders import discover, load_file
+from knowledge.links import ContentPolicy
+from knowledge.loaders import Loaded, load_file, read_file
 from knowledge.models import EventData
 from tests.knowledge.conftest import RESOURCE, write
+from tests.knowledge.poison import ALIAS_BOMB, JAVASCRIPT_URL_PAGE, POISONED_PAGE
 
 
 def _load(root: Path, path: Path) -> list[SourceDocument]:
@@ -53,14 +57,117 @@ def test_pdf_text_is_extracted_page_by_page(tmp_path: Path) -> None:
     pdf.showPage()
     pdf.drawString(72, 720, "Second page about social clauses.")
     pdf.save()
+    write(tmp_path / "guide.pdf.source", "https://example.org/guide.pdf\n")
     [doc] = _load(tmp_path, path)
-    assert doc.title == "Procurement guide"
+    assert doc.title == "Procurement guide" and doc.url == "https://example.org/guide.pdf"
     assert "## Page 1" in doc.text and "14% of EU GDP" in doc.text and "## Page 2" in doc.text
 
 
-def test_plain_text(tmp_path: Path) -> None:
-    [doc] = _load(tmp_path, write(tmp_path / "notes_on-missions.txt", "Missions are funded.\n"))
+def test_plain_text_declares_its_source_on_its_first_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "notes_on-missions.txt", "Source: https://example.org/m\nMissions are funded.\n")
+    [doc] = _load(tmp_path, path)
     assert doc.title == "Notes On Missions" and doc.text == "Missions are funded."
+    assert doc.url == "https://example.org/m"
+    titled = write(tmp_path / "t.txt", "Source: [Mission notes](https://example.org/n)\n\nText.\n")
+    assert _load(tmp_path, titled)[0].title == "Mission notes"
+
+
+def test_a_file_without_a_source_link_is_refused_and_never_shows_a_server_path(tmp_path: Path) -> None:
+    path = write(tmp_path / "numbat-notes.txt", "Numbats eat termites.\n")
+    error = load_file(tmp_path, path)
+    assert isinstance(error, LoadError) and "no source link" in error.message
+    assert "numbat-notes.txt.source" in error.message
+    write(tmp_path / "numbat-notes.txt.source", "Source: [Numbat notes](https://example.org/numbats)\n")
+    [doc] = _load(tmp_path, path)
+    assert doc.url == "https://example.org/numbats" and doc.title == "Numbat notes"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line"),
+    [
+        ("script.md", JAVASCRIPT_URL_PAGE, 3),
+        ("file.md", "---\nurl: file:///srv/eser/notes.md\n---\n# T\n\nText.\n", 2),
+        ("data.yaml", "programme: X\nurl: data:text/html,hi\n", 2),
+        ("script.txt", "Source: javascript:alert(1)\nText.\n", 1),
+        ("event.yaml", "title: T\nstart: 2027-01-01T10:00\nurl: javascript:x\n", None),
+    ],
+)
+def test_non_http_source_links_are_refused(tmp_path: Path, name: str, content: str, line: int | None) -> None:
+    error = load_file(tmp_path, write(tmp_path / name, content))
+    assert isinstance(error, LoadError), error
+    assert "http(s)" in error.message and error.line == line
+
+
+def test_source_links_outside_the_allow_list_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "alpha.md", RESOURCE.format(topic="alpha", slug="alpha"))
+    error = load_file(tmp_path, path, ContentPolicy(source_domains=("europa.eu",)))
+    assert isinstance(error, LoadError) and error.line == 3
+    assert "example.org is not in ESER_SOURCE_DOMAINS" in error.message
+    assert not isinstance(
+        load_file(tmp_path, path, ContentPolicy(source_domains=("example.org",))), LoadError
+    )
+
+
+def test_html_hidden_elements_are_not_indexed(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "page.html",
+        """<html><head><title>T</title><link rel="canonical" href="https://example.org/p"></head><body>
+        <p>Visible text.</p><p style="display: none">Hidden secret.</p><p hidden>Secret two.</p>
+        <!-- <p>commented secret</p> --><li aria-hidden="true">Secret three.</li></body></html>""",
+    )
+    result = read_file(tmp_path, path)
+    assert isinstance(result, Loaded)
+    [doc] = result.documents
+    assert doc.text == "Visible text." and [f.reason for f in result.findings] == [
+        "hidden HTML dropped (4 element(s))"
+    ]
+
+
+def test_hostile_markdown_is_cleaned_and_reported(tmp_path: Path) -> None:
+    path = write(tmp_path / "resources" / "join.md", POISONED_PAGE)
+    result = read_file(tmp_path, path)
+    assert isinstance(result, Loaded)
+    [doc] = result.documents
+    for gone in ("evil", "password", "Passwort", "1,000,000", "javascript", "Ignore", "[2]"):
+        assert gone not in doc.text, gone
+    assert "As the call notes (2), membership is free of charge." in doc.text
+    assert "https://social-economy-gateway.ec.europa.eu/contact_en" in doc.text
+    lines = {(finding.line, finding.reason.split(":")[0].split(" (")[0]) for finding in result.findings}
+    assert lines == {
+        (None, "hidden HTML dropped"),
+        (10, "reads like instructions to the assistant"),
+        (15, "source link dropped"),
+        (19, "asks the reader for credentials"),
+        (20, "link to another site"),
+    }
+
+
+def test_oversized_files_are_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("w", encoding="utf-8") as file:
+        file.write("Source: https://example.org/huge\n")
+        file.write(("A sentence about the social economy. " * 27 + "\n") * 50_000)
+    started = time.perf_counter()
+    error = load_file(tmp_path, path)
+    assert time.perf_counter() - started < 0.5
+    assert isinstance(error, LoadError) and "too large (50.0 MB; the limit is 2.0 MB" in error.message
+    small = write(tmp_path / "small.txt", "Source: https://example.org/s\nA sentence.\n")
+    assert not isinstance(load_file(tmp_path, small, ContentPolicy(max_file_bytes=100)), LoadError)
+    assert isinstance(load_file(tmp_path, small, ContentPolicy(max_file_bytes=10)), LoadError)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bomb.yaml", ALIAS_BOMB),
+        ("bomb.md", "---\n" + ALIAS_BOMB + "---\n# Bomb\n\nText.\n"),
+    ],
+)
+def test_alias_bombs_fail_fast_with_the_file_named(tmp_path: Path, name: str, content: str) -> None:
+    started = time.perf_counter()
+    error = load_file(tmp_path, write(tmp_path / name, content))
+    assert time.perf_counter() - started < 0.5
+    assert isinstance(error, LoadError) and error.path.endswith(name) and "alias bomb" in error.message
 
 
 def test_funding_yaml(tmp_path: Path) -> None:
@@ -129,10 +236,3 @@ def test_broken_files_name_file_and_line(
     assert isinstance(error, LoadError)
     assert error.path == str(path) and needle in error.message
     assert error.line == line
-
-
-def test_discover_skips_readme_hidden_and_unknown_files(tmp_path: Path) -> None:
-    for name in ("a.md", "README.md", ".hidden/b.md", "c.docx", "d.yaml", "e.ics"):
-        write(tmp_path / name, "x")
-    found = sorted(path.relative_to(tmp_path).as_posix() for _, path in discover([tmp_path]))
-    assert found == ["a.md", "d.yaml", "e.ics"]

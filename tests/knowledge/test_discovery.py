@@ -1,0 +1,45 @@
+"""Discovery: supported files only, and symlinks leaving the content root refused, never followed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from knowledge.discovery import discover
+from knowledge.documents import LoadError
+from tests.knowledge.conftest import write
+
+
+def _split(found: list[tuple[Path, Path] | LoadError], base: Path) -> tuple[list[str], list[LoadError]]:
+    files = [item[1].relative_to(base).as_posix() for item in found if not isinstance(item, LoadError)]
+    return files, [item for item in found if isinstance(item, LoadError)]
+
+
+def test_discover_skips_readme_hidden_and_unknown_files(tmp_path: Path) -> None:
+    for name in ("a.md", "README.md", ".hidden/b.md", "c.docx", "d.yaml", "e.ics"):
+        write(tmp_path / name, "x")
+    files, errors = _split(list(discover([tmp_path])), tmp_path)
+    assert files == ["a.md", "d.yaml", "e.ics"] and errors == []
+
+
+def test_symlinks_out_of_the_root_are_refused_files_and_folders(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    write(root / "resources" / "real.md", "x")
+    secret = write(tmp_path / "outside" / "secret.md", "the secret")
+    (root / "resources" / "secret.md").symlink_to(secret)
+    (root / "leak").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (root / "resources" / "alias.md").symlink_to(root / "resources" / "real.md")  # stays inside: fine
+
+    files, errors = _split(list(discover([root], [root])), root)
+    assert files == ["resources/alias.md", "resources/real.md"]
+    assert sorted(Path(error.path).name for error in errors) == ["leak", "secret.md"]
+    assert all("outside the content root" in error.message for error in errors)
+    assert all("secret" not in error.message.split("root")[0] for error in errors)
+
+
+def test_a_symlink_given_by_name_is_refused_too(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    secret = write(tmp_path / "secret.md", "the secret")
+    write(root / "a.md", "x")
+    (root / "b.md").symlink_to(secret)
+    [error] = list(discover([root / "b.md"], [root]))
+    assert isinstance(error, LoadError) and "symlink" in error.message
