@@ -11,9 +11,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from knowledge.chunking import chunk_document
-from knowledge.documents import LoadError, SourceDocument
+from knowledge.discovery import content_root, discover, root_label
+from knowledge.documents import Finding, LoadError, SourceDocument
 from knowledge.index import VectorIndex
-from knowledge.loaders import content_root, discover, load_file, root_label
+from knowledge.links import ContentPolicy
+from knowledge.loaders import read_file
 from knowledge.models import Chunk
 
 Progress = Callable[[int, int], None]
@@ -23,13 +25,21 @@ EMBED_BATCH = 512
 
 
 class IngestReport(BaseModel):
-    """What an ingest did, per document."""
+    """What an ingest did, per document.
+
+    ``withdrawn`` lists documents whose file now fails to load: their old chunks were removed, so a
+    document emptied or broken on purpose stops being quoted. ``suspicious`` lists what was held
+    back from the index (credential requests, instructions, foreign links, unsafe source links,
+    hidden HTML); it does not make the ingest fail.
+    """
 
     added: list[str] = Field(default_factory=list)
     updated: list[str] = Field(default_factory=list)
     unchanged: list[str] = Field(default_factory=list)
     removed: list[str] = Field(default_factory=list)
+    withdrawn: list[str] = Field(default_factory=list)
     failed: list[LoadError] = Field(default_factory=list)
+    suspicious: list[Finding] = Field(default_factory=list)
     chunks_embedded: int = 0
     chunks_deleted: int = 0
     seconds: float = 0.0
@@ -40,26 +50,49 @@ class IngestReport(BaseModel):
         return not self.failed
 
 
-def load_paths(
-    paths: Iterable[Path], roots: Sequence[Path] = ()
-) -> tuple[list[SourceDocument], list[LoadError], dict[str, set[str]]]:
-    """Load every supported file under ``paths`` (document ids relative to their content root).
+class Loaded(BaseModel):
+    """Everything read from some paths.
 
-    Returns:
-        The documents, the load errors, and per content root the document ids of files that failed
-        (their indexed chunks must be kept, not removed, until the file is fixed).
+    Attributes:
+        documents: The documents, sanitised, ready to chunk.
+        errors: Files that could not be loaded (and symlinks refused).
+        findings: What was held back from the documents.
+        failed_ids: Per content root, the document ids of files that failed (their chunks go).
     """
-    documents: list[SourceDocument] = []
-    errors: list[LoadError] = []
+
+    documents: list[SourceDocument] = Field(default_factory=list)
+    errors: list[LoadError] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    failed_ids: dict[str, set[str]] = Field(default_factory=dict)
+
+
+def load_paths(
+    paths: Iterable[Path], roots: Sequence[Path] = (), policy: ContentPolicy | None = None
+) -> Loaded:
+    """Load every supported file under ``paths`` (document ids relative to their content root)."""
+    loaded = Loaded()
     failed_ids: dict[str, set[str]] = defaultdict(set)
-    for root, path in discover(paths, roots):
-        result = load_file(root, path)
+    for item in discover(paths, roots):
+        if isinstance(item, LoadError):
+            loaded.errors.append(item)
+            continue
+        root, path = item
+        result = read_file(root, path, policy)
         if isinstance(result, LoadError):
-            errors.append(result)
+            loaded.errors.append(result)
             failed_ids[root_label(root)].add(path.relative_to(root).as_posix())
         else:
-            documents.extend(result)
-    return documents, errors, failed_ids
+            loaded.documents.extend(result.documents)
+            loaded.findings.extend(result.findings)
+    loaded.failed_ids = dict(failed_ids)
+    return loaded
+
+
+def _in_scope(doc_id: str, prefix: str) -> bool:
+    """Whether ``doc_id`` lies in a scope: a folder ("" or "x/") or one file (and its entries, "f#1")."""
+    if not prefix or prefix.endswith("/"):
+        return doc_id.startswith(prefix)
+    return doc_id == prefix or doc_id.startswith(prefix + "#")
 
 
 def sync_documents(
@@ -77,9 +110,10 @@ def sync_documents(
         index: The index to update.
         documents: Every document now present in the scopes (and any others to add or update).
         scopes: ``(source_root, doc_id prefix)`` pairs this sync is authoritative for: an indexed
-            document of that root whose id starts with the prefix and is not in ``documents`` is
-            removed. ``("knowledge/content", "")`` is the whole root, ``(..., "events/")`` one folder.
-        keep_doc_ids: Per root, document ids whose chunks must be kept although absent (failed loads).
+            document of that root in the scope and not in ``documents`` is removed.
+            ``("knowledge/content", "")`` is the whole root, ``(..., "events/")`` one folder,
+            ``(..., "events/x.yaml")`` one file.
+        keep_doc_ids: Per root, document ids whose chunks must be kept although absent.
         progress: Called with (total chunks to embed, chunks embedded so far).
         force: Embed every chunk of ``documents`` again, even when its stored hash is unchanged
             (another process may have written it: an embedded Chroma only searches vectors written by
@@ -120,7 +154,7 @@ def sync_documents(
             report.unchanged.append(document.doc_id)
 
     for (root, doc_id), chunk_ids in stored_by_doc.items():
-        in_scope = any(root == scope_root and doc_id.startswith(prefix) for scope_root, prefix in scopes)
+        in_scope = any(root == scope_root and _in_scope(doc_id, prefix) for scope_root, prefix in scopes)
         if in_scope and (root, doc_id) not in present and doc_id not in keep.get(root, set()):
             report.removed.append(doc_id)
             to_delete.extend(chunk_ids)
@@ -143,31 +177,57 @@ def sync_documents(
     return report
 
 
+def _default_policy() -> ContentPolicy:
+    # Until the engine hands over the policy it builds from its settings, read the two settings
+    # here, at call time (never at import time).
+    from bot.settings import Settings
+
+    return ContentPolicy.from_settings(Settings())
+
+
 def ingest_paths(
     index: VectorIndex,
     paths: Sequence[Path],
     *,
     roots: Sequence[Path] = (),
     progress: Progress | None = None,
+    policy: ContentPolicy | None = None,
 ) -> IngestReport:
     """Ingest files and folders incrementally; load errors are reported, never fatal.
+
+    A file that fails to load has its earlier chunks withdrawn (listed in ``withdrawn``).
 
     Args:
         index: The index to update.
         paths: Files or folders to ingest. A folder is authoritative for what lies under it (its
-            deleted documents are removed); a file only adds or updates itself.
+            deleted documents are removed); a file only for itself.
         roots: Configured content roots (document ids are relative to them).
         progress: Called with (total chunks to embed, chunks embedded so far).
+        policy: Allowed source domains and file size limit (``ESER_SOURCE_DOMAINS``,
+            ``ESER_MAX_FILE_BYTES`` when None).
     """
     started = time.perf_counter()
-    documents, errors, failed_ids = load_paths(paths, roots)
+    loaded = load_paths(paths, roots, policy or _default_policy())
     scopes = []
     for path in paths:
-        if path.is_dir():
-            root = content_root(path, roots)
+        root = content_root(path, roots)
+        try:
+            prefix = path.absolute().relative_to(root.absolute()).as_posix()
+        except ValueError:  # the root was recognised through a symlink
             prefix = path.resolve().relative_to(root.resolve()).as_posix()
+        if path.is_dir():
             scopes.append((root_label(root), "" if prefix == "." else prefix + "/"))
-    report = sync_documents(index, documents, scopes=scopes, keep_doc_ids=failed_ids, progress=progress)
-    report.failed = errors
+        else:
+            scopes.append((root_label(root), prefix))
+    report = sync_documents(index, loaded.documents, scopes=scopes, progress=progress)
+    failed = {(root, doc_id) for root, ids in loaded.failed_ids.items() for doc_id in ids}
+    report.withdrawn = [
+        doc_id
+        for doc_id in report.removed
+        if any((root, doc_id.split("#")[0]) in failed for root in loaded.failed_ids)
+    ]
+    report.removed = [doc_id for doc_id in report.removed if doc_id not in report.withdrawn]
+    report.failed = loaded.errors
+    report.suspicious = loaded.findings
     report.seconds = time.perf_counter() - started
     return report

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from knowledge.engine import KnowledgeEngine
 from tests.knowledge.conftest import RESOURCE, write
+from tests.knowledge.poison import ALIAS_BOMB, JAVASCRIPT_URL_PAGE, POISONED_PAGE
 
 
 def _corpus(root: Path) -> None:
@@ -96,7 +100,7 @@ def test_malformed_files_are_reported_with_line_and_the_rest_loads(
     assert sorted(report.added) == ["funding/gamma.yaml", "resources/alpha.md", "resources/beta.md"]
 
 
-def test_a_file_that_breaks_later_keeps_its_indexed_chunks(
+def test_a_file_that_starts_failing_is_withdrawn_with_a_warning(
     tmp_path: Path, fresh_engine: Callable[[], KnowledgeEngine]
 ) -> None:
     root = tmp_path / "content"
@@ -107,8 +111,66 @@ def test_a_file_that_breaks_later_keeps_its_indexed_chunks(
 
     report = engine.ingest_sync([root])
     assert [Path(f.path).name for f in report.failed] == ["gamma.yaml"]
-    assert report.removed == []
-    assert any(chunk.doc_id == "funding/gamma.yaml" for chunk in engine.index.chunks)
+    assert report.withdrawn == ["funding/gamma.yaml"] and report.removed == []
+    assert not any(chunk.doc_id == "funding/gamma.yaml" for chunk in engine.index.chunks)
+    assert all(p.chunk.doc_id != "funding/gamma.yaml" for p in engine.search_sync("Gamma funds test", k=5))
+
+
+def test_emptying_a_poisoned_file_withdraws_it_also_when_ingested_by_name(
+    tmp_path: Path, fresh_engine: Callable[[], KnowledgeEngine]
+) -> None:
+    root = tmp_path / "content"
+    _corpus(root)
+    engine = fresh_engine()
+    engine.content_roots = [root]
+    engine.ingest_sync([root])
+    page = root / "resources" / "alpha.md"
+    page.write_text("---\ntitle: Alpha\nurl: https://example.org/alpha\n---\n")
+
+    report = engine.ingest_sync([page])
+    assert report.withdrawn == ["resources/alpha.md"] and "no text" in report.failed[0].message
+    assert {chunk.doc_id for chunk in engine.index.chunks} == {"resources/beta.md", "funding/gamma.yaml"}
+
+
+async def test_the_poisoned_document_set_never_reaches_a_member(
+    tmp_path: Path, fresh_engine: Callable[[], KnowledgeEngine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ESER_SOURCE_DOMAINS", raising=False)
+    monkeypatch.delenv("ESER_MAX_FILE_BYTES", raising=False)
+    root = tmp_path / "content"
+    write(root / "resources" / "join.md", POISONED_PAGE)
+    write(root / "resources" / "script.md", JAVASCRIPT_URL_PAGE)
+    write(root / "notes" / "numbat-notes.txt", "Cooperatives can join ESER through their region.\n")
+    secret = write(tmp_path / "secret.md", "---\nurl: https://example.org/s\n---\n# S\n\nThe secret.\n")
+    (root / "resources" / "secret.md").symlink_to(secret)
+    write(root / "funding" / "bomb.yaml", ALIAS_BOMB)
+    with (root / "notes" / "huge.txt").open("w", encoding="utf-8") as huge:
+        huge.write("Source: https://example.org/huge\n" + "Cooperatives join ESER. " * 2_100_000)
+    engine = fresh_engine()
+
+    started = time.perf_counter()
+    report = engine.ingest_sync([root])
+    assert time.perf_counter() - started < 10
+    assert report.added == ["resources/join.md"]
+    failed = {Path(f.path).name: f.message for f in report.failed}
+    assert set(failed) == {"script.md", "numbat-notes.txt", "secret.md", "bomb.yaml", "huge.txt"}
+    assert "http(s)" in failed["script.md"] and "no source link" in failed["numbat-notes.txt"]
+    assert "symlink" in failed["secret.md"] and "alias bomb" in failed["bomb.yaml"]
+    assert "too large" in failed["huge.txt"]
+    assert sorted(str(f).split(": ")[0].rsplit("/", 1)[-1] for f in report.suspicious) == [
+        "join.md",
+        "join.md:10",
+        "join.md:15",
+        "join.md:19",
+        "join.md:20",
+    ]
+
+    for question in ("Can a cooperative join ESER?", "How do regions apply to ESER?", "Is membership free?"):
+        answer = await engine.answer(question)
+        for gone in ("evil", "password", "Passwort", "1,000,000", "Ignore", "secret", "[2]", "termites"):
+            assert gone not in answer.text, (question, answer.text)
+        assert all(c.url.startswith("https://") for c in answer.citations)
+        assert all(p.chunk.url.startswith("https://") for p in answer.passages)
 
 
 def test_progress_is_reported(tmp_path: Path, fresh_engine: Callable[[], KnowledgeEngine]) -> None:
