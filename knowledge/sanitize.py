@@ -14,6 +14,7 @@ Each removal is a ``Finding`` naming the file and, where the raw file shows it, 
 from __future__ import annotations
 
 import re
+
 from knowledge.documents import Finding, SourceDocument
 from knowledge.links import ContentPolicy, host_of, site_of
 from knowledge.suspicious import links_in, suspicion
