@@ -79,17 +79,14 @@ def _run_ingest(
     """Ingest with a progress bar and a summary; returns True when every file loaded."""
     with progress_bar(console, "Embedding") as on_progress:
         report = engine.ingest_sync(paths, progress=on_progress)
-    if quiet_when_unchanged and report.ok and not (report.added or report.updated or report.removed):
+    changed = report.added or report.updated or report.removed or report.withdrawn
+    if quiet_when_unchanged and report.ok and not changed:
         return True
+    columns = ("added", "updated", "unchanged", "removed", "withdrawn", "failed", "suspicious")
     table = Table(title="Ingest summary", show_header=True)
-    for column in ("added", "updated", "unchanged", "removed", "failed"):
+    for column in columns:
         table.add_column(column, justify="right")
-    table.add_row(
-        *(
-            str(len(getattr(report, column)))
-            for column in ("added", "updated", "unchanged", "removed", "failed")
-        )
-    )
+    table.add_row(*(str(len(getattr(report, column))) for column in columns))
     console.print(table)
     console.print(
         f"{report.chunks_embedded} chunks embedded, {report.chunks_deleted} removed in {report.seconds:.1f} s"
@@ -97,6 +94,16 @@ def _run_ingest(
     for failure in report.failed:
         # Unwrapped, so that "path:line" stays one clickable, greppable token.
         console.print(f"[red]failed[/red] {escape(str(failure))}", soft_wrap=True)
+    for doc_id in report.withdrawn:
+        console.print(
+            f"[yellow]withdrawn[/yellow] {escape(doc_id)}: its file failed to load, so its old chunks "
+            "were taken out of the index",
+            soft_wrap=True,
+        )
+    for finding in report.suspicious:
+        console.print(f"[yellow]suspicious[/yellow] {escape(str(finding))}", soft_wrap=True)
+    if report.suspicious:
+        console.print("Suspicious text was held back from the index; the rest of each file is indexed.")
     return report.ok
 
 

@@ -62,7 +62,7 @@ class Loaded:
 
 
 def _mb(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} kB"
 
 
 def _read(path: Path, doc_id: str, policy: ContentPolicy) -> Read:

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import BaseMessage
 from pydantic import Field
@@ -154,7 +153,8 @@ async def test_an_honest_answer_quoting_the_passages_figures_and_links_is_accept
     )
     text = (
         "ESF Social Innovation+ has 197 million euro for 2021 to 2027 [1]. "
-        "The next calls come on 15/03/2027, see https://european-social-fund-plus.ec.europa.eu/bg/node/274 [1]. "
+        "The next calls come on 15/03/2027, see "
+        "https://european-social-fund-plus.ec.europa.eu/bg/node/274 [1]. "
         "Only public authorities can join ESER [2]."
     )
     answerer = LLMAnswerer(FakeListChatModel(responses=[text]))
