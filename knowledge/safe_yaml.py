@@ -3,8 +3,9 @@
 PyYAML's ``safe_load`` refuses arbitrary objects but not an alias bomb: nine anchors of nine aliases
 each take a few hundred bytes and expand to 9⁹ strings as soon as anything walks the result (the
 loader shares the nodes, so ``safe_load`` itself returns quickly; printing or indexing the value
-does not). ``load_yaml`` counts aliases while composing and the nodes the document would expand to
-before constructing anything, so such a file fails in milliseconds with an error naming it.
+does not). ``load_yaml`` counts the aliases and the nodes the document would expand to on the
+composed graph, before constructing anything, so such a file fails in milliseconds with an error
+naming it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import yaml
 
 MAX_ALIASES = 100
 MAX_EXPANDED_NODES = 100_000
+# The C parser is ~5x faster than the pure-Python one; both compose the same node graph.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlError(ValueError):
@@ -34,24 +37,6 @@ class YamlError(ValueError):
         self.line = line
 
 
-class _LimitedLoader(yaml.SafeLoader):
-    """A SafeLoader that refuses documents with too many aliases."""
-
-    max_aliases = MAX_ALIASES
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.aliases_seen = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            self.aliases_seen += 1
-            if self.aliases_seen > self.max_aliases:
-                line = self.peek_event().start_mark.line + 1
-                raise YamlError("", f"more than {self.max_aliases} aliases: refused as an alias bomb", line)
-        return super().compose_node(parent, index)
-
-
 def _line(error: yaml.YAMLError) -> int | None:
     # The context mark is where the broken construct starts ("budget: [open"); the problem mark is
     # often only where YAML gave up (the end of the file), so the context is the line to show.
@@ -59,38 +44,50 @@ def _line(error: yaml.YAMLError) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
-def _expanded_size(root: yaml.Node, limit: int) -> int:
-    """Nodes the document expands to when every alias is copied out; stops counting past ``limit``.
+def _check_limits(root: yaml.Node, *, max_aliases: int, max_nodes: int) -> None:
+    """Count aliases and the nodes the document expands to, on the composed graph.
 
-    Shared nodes are sized once (memoised by identity), so this is linear in the composed graph
-    however large the expansion would be.
+    An alias is a second reference to a node already met; shared nodes are sized once (memoised by
+    identity), so this is linear in the composed graph however large the expansion would be.
+
+    Raises:
+        YamlError: Without its source (the caller adds it).
     """
     sizes: dict[int, int] = {}
     in_progress: set[int] = set()
+    aliases = 0
 
     def size(node: yaml.Node) -> int:
+        nonlocal aliases
         key = id(node)
         if key in sizes:
+            aliases += 1
+            if aliases > max_aliases:
+                line = node.start_mark.line + 1
+                raise YamlError("", f"more than {max_aliases} aliases: refused as an alias bomb", line)
             return sizes[key]
         if key in in_progress:
             raise YamlError("", "an alias refers to itself (recursive structure)", node.start_mark.line + 1)
         in_progress.add(key)
         total = 1
+        children: list[yaml.Node] = []
         if isinstance(node, yaml.SequenceNode):
-            for child in node.value:
-                total += size(child)
-                if total > limit:
-                    break
+            children = list(node.value)
         elif isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                total += size(key_node) + size(value_node)
-                if total > limit:
-                    break
+            children = [part for pair in node.value for part in pair]
+        for child in children:
+            total += size(child)
+            if total > max_nodes:
+                raise YamlError(
+                    "",
+                    f"expands to more than {max_nodes:,} values (aliases copied out): refused as an alias bomb",
+                    root.start_mark.line + 1,
+                )
         in_progress.discard(key)
         sizes[key] = total
         return total
 
-    return size(root)
+    size(root)
 
 
 def load_yaml(
@@ -114,18 +111,14 @@ def load_yaml(
     Raises:
         YamlError: Malformed YAML, several documents, or a limit exceeded; with the line when known.
     """
-    loader = _LimitedLoader(text)
-    loader.max_aliases = max_aliases
+    # libyaml parses and composes (a shared graph, cheap even for a bomb); limits are checked on
+    # that graph before Python objects are built.
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        if _expanded_size(node, max_nodes) > max_nodes:
-            raise YamlError(
-                source,
-                f"expands to more than {max_nodes:,} values (aliases copied out): refused as an alias bomb",
-                node.start_mark.line + 1,
-            )
+        _check_limits(node, max_aliases=max_aliases, max_nodes=max_nodes)
         return loader.construct_document(node)
     except YamlError as error:  # a limit, raised without the source deep inside the loader
         raise YamlError(source, error.problem, error.line) from None
