@@ -59,7 +59,9 @@ async def test_sigkill_at_random_points_loses_and_doubles_nothing_but_in_flight(
     rng = random.Random(seed)
     content = tmp_path / "content"
     content.mkdir()
-    (content / "about.md").write_text("# ESER\n\nThe European Social Economy Regions network.\n")
+    (content / "about.md").write_text(
+        "---\nurl: https://example.org/eser\n---\n# ESER\n\nThe European Social Economy Regions network.\n"
+    )
     settings = make_settings(tmp_path / "data", ESER_ORGANISERS=str(ORGANISER))
     app = await build_app(settings, knowledge=knowledge, clock=clock)
     sessions = app.services.sessions
