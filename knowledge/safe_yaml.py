@@ -78,11 +78,8 @@ def _check_limits(root: yaml.Node, *, max_aliases: int, max_nodes: int) -> None:
         for child in children:
             total += size(child)
             if total > max_nodes:
-                raise YamlError(
-                    "",
-                    f"expands to more than {max_nodes:,} values (aliases copied out): refused as an alias bomb",
-                    root.start_mark.line + 1,
-                )
+                problem = f"expands to more than {max_nodes:,} values (aliases copied out)"
+                raise YamlError("", problem + ": refused as an alias bomb", root.start_mark.line + 1)
         in_progress.discard(key)
         sizes[key] = total
         return total
