@@ -83,20 +83,30 @@ def _walk(root: Path, folder: Path) -> Iterator[tuple[Path, Path] | LoadError]:
     yield from sorted(found, key=lambda item: item.path if isinstance(item, LoadError) else str(item[1]))
 
 
-def discover(paths: Iterable[Path], roots: Sequence[Path] = ()) -> Iterator[tuple[Path, Path] | LoadError]:
-    """Yield ``(root, file)`` for every supported file under each path, and a ``LoadError`` for each
-    symlink that leads outside its content root (never followed).
+def discover(
+    paths: Iterable[Path], roots: Sequence[Path] = (), refused: list[LoadError] | None = None
+) -> Iterator[tuple[Path, Path]]:
+    """Yield ``(root, file)`` for every supported file under each path; symlinks that lead outside
+    their content root are never followed.
 
     Args:
         paths: Files or folders.
         roots: Configured content roots; a path inside one is identified relative to it, so that
             ingesting ``content/resources`` alone gives the same document ids as ingesting ``content``.
+        refused: Receives a ``LoadError`` for each symlink refused, to report it.
     """
     for path in paths:
         root = content_root(path, roots)
+        found: Iterable[tuple[Path, Path] | LoadError]
         if (escape := _escape(path, root)) is not None:
-            yield escape
+            found = [escape]
         elif path.is_file():
-            yield root, path
-        elif path.is_dir():
-            yield from _walk(root, path)
+            found = [(root, path)]
+        else:
+            found = _walk(root, path) if path.is_dir() else []
+        for item in found:
+            if isinstance(item, LoadError):
+                if refused is not None:
+                    refused.append(item)
+            else:
+                yield item

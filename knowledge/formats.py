@@ -16,6 +16,8 @@ from typing import Any
 import frontmatter
 from frontmatter.default_handlers import YAMLHandler
 
+from knowledge.card_index import card_document
+from knowledge.cards import CardProblem, card_entries, is_card, parse_card
 from knowledge.documents import SourceDocument, pipe_join
 from knowledge.events import event_document, event_from_ics, event_from_mapping
 from knowledge.funding import funding_document
@@ -223,8 +225,10 @@ def read_text(path: Path, doc_id: str) -> Read:
 
 def read_yaml(path: Path, doc_id: str) -> Read:
     raw = path.read_text(encoding="utf-8")
-    data = _yaml(raw, path)
+    data = _yaml(raw, path)  # the limits first: card_entries parses again, without them
     entries = data if isinstance(data, list) else [data]
+    if entries and is_card(entries[0]):
+        return Read(_cards(raw, path, doc_id), raw)
     docs: list[SourceDocument] = []
     for index, entry in enumerate(entries):
         entry_id = doc_id if len(entries) == 1 else f"{doc_id}#{index}"
@@ -245,6 +249,16 @@ def read_yaml(path: Path, doc_id: str) -> Read:
             raise FileLoadError(f"entry {index + 1}: {error}") from error
         docs.append(doc.model_copy(update={"source_urls": tuple(url for url in extra if url)}))
     return Read(docs, raw)
+
+
+def _cards(raw: str, path: Path, doc_id: str) -> list[SourceDocument]:
+    docs: list[SourceDocument] = []
+    for line, entry in card_entries(raw):
+        parsed = parse_card(entry, path=str(path), line=line)
+        if isinstance(parsed, CardProblem):
+            raise FileLoadError(f"card {parsed.card!r}: {parsed.message}", line)
+        docs.append(card_document(parsed.card, doc_id=f"{doc_id}#{parsed.card.id}"))
+    return docs
 
 
 def read_ics(path: Path, doc_id: str) -> Read:

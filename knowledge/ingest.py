@@ -66,17 +66,13 @@ class Loaded(BaseModel):
     failed_ids: dict[str, set[str]] = Field(default_factory=dict)
 
 
-def load_paths(
+def read_paths(
     paths: Iterable[Path], roots: Sequence[Path] = (), policy: ContentPolicy | None = None
 ) -> Loaded:
     """Load every supported file under ``paths`` (document ids relative to their content root)."""
     loaded = Loaded()
     failed_ids: dict[str, set[str]] = defaultdict(set)
-    for item in discover(paths, roots):
-        if isinstance(item, LoadError):
-            loaded.errors.append(item)
-            continue
-        root, path = item
+    for root, path in discover(paths, roots, refused=loaded.errors):
         result = read_file(root, path, policy)
         if isinstance(result, LoadError):
             loaded.errors.append(result)
@@ -86,6 +82,14 @@ def load_paths(
             loaded.findings.extend(result.findings)
     loaded.failed_ids = dict(failed_ids)
     return loaded
+
+
+def load_paths(
+    paths: Iterable[Path], roots: Sequence[Path] = (), policy: ContentPolicy | None = None
+) -> tuple[list[SourceDocument], list[LoadError], dict[str, set[str]]]:
+    """``read_paths`` as ``(documents, errors, failed document ids per root)``, without findings."""
+    loaded = read_paths(paths, roots, policy)
+    return loaded.documents, loaded.errors, loaded.failed_ids
 
 
 def _in_scope(doc_id: str, prefix: str) -> bool:
@@ -207,7 +211,7 @@ def ingest_paths(
             ``ESER_MAX_FILE_BYTES`` when None).
     """
     started = time.perf_counter()
-    loaded = load_paths(paths, roots, policy or _default_policy())
+    loaded = read_paths(paths, roots, policy or _default_policy())
     scopes = []
     for path in paths:
         root = content_root(path, roots)

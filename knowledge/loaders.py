@@ -95,12 +95,18 @@ def _line_of(raw: str | None, needle: str) -> int | None:
 
 
 def _check_sources(path: Path, read: Read, policy: ContentPolicy) -> None:
-    for document in read.documents:
+    for document in _quotable(read.documents):
         if not document.url.strip():
             how = HOW_TO_DECLARE.get(path.suffix.lower(), "declare its source link").format(name=path.name)
             raise FileLoadError(f"no source link: {how}")
         if problem := policy.source_problem(document.url):
             raise FileLoadError(f"source link refused ({problem})", _line_of(read.raw, document.url.strip()))
+
+
+def _quotable(documents: list[SourceDocument]) -> list[SourceDocument]:
+    # Answer cards are the team's curated answers: their text is the card as JSON, their citations
+    # are checked by knowledge.cards, and their [n] markers are meant. Everything else is quoted.
+    return [document for document in documents if document.kind != "card"]
 
 
 def read_file(root: Path, path: Path, policy: ContentPolicy | None = None) -> Loaded | LoadError:
@@ -133,9 +139,10 @@ def read_file(root: Path, path: Path, policy: ContentPolicy | None = None) -> Lo
         findings.append(Finding(path=str(path), reason=f"hidden HTML dropped ({read.hidden} element(s))"))
     documents: list[SourceDocument] = []
     for document in read.documents:
-        clean, found = sanitise(document, policy=policy, path=str(path), raw=read.raw)
-        documents.append(clean.model_copy(update={"source_root": source_root}))
-        findings.extend(found)
+        if document.kind != "card":
+            document, found = sanitise(document, policy=policy, path=str(path), raw=read.raw)
+            findings.extend(found)
+        documents.append(document.model_copy(update={"source_root": source_root}))
     return Loaded(documents, findings)
 
 
