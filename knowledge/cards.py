@@ -15,6 +15,7 @@ A card file (``knowledge/content/answers/<topic>.yaml``) holds a list of cards::
       countries: [FR]               # optional: preferred for members of these countries
       last_checked: 2025-11-01      # for anything that changes: shown with the answer
       valid_until: 2027-06-30       # optional: not used after this date
+      gap: true                     # optional: the card says the fact is not known (a decline)
 
 This module reads card files (with the line of each card, for error messages) and checks them: every
 language present, every sentence cited, the same figures, dates, e-mail addresses and links in every
@@ -62,6 +63,7 @@ class AnswerCard(BaseModel, frozen=True):
     last_checked: dt.date | None = None
     valid_until: dt.date | None = None
     status: CardStatus = "published"
+    gap: bool = False
 
     @field_validator("id")
     @classmethod
@@ -175,8 +177,41 @@ def card_files(roots: Iterable[Path]) -> list[Path]:
 
 # --- consistency checks ---------------------------------------------------------------------------
 def sentences(text: str) -> list[str]:
-    """The sentences of an answer, each with its trailing markers."""
-    return [part.strip() for part in SENTENCE_END.split(text.strip()) if part.strip()]
+    """The sentences of an answer, each with its trailing markers.
+
+    A full stop after a day number ("am 6. April 2023", "vom 15. bis 19. September") or after an
+    abbreviation ("2023 r. w Brukseli", "z. B.") does not end a sentence.
+    """
+    merged: list[str] = []
+    for part in (part.strip() for part in SENTENCE_END.split(text.strip())):
+        if not part:
+            continue
+        if merged and _continues(merged[-1], part):
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return merged
+
+
+ORDINAL_END = re.compile(r"(?<![\d.])\d{1,2}\.$")
+ABBREVIATION_END = re.compile(
+    r"(?:\b(?:r|ok|ca|np|tj|nr|Nr|bzw|ggf|vgl|inkl|z\. B|u\. a|m\.in|S|ul|al|św|tzw|ds|mln|mld|tys|Mrd|Mio"
+    r"|godz|Tsd|ev|ecc|pág|núm)\.)$"
+)
+
+
+def _continues(previous: str, part: str) -> bool:
+    if MARKER.search(previous[-6:]):
+        return False  # a cited sentence is complete
+    if ABBREVIATION_END.search(previous):
+        return True
+    first = part.split(" ", 1)[0].strip(",;:")
+    return bool(ORDINAL_END.search(previous)) and (part[:1].islower() or first in GERMAN_MONTHS)
+
+
+GERMAN_MONTHS = frozenset(
+    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+)
 
 
 def _normalise_number(raw: str) -> str:
