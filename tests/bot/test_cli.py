@@ -89,3 +89,17 @@ def test_eval_prints_the_three_modes_and_the_decline_rate(corpus: Path) -> None:
     assert result.exit_code == 0, result.output
     for needle in ("hybrid", "dense", "lexical", "recall@5", "fr/de/es/it/pl", "correctly declined"):
         assert needle in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("ESER_QUESTION_RETENTION_DAYS", "-1"), ("ESER_TELEGRAM_MESSAGES_PER_SECOND", "0")],
+)
+def test_a_setting_out_of_bounds_stops_serve_with_one_line_naming_it(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(cli, ["serve", "telegram"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0], result.output
