@@ -22,7 +22,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.store.answers import SEEN_EVENT_TTL, AnswerStore
 from bot.store.base import utcnow
-from bot.store.database import make_engine, migrate, session_factory
+from bot.store.database import open_database, session_factory
 from bot.store.onboarding_states import FlowStateStore
 from bot.store.organisers import OrganiserStore
 from bot.store.profiles import ProfileStore
@@ -113,8 +113,11 @@ async def build_app(
         organiser_ids = parse_organiser_ids(settings.organisers)
     except ValueError as error:
         raise ConfigError("ESER_ORGANISERS", str(error)) from error
-    db = make_engine(settings.effective_database_url)
-    await migrate(db)
+    db = await open_database(
+        settings.effective_database_url,
+        setting="DATABASE_URL" if settings.database_url else "ESER_DATA_DIR",
+        shown=settings.database_url,
+    )
     sessions = session_factory(db)
     profiles = ProfileStore(sessions)
     organisers = Organisers(sorted(f"{p}:{u}" for p, u in organiser_ids), OrganiserStore(sessions))

@@ -46,7 +46,9 @@ def _run(console: Console, job: Callable[[App], Awaitable[T]]) -> T:
     try:
         return asyncio.run(main())
     except ConfigError as error:
-        console.print(f"[red]Configuration error — {error.setting}: {error.problem}[/red]")
+        console.print(
+            f"[red]Configuration error — {error.setting}: {escape(error.problem)}[/red]", soft_wrap=True
+        )
         raise typer.Exit(2) from error
 
 
