@@ -67,6 +67,8 @@ def is_unavailable(error: BaseException) -> bool:
         state = str(getattr(current, "sqlstate", "") or getattr(current, "pgcode", "") or "")
         if state and state.startswith(UNAVAILABLE_SQLSTATES):
             return True
+        if state == "55000" and "accepting connections" in str(current):  # ALLOW_CONNECTIONS false
+            return True
         current = getattr(current, "orig", None) or current.__cause__ or current.__context__
     return False
 
