@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import App
 from bot.logs import RedactingFilter, RepeatFilter, configure_logging
 from tests.conftest import make_settings
+from tests.fakes.telegram_server import TOKEN as TELEGRAM
+from tests.fakes.telegram_updates import user
+from tests.scenarios.telegram_driver import telegram_driver
 
 TOKEN = "123456789:AAHfakeTOKENforTESTSonly-0123456789ab"
 
@@ -77,7 +81,18 @@ def test_tokens_and_passwords_are_redacted_in_messages_and_tracebacks() -> None:
 def restore_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    levels = {name: logging.getLogger(name).level for name in ("telegram", "httpx", "slack_bolt", "bot")}
+    names = (
+        "telegram",
+        "httpx",
+        "httpcore",
+        "slack_bolt",
+        "slack_sdk",
+        "aiohttp",
+        "asyncio",
+        "sqlalchemy",
+        "bot",
+    )
+    levels = {name: logging.getLogger(name).level for name in names}
     yield
     for handler in list(root.handlers):
         root.removeHandler(handler)
@@ -103,3 +118,25 @@ def test_debug_keeps_the_platform_libraries_at_info_and_redacts(
     assert "our own debug line" in text
     assert "my question" not in text and "body: x" not in text and TOKEN not in text
     assert "token ***" in text
+
+
+async def test_debug_logs_of_a_telegram_conversation_hold_no_token_question_or_name(
+    restore_logging: None, app: App
+) -> None:
+    stream = io.StringIO()
+    settings = app.services.settings.model_copy(update={"log_level": "DEBUG", "telegram_bot_token": TELEGRAM})
+    configure_logging(settings, stream=stream, force=True)
+    async with telegram_driver(app) as driver:
+        member = driver.user_id("ana")
+        chat = {"id": member, "type": "private", "first_name": "Annegret"}
+        sender = user(member, name="Annegret Quast")
+        update = driver.server.updates.message(chat, sender, "Can a cooperative from Zwickau join ESER?")
+        [answer] = await driver.deliver(update)
+        assert answer.text
+    text = stream.getvalue()
+    assert (
+        logging.getLogger("adapters.telegram.app").isEnabledFor(logging.DEBUG)
+        and "Application started" in text
+    )
+    for secret in (TELEGRAM, "Zwickau", "Annegret", "Quast"):
+        assert secret not in text
