@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from bot.store.database import is_unavailable
+from bot.store.database import is_unavailable, one_line
 from bot.store.inbox import Abandoned, Admission, InboxStore
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,9 @@ class Inbox:
         except Exception as error:
             if not is_unavailable(error):
                 raise
-            log.warning("inbox: could not mark event %s done (database unreachable: %s)", key, error)
+            log.warning(
+                "inbox: could not mark event %s done (database unreachable: %s)", key, one_line(error)
+            )
 
     def serve(self, prefix: str, replay: Replay) -> None:
         """Let ``replay`` handle abandoned events whose key starts with ``prefix``."""

@@ -1,10 +1,11 @@
 """Logging for every ``eser-bot`` command: one format, secrets redacted, repeated problems throttled.
 
-Two filters sit on the root handler, so they see every record, the libraries' included:
+Three filters sit on the root handler, so they see every record, the libraries' included:
 
 - ``RepeatFilter`` lets the first of a run of identical warnings or errors through and then one per
   window, with the count of those it held back: a database outage writes a few lines a minute, not
   a traceback every second from every worker.
+- ``OutageFilter`` writes "database unreachable" as one line instead of a driver traceback.
 - ``RedactingFilter`` replaces the bot's secrets (tokens, the signing secret, the database password)
   and anything shaped like a platform token, in messages and tracebacks alike: httpx and
   python-telegram-bot put the token in URLs.
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from bot.settings import Settings
+from bot.store.database import is_unavailable, one_line
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Their DEBUG output carries message bodies (questions, names) or request URLs with the token.
@@ -106,6 +108,21 @@ def _keep_user(match: re.Match[str]) -> str:
 class _Run:
     started: float
     held: int = 0
+
+
+class OutageFilter(logging.Filter):
+    """Shortens a record whose exception only says the database is out of reach to one line: its
+    traceback (dozens of lines of driver internals) tells nothing the message does not."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite ``record`` in place; never drops it."""
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and is_unavailable(error):
+            record.msg = f"{record.getMessage()} (database unreachable: {one_line(error)})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
 
 
 class RepeatFilter(logging.Filter):
@@ -193,6 +210,7 @@ def configure_logging(
         handler = logging.StreamHandler(stream or sys.stderr)
         handler.setFormatter(logging.Formatter(FORMAT))
         handler.addFilter(RepeatFilter())  # first: it reads the message template before redaction
+        handler.addFilter(OutageFilter())
         handler.addFilter(RedactingFilter(secrets_of(settings)))
         setattr(handler, MARK, True)
         root.addHandler(handler)

@@ -73,6 +73,12 @@ def is_unavailable(error: BaseException) -> bool:
     return False
 
 
+def one_line(error: BaseException) -> str:
+    """``error`` as one short line: its driver message, without SQLAlchemy's background link."""
+    text = " ".join(str(getattr(error, "orig", None) or error).split())
+    return text.split(" (Background on this error")[0][:300]
+
+
 def safe_url(url: str) -> str:
     """``url`` without its password, fit for messages and logs."""
     try:
@@ -104,8 +110,7 @@ async def open_database(url: str, *, setting: str, shown: str = "") -> AsyncEngi
         await engine.dispose()
         if not is_unavailable(error):
             raise
-        reason = " ".join(str(getattr(error, "orig", None) or error).split()).split(" (Background")[0]
-        raise ConfigError(setting, f"cannot reach the database at {where} ({reason})") from None
+        raise ConfigError(setting, f"cannot reach the database at {where} ({one_line(error)})") from None
     return engine
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
-from bot.logs import RedactingFilter, RepeatFilter, configure_logging
+from bot.logs import OutageFilter, RedactingFilter, RepeatFilter, configure_logging
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import TOKEN as TELEGRAM
 from tests.fakes.telegram_updates import user
@@ -140,3 +140,16 @@ async def test_debug_logs_of_a_telegram_conversation_hold_no_token_question_or_n
     )
     for secret in (TELEGRAM, "Zwickau", "Annegret", "Quast"):
         assert secret not in text
+
+
+def test_a_database_outage_is_one_line_without_its_traceback() -> None:
+    try:
+        raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+    except ConnectionRefusedError as error:
+        record = _record("%s outbox: claiming rows failed; trying again", "telegram", exc=error)
+    assert OutageFilter().filter(record)
+    text = logging.Formatter().format(record)
+    assert "\n" not in text and "database unreachable" in text and "Connect call failed" in text
+    other = _record("handler failed", exc=ValueError("a bug"))
+    OutageFilter().filter(other)
+    assert other.exc_info is not None  # real bugs keep their traceback
