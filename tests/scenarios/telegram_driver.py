@@ -218,13 +218,14 @@ def message_sent(params: dict[str, Any], result: dict[str, Any]) -> Sent:
 
 @asynccontextmanager
 async def telegram_driver(
-    app: App, *, server: FakeTelegramServer | None = None
+    app: App, *, server: FakeTelegramServer | None = None, read_timeout: float | None = None
 ) -> AsyncIterator[TelegramDriver]:
     """A started ``TelegramDriver`` on a fresh fake Bot API server, stopped on exit.
 
     Args:
         app: The core app the runner feeds (its settings are reused with the fake's token and URL).
         server: The fake to use (not started yet); a default one when None.
+        read_timeout: How long the runner waits for the Bot API's answers (its default when None).
     """
     async with server or FakeTelegramServer() as server:
         settings = app.services.settings.model_copy(
@@ -235,8 +236,9 @@ async def telegram_driver(
             }
         )
         # Short backoffs keep fault scenarios fast; rate limits still wait the full retry_after.
+        timeouts = {} if read_timeout is None else {"read_timeout": read_timeout}
         runner = TelegramRunner(
-            app, settings, retry=RetryPolicy(attempts=3, backoff=0.05, rate_limit_waits=3)
+            app, settings, retry=RetryPolicy(attempts=3, backoff=0.05, rate_limit_waits=3), **timeouts
         )
         driver = TelegramDriver(server, runner)
         await runner.start()

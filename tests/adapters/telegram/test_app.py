@@ -249,6 +249,21 @@ async def test_undeliverable_answer_is_logged_with_the_update_id(
     assert str(update["update_id"]) in record.getMessage() and "not delivered" in record.getMessage()
 
 
+async def test_a_slow_telegram_gets_the_answer_once_and_the_log_says_it_may_have_arrived(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with telegram_driver(app, read_timeout=0.5) as driver:
+        driver.server.delays["sendMessage"] = 1.5  # answers after the runner stopped waiting
+        member = driver.user_id("ana")
+        with caplog.at_level(logging.WARNING, logger="adapters.telegram.app"):
+            await driver.deliver(driver.server.updates.private_message(member, QUESTION))
+        await driver.server.wait_for("sendMessage", 1, seconds=10)
+        await asyncio.sleep(1.0)
+        assert driver.server.started["sendMessage"] == 1 and len(driver.server.messages_to(member)) == 1
+    [record] = [r for r in caplog.records if r.name == "adapters.telegram.app"]
+    assert "may have arrived" in record.getMessage() and "not delivered" not in record.getMessage()
+
+
 async def test_stop_finishes_the_answer_in_flight(app: App) -> None:
     async with telegram_driver(scripted(app, Reply(text="Slow but sure"), delay=0.5)) as driver:
         update = driver.server.updates.private_message(driver.user_id("ana"), "Hello?")
