@@ -24,11 +24,11 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.channels import SlackChannelAuthority
 from adapters.slack.config import EVENTS_PATH, SlackConfig
+from adapters.slack.connect import authenticate, socket_url
 from adapters.slack.handlers import SlackHandlers
 from adapters.slack.http import events_endpoint
 from adapters.slack.intake import SlackIntake
@@ -43,22 +43,11 @@ from adapters.slack.translate import (
 from adapters.slack.users import SlackUsers
 from bot.app import App
 from bot.conversation import QUESTION_COMMANDS
-from bot.errors import ConfigError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 SLASH_COMMAND = "/eser"
-AUTH_ERRORS = frozenset(
-    {
-        "invalid_auth",
-        "not_authed",
-        "account_inactive",
-        "token_revoked",
-        "token_expired",
-        "not_allowed_token_type",
-    }
-)
 ACK_LANGUAGE_WAIT = 1.0  # seconds the slash-command ack waits for the member's locale
 
 
@@ -130,7 +119,7 @@ class SlackRunner:
             raise RuntimeError("the Slack runner is already started")
         self.client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.client.timeout))
         try:
-            self.identity = await self._authenticate()
+            self.identity = await authenticate(self.client)
             self._handlers = SlackHandlers(self.core, self.sender, self.users, self.identity)
             self._intake = SlackIntake(self.core, self._handlers, self.identity.team_id, self._spawn)
             self._bolt = self._build_bolt(self.identity)
@@ -185,23 +174,6 @@ class SlackRunner:
 
     # --- wiring -----------------------------------------------------------------------------
 
-    async def _authenticate(self) -> BotIdentity:
-        try:
-            response = await self.client.auth_test()
-        except SlackApiError as error:
-            code = error.response.get("error")
-            if code in AUTH_ERRORS:
-                raise ConfigError(
-                    "SLACK_BOT_TOKEN",
-                    f"was rejected by Slack's auth.test ({code}); reinstall the app and copy its token",
-                ) from None
-            raise
-        return BotIdentity(
-            user_id=str(response.get("user_id") or ""),
-            bot_id=str(response.get("bot_id") or ""),
-            team_id=str(response.get("team_id") or ""),
-        )
-
     def _build_bolt(self, identity: BotIdentity) -> AsyncApp:
         # Bolt authorizes every request; answering from the auth.test made at start keeps network
         # calls out of the acknowledgement path (bolt's own lazy auth.test would run inside it, once
@@ -255,18 +227,9 @@ class SlackRunner:
         await web.TCPSite(self._http, self.config.http_host, self.config.http_port).start()
 
     async def _connect_socket_mode(self, bolt: AsyncApp) -> None:
-        try:
-            opened = await self.client.apps_connections_open(app_token=self.config.app_token)
-        except SlackApiError as error:
-            code = error.response.get("error")
-            if code in AUTH_ERRORS:
-                raise ConfigError(
-                    "SLACK_APP_TOKEN",
-                    f"was rejected by Slack ({code}); create an app-level token with connections:write",
-                ) from None
-            raise
+        url = await socket_url(self.client, self.config.app_token)
         self._socket = AsyncSocketModeHandler(bolt, app_token=self.config.app_token, web_client=self.client)
-        self._socket.client.wss_uri = str(opened["url"])  # use the URL just issued instead of asking again
+        self._socket.client.wss_uri = url  # use the URL just issued instead of asking again
         self._accepting = True
         await self._socket.connect_async()
 

@@ -10,14 +10,11 @@ answered after the restart. Callback queries are always answered, ephemeral repl
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
 
 from telegram import CallbackQuery, Update
-from telegram.constants import ChatAction
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, TypeHandler
 
@@ -29,6 +26,7 @@ from adapters.telegram.processor import PerMemberUpdateProcessor
 from adapters.telegram.queue import DurableUpdateQueue
 from adapters.telegram.sender import TelegramSender
 from adapters.telegram.translate import BotIdentity, event_id, translate
+from adapters.telegram.typing import typing_indicator
 from adapters.telegram.webhook import WebhookServer, bind_listener
 from bot.app import App
 from bot.errors import ConfigError
@@ -42,8 +40,6 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ("message", "callback_query")
 MAX_CONCURRENT_UPDATES = 64
 POLL_TIMEOUT_SECONDS = 30
-TYPING_REFRESH_SECONDS = 4.5  # Telegram shows "typing…" for 5 s per sendChatAction
-TYPING_FIRST_CALL_WAIT = 2.0
 # Seconds to wait for Telegram's answer to a call. A send that times out is not repeated (it may have
 # arrived), so this is generous: Telegram answers in well under a second unless it is struggling.
 READ_TIMEOUT_SECONDS = 20.0
@@ -227,7 +223,7 @@ class TelegramRunner:
             if message is None:
                 return
             wants_answer = query is None and (message.is_direct or message.mentioned)
-            async with self._typing(update, enabled=wants_answer):
+            async with typing_indicator(self.application.bot, update, enabled=wants_answer):
                 replies = await self._app.answer(message)
             for reply in replies:
                 if reply.ephemeral and query is not None and toast is None:
@@ -272,40 +268,6 @@ class TelegramRunner:
             )
         except TelegramError as error:
             log.error("Telegram update %s: callback query not answered: %s", update_id, error)
-
-    @contextlib.asynccontextmanager
-    async def _typing(self, update: Update, *, enabled: bool) -> AsyncIterator[None]:
-        """Show "typing…" in the chat while the answer is being prepared."""
-        chat = update.effective_chat
-        if not enabled or chat is None:
-            yield
-            return
-        first_call_done = asyncio.Event()
-        thread = (
-            update.message.message_thread_id if update.message and update.message.is_topic_message else None
-        )
-
-        async def keep_typing() -> None:
-            while True:
-                try:
-                    await self.application.bot.send_chat_action(
-                        chat.id, ChatAction.TYPING, message_thread_id=thread
-                    )
-                except TelegramError as error:
-                    log.debug("sendChatAction failed: %s", error)
-                first_call_done.set()
-                await asyncio.sleep(TYPING_REFRESH_SECONDS)
-
-        task = asyncio.create_task(keep_typing())
-        try:
-            yield
-        finally:
-            # Let the first indicator land before the answer, so it cannot arrive after it.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(first_call_done.wait(), TYPING_FIRST_CALL_WAIT)
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     async def _on_error(self, update: object, context: CallbackContext) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
