@@ -298,8 +298,10 @@ def serve(
 
 def _register_groups() -> None:
     from bot.cli_broadcast import broadcast_cli, organisers_cli
+    from bot.cli_cards import cards_cli
 
     cli.add_typer(broadcast_cli, name="broadcast")
+    cli.add_typer(cards_cli, name="cards")
     cli.add_typer(organisers_cli, name="organisers")
 
 

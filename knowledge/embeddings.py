@@ -90,3 +90,23 @@ class LazyEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         """Embed a question."""
         return self.model.embed_query(text)
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Embed several questions at once (answer-card phrasings)."""
+        return embed_questions(self.model, texts)
+
+
+def embed_questions(embeddings: Embeddings, texts: list[str]) -> list[list[float]]:
+    """Embed ``texts`` as questions, in one batch where the model allows it.
+
+    Models that embed questions and passages alike (sentence-transformers without prompts) embed the
+    batch as documents; models with a question prefix (E5) provide ``embed_queries``.
+    """
+    batch = getattr(embeddings, "embed_queries", None)
+    if callable(batch):
+        return batch(texts)  # type: ignore[no-any-return]
+    if type(embeddings).__name__ == "HuggingFaceEmbeddings" and not getattr(
+        embeddings, "query_encode_kwargs", None
+    ):
+        return embeddings.embed_documents(texts)
+    return [embeddings.embed_query(text) for text in texts]

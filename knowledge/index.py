@@ -15,7 +15,10 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from knowledge.chunking import embedding_text
-from knowledge.models import Chunk
+from knowledge.embeddings import embed_questions
+from knowledge.models import CARD_KINDS, Chunk
+
+CARD_QUESTION = "card_question"
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +38,14 @@ def _chunk_from_record(chunk_id: str, document: str, metadata: dict[str, Any]) -
     # The stored document is ``embedding_text``: "<title>\n<text>"; the title lives in metadata too.
     _, _, text = document.partition("\n")
     title = str(metadata.get("doc_title", ""))
-    section = str(metadata.get("section", ""))
+    path = str(metadata.get("section_path", "") or metadata.get("section", ""))
+    if metadata.get("kind") in CARD_KINDS:  # a card's phrasing or payload is stored as is
+        text, title = document, str(metadata.get("card_id", ""))
     return Chunk(
         id=chunk_id,
         doc_id=str(metadata.get("doc_id", "")),
         text=text,
-        title=f"{title} — {section}" if section else title,
+        title=f"{title} — {path}" if path else title,
         url=str(metadata.get("url", "")),
         metadata=metadata,
     )
@@ -66,8 +71,11 @@ class VectorIndex:
             collection_metadata={"hnsw:space": "cosine"},
         )
         # Chunks and their BM25 index are swapped together as one tuple, so a search running while
-        # an ingest refreshes them never pairs new scores with old chunks.
+        # an ingest refreshes them never pairs new scores with old chunks. BM25 covers the passages
+        # only; answer cards (``card_chunks``) are matched on their own.
         self._lexical: tuple[list[Chunk], bm25s.BM25 | None] = ([], None)
+        self._card_chunks: list[Chunk] = []
+        self.version = 0  # bumped at every refresh, so caches built on the chunks know to rebuild
         self.refresh_lexical()
 
     # --- writing ---------------------------------------------------------------------------
@@ -77,13 +85,32 @@ class VectorIndex:
         return dict(zip(records["ids"], records["metadatas"], strict=True))
 
     def upsert(self, chunks: Sequence[Chunk], batch_size: int = 512) -> None:
-        """Embed and store ``chunks``, replacing any with the same id (langchain-chroma upserts)."""
+        """Embed and store ``chunks``, replacing any with the same id.
+
+        Passages are embedded as documents; answer-card phrasings as questions, since they are
+        compared with members' questions (asymmetric models such as E5 prefix the two differently).
+        """
         for start in range(0, len(chunks), batch_size):
-            batch = chunks[start : start + batch_size]
-            self.store.add_texts(
-                texts=[embedding_text(chunk) for chunk in batch],
-                metadatas=[dict(chunk.metadata) for chunk in batch],
+            batch = list(chunks[start : start + batch_size])
+            texts = [embedding_text(chunk) for chunk in batch]
+            questions = [n for n, chunk in enumerate(batch) if chunk.metadata.get("kind") == CARD_QUESTION]
+            passages = [n for n in range(len(batch)) if n not in set(questions)]
+            vectors: list[list[float]] = [[] for _ in batch]
+            if passages:
+                for n, vector in zip(
+                    passages, self.embeddings.embed_documents([texts[n] for n in passages]), strict=True
+                ):
+                    vectors[n] = vector
+            if questions:
+                for n, vector in zip(
+                    questions, embed_questions(self.embeddings, [texts[n] for n in questions]), strict=True
+                ):
+                    vectors[n] = vector
+            self.store._collection.upsert(
                 ids=[chunk.id for chunk in batch],
+                embeddings=vectors,  # type: ignore[arg-type]
+                metadatas=[dict(chunk.metadata) for chunk in batch],  # type: ignore[misc]
+                documents=texts,
             )
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
@@ -100,6 +127,9 @@ class VectorIndex:
                 records["ids"], records["documents"], records["metadatas"], strict=True
             )
         ]
+        self._card_chunks = [chunk for chunk in chunks if chunk.metadata.get("kind") in CARD_KINDS]
+        chunks = [chunk for chunk in chunks if chunk.metadata.get("kind") not in CARD_KINDS]
+        self.version += 1
         if not chunks:
             self._lexical = ([], None)
             return
@@ -113,8 +143,13 @@ class VectorIndex:
     # --- reading ---------------------------------------------------------------------------
     @property
     def chunks(self) -> list[Chunk]:
-        """All chunks, in BM25 index order."""
+        """All passage chunks (documents' sections), in BM25 index order."""
         return self._lexical[0]
+
+    @property
+    def card_chunks(self) -> list[Chunk]:
+        """The answer cards' chunks: their phrasings and the cards themselves."""
+        return self._card_chunks
 
     def __len__(self) -> int:
         return len(self._lexical[0])
@@ -125,10 +160,11 @@ class VectorIndex:
 
     def dense(self, vector: list[float], k: int, where: dict[str, Any] | None) -> list[tuple[Chunk, float]]:
         """Nearest chunks to ``vector`` with cosine similarity (1 is identical)."""
-        if not len(self):
+        stored = len(self) + len(self._card_chunks)
+        if not stored:
             return []
         results = self.store.similarity_search_by_vector_with_relevance_scores(
-            vector, k=min(k, len(self)), filter=where
+            vector, k=min(k, stored), filter=where
         )
         return [
             (_chunk_from_record(str(doc.id), doc.page_content, doc.metadata), 1.0 - float(distance))

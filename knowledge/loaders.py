@@ -15,6 +15,8 @@ from typing import Any
 import frontmatter
 import yaml
 
+from knowledge.card_index import card_document
+from knowledge.cards import CardProblem, card_entries, is_card, parse_card
 from knowledge.documents import LoadError, SourceDocument, pipe_join
 from knowledge.events import event_document, event_from_ics, event_from_mapping
 from knowledge.funding import funding_document
@@ -244,6 +246,8 @@ def _load_yaml(path: Path, doc_id: str) -> list[SourceDocument]:
             f"malformed YAML: {getattr(error, 'problem', error)}", _yaml_line(error)
         ) from error
     entries = data if isinstance(data, list) else [data]
+    if entries and is_card(entries[0]):
+        return _load_cards(path, doc_id)
     docs: list[SourceDocument] = []
     for index, entry in enumerate(entries):
         entry_id = doc_id if len(entries) == 1 else f"{doc_id}#{index}"
@@ -259,6 +263,16 @@ def _load_yaml(path: Path, doc_id: str) -> list[SourceDocument]:
                 raise ValueError("neither a funding entry (needs 'programme') nor an event (needs 'start')")
         except ValueError as error:
             raise FileLoadError(f"entry {index + 1}: {error}") from error
+    return docs
+
+
+def _load_cards(path: Path, doc_id: str) -> list[SourceDocument]:
+    docs: list[SourceDocument] = []
+    for line, entry in card_entries(path.read_text(encoding="utf-8")):
+        parsed = parse_card(entry, path=str(path), line=line)
+        if isinstance(parsed, CardProblem):
+            raise FileLoadError(f"card {parsed.card!r}: {parsed.message}", line)
+        docs.append(card_document(parsed.card, doc_id=f"{doc_id}#{parsed.card.id}"))
     return docs
 
 

@@ -7,7 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-ContentKind = Literal["resource", "funding", "event"]
+ContentKind = Literal["resource", "funding", "event", "card"]
+PASSAGE_KINDS: tuple[str, ...] = ("resource", "funding", "event")
+# An answer card is indexed as its question phrasings and one chunk holding the card itself.
+CARD_KINDS: tuple[str, ...] = ("card", "card_question")
 
 
 class Citation(BaseModel, frozen=True):
@@ -100,6 +103,10 @@ class Answer(BaseModel):
         language: ISO 639-1 code of the answer's language.
         passages: The retrieved passages in rank order (for JSON output and feedback records).
         timing_ms: Time spent per stage.
+        body_language: The language the answer's sentences are in, when it differs from ``language``
+            (an English passage answer to a French question); None when they are in ``language``.
+        decline: Why the bot declined (``unknown``, ``out_of_scope``, ``personal_data``,
+            ``credentials``, ``act_on_behalf``); None for an answer.
     """
 
     question: str
@@ -110,6 +117,8 @@ class Answer(BaseModel):
     language: str = "en"
     passages: list[Passage] = Field(default_factory=list)
     timing_ms: dict[str, float] = Field(default_factory=dict)
+    body_language: str | None = None
+    decline: str | None = None
 
 
 class EventData(BaseModel, frozen=True):

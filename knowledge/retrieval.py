@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from knowledge.documents import pipe_split
 from knowledge.index import VectorIndex
-from knowledge.models import Chunk, Passage, SearchFilters
+from knowledge.models import CARD_KINDS, PASSAGE_KINDS, Chunk, Passage, SearchFilters
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60
@@ -49,26 +49,23 @@ class Query:
         return f"{self.text} {self.expansion}".strip()
 
 
-def chroma_where(filters: SearchFilters) -> dict[str, Any] | None:
+def chroma_where(filters: SearchFilters) -> dict[str, Any]:
     """The part of ``filters`` Chroma can apply itself (scalar fields)."""
-    clauses: list[dict[str, Any]] = []
-    if filters.kinds:
-        clauses.append({"kind": {"$in": list(filters.kinds)}})
+    clauses: list[dict[str, Any]] = [{"kind": {"$in": list(filters.kinds or PASSAGE_KINDS)}}]
     if filters.languages:
         clauses.append({"language": {"$in": list(filters.languages)}})
     if filters.starts_after is not None:
         clauses.append({"start_ts": {"$gte": filters.starts_after.timestamp()}})
     if filters.starts_before is not None:
         clauses.append({"start_ts": {"$lt": filters.starts_before.timestamp()}})
-    if not clauses:
-        return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def matches(chunk: Chunk, filters: SearchFilters) -> bool:
     """Whether ``chunk`` passes every filter (list-valued ones included)."""
     meta = chunk.metadata
-    if filters.kinds and meta.get("kind") not in filters.kinds:
+    kind = meta.get("kind")
+    if (kind not in filters.kinds) if filters.kinds else (kind in CARD_KINDS):
         return False
     if filters.languages and meta.get("language") not in filters.languages:
         return False

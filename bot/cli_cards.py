@@ -1,0 +1,97 @@
+"""``eser-bot cards``: list, show and check the answer cards of the knowledge base."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+cards_cli = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Answer cards: list, show and check them."
+)
+
+
+def _content_dirs(console: Console) -> list[Path]:
+    from bot.cli import _settings
+
+    return list(_settings(console).content_dirs)
+
+
+def _load(roots: list[Path]):  # type: ignore[no-untyped-def]
+    from knowledge.cards import card_files, load_card_file
+
+    cards, problems = [], []
+    for path in card_files(roots):
+        loaded, bad = load_card_file(path)
+        cards += loaded
+        problems += bad
+    return cards, problems
+
+
+@cards_cli.command("list")
+def list_cards() -> None:
+    """Every card with its languages, phrasings and sources."""
+    console = Console(highlight=False)
+    cards, problems = _load(_content_dirs(console))
+    table = Table(title=f"{len(cards)} answer cards")
+    for column in ("id", "status", "languages", "phrasings", "sources", "last checked"):
+        table.add_column(column)
+    for loaded in sorted(cards, key=lambda item: item.card.id):
+        card = loaded.card
+        table.add_row(
+            card.id,
+            card.status,
+            " ".join(sorted(card.answer)),
+            str(sum(len(p) for p in card.questions.values())),
+            ", ".join(s.doc for s in card.sources),
+            str(card.last_checked or ""),
+        )
+    console.print(table)
+    for problem in problems:
+        console.print(f"[red]unreadable[/red] {escape(str(problem))}", soft_wrap=True)
+
+
+@cards_cli.command("show")
+def show_card(card_id: Annotated[str, typer.Argument(help="The card's id.")]) -> None:
+    """One card: its phrasings and answer in every language, and its sources."""
+    console = Console(highlight=False, soft_wrap=True)
+    cards, _ = _load(_content_dirs(console))
+    found = [loaded for loaded in cards if loaded.card.id == card_id]
+    if not found:
+        console.print(f"[red]No card {card_id!r}.[/red] `eser-bot cards list` shows them all.")
+        raise typer.Exit(2)
+    loaded = found[0]
+    card = loaded.card
+    console.print(f"[bold]{card.id}[/bold] ({loaded.path}:{loaded.line}), {card.status}")
+    for language in sorted(set(card.questions) | set(card.answer)):
+        console.print(f"\n[bold]{language}[/bold]")
+        for phrasing in card.questions.get(language, []):
+            console.print(f"  ? {phrasing}", markup=False)
+        console.print(f"  → {card.answer.get(language, '(missing)')}", markup=False)
+    console.print()
+    for n, source in enumerate(card.sources, start=1):
+        console.print(
+            f"[{n}] {source.doc}" + (f" — {source.section}" if source.section else ""), markup=False
+        )
+
+
+@cards_cli.command("check")
+def check() -> None:
+    """Parity and citation checks: every language, the same figures everywhere, real sources."""
+    from knowledge.cards import check_cards, document_sections
+    from knowledge.ingest import load_paths
+
+    console = Console(highlight=False)
+    roots = _content_dirs(console)
+    cards, problems = _load(roots)
+    documents, _, _ = load_paths(roots, roots)
+    problems += check_cards(cards, document_sections(documents))
+    for problem in problems:
+        console.print(f"[red]problem[/red] {escape(str(problem))}", soft_wrap=True)
+    console.print(f"{len(cards)} cards checked, {len(problems)} problems.")
+    if problems:
+        raise typer.Exit(1)
