@@ -25,7 +25,7 @@ from tests.conftest import ROOT
 from tests.fakes.telegram_server import FakeTelegramServer
 
 MEMBER = 4343
-OUTAGE_SECONDS = 12.0
+OUTAGE_SECONDS = 6.0
 
 
 def _lines(log: Path) -> list[str]:
