@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
@@ -50,7 +51,8 @@ class SlackIntake:
     async def take(self, kind: str, body: Mapping[str, Any], delivery_id: object, user: object) -> None:
         """Record a payload of ``kind`` (``event``, ``command``, ``action``, ``joined``) and start
         handling it, unless it is a repeat. Returns once it is recorded: then acknowledge it."""
-        key = event_key(self._team_id, str(delivery_id or ""))
+        # Slack always sends these ids; without one, a key of its own: never taken for another's.
+        key = event_key(self._team_id, str(delivery_id or f"unnamed-{uuid.uuid4().hex}"))
         payload = json.dumps({"kind": kind, "body": body})
         try:
             fresh = await self._core.inbox.admit(
