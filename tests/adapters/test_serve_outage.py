@@ -43,6 +43,9 @@ def _serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         )
 
 
+# A real serve process (half a minute): with the slow tests. The default run keeps the in-process
+# checks of the apology (tests/bot/test_app.py) and of the log filters (tests/bot/test_logs.py).
+@pytest.mark.slow
 @pytest.mark.postgres
 async def test_an_outage_gets_an_apology_and_bounded_logs_then_answers_resume(
     tmp_path: Path, catalogue: Catalogue
