@@ -2,9 +2,10 @@
 
 Start-up order: settings are checked (a missing or malformed token stops here, naming the setting),
 the knowledge base is brought up to date (only changes are embedded), the platform runners start,
-and the periodic jobs (onboarding timeouts, retention purge) and the broadcast outbox workers run
-beside them. On SIGTERM or Ctrl-C the outbox workers record the sends in flight, the runners stop
-taking events and finish the answers in flight, then the store closes.
+and beside them run the inbox (it keeps this process's hold on the events it is answering and
+answers those a stopped process left unanswered), the periodic jobs (onboarding timeouts, retention
+purge) and the broadcast outbox workers. On SIGTERM or Ctrl-C the outbox workers record the sends in
+flight, the runners stop taking events and finish the answers in flight, then the store closes.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ async def serve_platforms(
     app = app or await build_app(settings)
     started: list[PlatformRunner] = []
     jobs: asyncio.Task[None] | None = None
+    inbox: asyncio.Task[None] | None = None
+    inbox_stop = asyncio.Event()
     broadcasts: asyncio.Task[None] | None = None
     warm_up: asyncio.Task[None] | None = None
     loop = asyncio.get_running_loop()
@@ -80,6 +83,8 @@ async def serve_platforms(
         # question that comes first simply waits for it.
         warm_up = asyncio.create_task(_warm_up(app))
         jobs = asyncio.create_task(run_periodic_jobs(app, stop))
+        # Its own stop: holds are renewed until the runners have finished the answers in flight.
+        inbox = asyncio.create_task(app.inbox.run(inbox_stop))
         if settings.broadcast_workers:
             broadcasts = asyncio.create_task(BroadcastRunner(app.services).run(stop))
         await stop.wait()
@@ -97,6 +102,9 @@ async def serve_platforms(
                 await runner.stop()
             except Exception:
                 log.exception("%s runner did not stop cleanly", runner.platform)
+        inbox_stop.set()
+        if inbox is not None:
+            await inbox
         if jobs is not None:
             await jobs
         if warm_up is not None:

@@ -1,72 +1,148 @@
-"""The composition root: builds the store, the knowledge engine, the router and its handlers once."""
+"""The composition root: builds the store, the knowledge engine, the router and its handlers once, and
+the ``App`` every front end feeds."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot import conversation, dialogues, onboarding, subscriptions
+from bot.apology import LanguageMemory, apology
 from bot.broadcast.service import BroadcastService
+from bot.callbacks import CallbackSigner, SigningSender
+from bot.delivery import Sender
 from bot.errors import ConfigError
 from bot.events import EventService
-from bot.i18n import Catalogue, normalise_language
-from bot.models import IncomingMessage, Reply
+from bot.i18n import Catalogue
+from bot.inbox import Inbox
+from bot.models import IncomingMessage, Reply, command_prefix
 from bot.onboarding.directory import ProfileDirectory
 from bot.organisers import Organisers, parse_organiser_ids
 from bot.quota import QuestionQuota
 from bot.router import Handler, Router
-from bot.safety import defang_reply
+from bot.safety import clean_message, defang_reply
 from bot.services import Services
 from bot.settings import Settings
-from bot.store.answers import SEEN_EVENT_TTL, AnswerStore
+from bot.store.answers import AnswerStore
 from bot.store.base import utcnow
-from bot.store.database import make_engine, migrate, session_factory
+from bot.store.database import is_unavailable, open_database, session_factory
+from bot.store.inbox import InboxStore
 from bot.store.onboarding_states import FlowStateStore
 from bot.store.organisers import OrganiserStore
 from bot.store.profiles import ProfileStore
+from bot.store.retention import anonymise_deliveries
+from bot.store.secrets import app_secret
 from bot.store.subscriptions import SubscriptionStore
 from knowledge.engine import KnowledgeEngine
 
 log = logging.getLogger(__name__)
+# How long answered events are remembered: a platform redelivering one later gets no second answer
+# (Slack retries within about half an hour, Telegram within a day).
+DEDUPLICATION_WINDOW = timedelta(days=2)
+CALLBACK_KEY = "callbacks"
 
 
 @dataclass
 class App:
-    """A running ESER Assistant core: services plus the router every adapter feeds."""
+    """A running ESER Assistant core: services plus the router every adapter feeds.
+
+    Attributes:
+        services: The shared services.
+        router: The handlers.
+        signer: Signs the buttons of replies sent on a platform and checks pressed ones.
+        inbox: Durable receipt of platform events (admitted by the adapters).
+        languages: The language each recent member was answered in (for apologies).
+    """
 
     services: Services
     router: Router
+    signer: CallbackSigner
+    inbox: Inbox
+    languages: LanguageMemory = field(default_factory=LanguageMemory)
 
     async def handle(self, message: IncomingMessage) -> list[Reply]:
-        """Handle one member action exactly once and return the (defanged) replies to render.
+        """Handle one member action exactly once, for a front end that shows the replies at once
+        (the console, tests): its buttons never leave the process, so they are not signed.
 
-        A redelivered platform event (same ``event_id``) gets no second answer.
+        A redelivered event (same ``event_id``) gets no second answer.
         """
-        if not await self.services.answers.first_sighting(message.event_id, self.services.clock()):
-            log.info("duplicate %s event %s ignored", message.platform, message.event_id)
+        message = clean_message(message)
+        try:
+            fresh = await self.inbox.admit(
+                message.event_id, platform=message.platform, user_id=message.user_id, payload=""
+            )
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            fresh = True  # answered without the record: the apology will say why
+        if not fresh:
             return []
+        try:
+            return await self._route(message)
+        finally:
+            await self.inbox.done(message.event_id)
+
+    async def answer(self, message: IncomingMessage) -> list[Reply]:
+        """Answer an event a platform adapter admitted to the inbox (see ``bot.inbox``).
+
+        A pressed button is believed only with the bot's own tag (``bot.callbacks``); the replies'
+        buttons get theirs. The adapter marks the event done once the replies are sent.
+        """
+        message = clean_message(message)
+        if message.callback_data is not None:
+            payload = self.signer.verify(message.platform, message.callback_data)
+            if payload is None:
+                log.warning(
+                    "%s button press by %s with a payload the bot did not sign (%d characters) refused",
+                    message.platform,
+                    message.user_id,
+                    len(message.callback_data),
+                )
+                return [self._refused_button(message)]
+            message = message.model_copy(update={"callback_data": payload})
+        return [self.signer.sign_reply(message.platform, reply) for reply in await self._route(message)]
+
+    async def _route(self, message: IncomingMessage) -> list[Reply]:
         replies = await self.router.route(message)
+        if replies:
+            self.languages.remember(message, replies[-1].language)
         return [defang_reply(reply) for reply in replies]
 
+    def _refused_button(self, message: IncomingMessage) -> Reply:
+        language = self.languages.language(message)
+        text = self.services.catalogue.text(
+            "callback.refused", language, cmd=command_prefix(message.platform)
+        )
+        return Reply(text=text, thread_id=message.thread_id, language=language, ephemeral=True)
+
+    def signing(self, sender: Sender) -> SigningSender:
+        """``sender`` with the buttons of everything it sends signed (register this one)."""
+        return SigningSender(sender, self.signer)
+
     async def purge_expired(self) -> int:
-        """Delete question logs older than the retention (and stale de-duplication ids), and
-        onboarding flows left unfinished for longer than ``onboarding_retention_days``.
+        """Delete what is past its retention: question logs, de-duplication records and unanswered
+        events, unfinished onboarding flows, and the recipients of old announcements' deliveries.
 
         Returns:
             How many stored answers were deleted.
         """
         now = self.services.clock()
-        cutoff = now - timedelta(days=self.services.settings.question_retention_days)
-        removed = await self.services.answers.purge(
-            questions_before=cutoff, events_before=now - SEEN_EVENT_TTL
-        )
+        settings = self.services.settings
+        cutoff = now - timedelta(days=settings.question_retention_days)
+        removed = await self.services.answers.purge(questions_before=cutoff)
         log.info("retention purge removed %d stored answers older than %s", removed, cutoff.isoformat())
+        events = await self.inbox.store.purge(done_before=now - DEDUPLICATION_WINDOW, received_before=cutoff)
+        log.info("retention purge removed %d inbox records", events)
         unfinished = await self.services.onboarding_states.purge_unfinished(
-            now - timedelta(days=self.services.settings.onboarding_retention_days)
+            now - timedelta(days=settings.onboarding_retention_days)
         )
         log.info("retention purge removed %d unfinished onboarding flows", unfinished)
+        deliveries = await anonymise_deliveries(
+            self.services.sessions, now - timedelta(days=settings.delivery_retention_days)
+        )
+        log.info("retention purge removed the recipients of %d old deliveries", deliveries)
         return removed
 
     async def close(self) -> None:
@@ -113,8 +189,11 @@ async def build_app(
         organiser_ids = parse_organiser_ids(settings.organisers)
     except ValueError as error:
         raise ConfigError("ESER_ORGANISERS", str(error)) from error
-    db = make_engine(settings.effective_database_url)
-    await migrate(db)
+    db = await open_database(
+        settings.effective_database_url,
+        setting="DATABASE_URL" if settings.database_url else "ESER_DATA_DIR",
+        shown=settings.database_url,
+    )
     sessions = session_factory(db)
     profiles = ProfileStore(sessions)
     organisers = Organisers(sorted(f"{p}:{u}" for p, u in organiser_ids), OrganiserStore(sessions))
@@ -140,12 +219,15 @@ async def build_app(
         members=ProfileDirectory(profiles),
     )
 
-    async def error_reply(message: IncomingMessage, reference: str) -> Reply:
-        language = normalise_language(message.language_hint)
-        return Reply(
-            text=catalogue.text("error.generic", language, reference=reference),
-            thread_id=message.thread_id,
-            language=language,
-        )
+    languages = LanguageMemory()
 
-    return App(services=services, router=Router(build_handlers(services), error_reply))
+    async def error_reply(message: IncomingMessage, reference: str, error: Exception) -> Reply:
+        return apology(catalogue, languages, message, reference, error)
+
+    return App(
+        services=services,
+        router=Router(build_handlers(services), error_reply),
+        signer=CallbackSigner(await app_secret(sessions, CALLBACK_KEY, clock())),
+        inbox=Inbox(InboxStore(sessions), clock, timedelta(seconds=settings.inbox_lease_seconds)),
+        languages=languages,
+    )

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from bot.cli_events import events_cli, sync_stored_events
 from bot.errors import ConfigError
+from bot.logs import configure_logging
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -47,13 +48,9 @@ def _settings(console: Console) -> Settings:
     except ValidationError as error:
         for problem in error.errors():
             name = ".".join(str(part) for part in problem["loc"])
-            console.print(f"[red]Setting {name}: {problem['msg']}[/red]")
+            console.print(f"[red]Setting {name}: {escape(problem['msg'])}[/red]", soft_wrap=True)
         raise typer.Exit(2) from error
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(settings)
     return settings
 
 
@@ -228,7 +225,13 @@ def chat(
         finally:
             await app.close()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except ConfigError as error:
+        err.print(
+            f"[red]Configuration error — {error.setting}: {escape(error.problem)}[/red]", soft_wrap=True
+        )
+        raise typer.Exit(2) from error
 
 
 @cli.command("eval")
@@ -294,7 +297,9 @@ def serve(
     try:
         asyncio.run(serve_platforms(settings, ("telegram", "slack") if platform == "all" else (platform,)))
     except ConfigError as error:
-        console.print(f"[red]Configuration error — {error.setting}: {error.problem}[/red]")
+        console.print(
+            f"[red]Configuration error — {error.setting}: {escape(error.problem)}[/red]", soft_wrap=True
+        )
         raise typer.Exit(2) from error
 
 

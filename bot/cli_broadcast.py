@@ -46,17 +46,29 @@ def _run(console: Console, job: Callable[[App], Awaitable[T]]) -> T:
     try:
         return asyncio.run(main())
     except ConfigError as error:
-        console.print(f"[red]Configuration error — {error.setting}: {error.problem}[/red]")
+        console.print(
+            f"[red]Configuration error — {error.setting}: {escape(error.problem)}[/red]", soft_wrap=True
+        )
         raise typer.Exit(2) from error
 
 
 def _target(console: Console, value: str, option: str) -> object:
+    """``platform:id`` read leniently (spaces around either part, any case of the platform) and
+    stored one way only, so that the same organiser is never recorded under two spellings.
+
+    ``--as`` is only a claim: anyone with shell access to the bot may name any organiser. The chat
+    commands, where the platform says who is writing, are the authority.
+    """
     from bot.models import Target
 
+    platform, sep, chat = value.partition(":")
+    chat = chat.strip()
     try:
-        return Target.parse(value)
+        if any(char.isspace() for char in chat):
+            raise ValueError(f"an id has no spaces: {value!r}")
+        return Target.parse(f"{platform.strip().lower()}{sep}{chat}")
     except ValueError as error:
-        console.print(f"[red]{option}: {error}[/red]")
+        console.print(f"[red]{option}: {escape(str(error))}[/red]")
         raise typer.Exit(2) from error
 
 

@@ -7,6 +7,8 @@ retriever; every answer is recorded (for feedback and thread context) and carrie
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.i18n import normalise_language
 from bot.members import MemberContext
 from bot.models import Attachment, Button, IncomingMessage, Reply
@@ -227,7 +229,15 @@ class ConversationHandler:
                 ),
                 language,
             )
-        await self.services.answers.add_feedback(
+        # Rate-limited per member: feedback is stored whole, so a script must not fill the table.
+        limit = self.services.settings.feedback_per_hour
+        since = self.services.clock() - timedelta(hours=1)
+        answers = self.services.answers
+        sent = await answers.feedback_since(platform=message.platform, user_id=message.user_id, since=since)
+        if sent >= limit:
+            notice = say(self.services, message, "feedback.too_many", language, limit=limit)
+            return self._notice(message, notice, language)
+        await answers.add_feedback(
             platform=message.platform, user_id=message.user_id, text=text, now=self.services.clock()
         )
         return self._notice(message, say(self.services, message, "feedback.text_thanks", language), language)

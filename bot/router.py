@@ -24,7 +24,7 @@ class Handler(Protocol):
         ...
 
 
-ErrorReply = Callable[[IncomingMessage, str], Awaitable[Reply]]
+ErrorReply = Callable[[IncomingMessage, str, Exception], Awaitable[Reply]]
 
 
 class Router:
@@ -32,7 +32,8 @@ class Router:
 
     Args:
         handlers: Tried in order; the first that returns replies wins.
-        error_reply: Builds the apology (with a reference id) sent when a handler fails.
+        error_reply: Builds the apology sent when a handler fails, from the message, a reference id
+            (written in the log line) and the error.
     """
 
     def __init__(self, handlers: Sequence[Handler], error_reply: ErrorReply) -> None:
@@ -50,10 +51,10 @@ class Router:
                 replies = await handler.handle(message)
                 if replies is not None:
                     return replies
-        except Exception:
+        except Exception as error:
             reference = uuid.uuid4().hex[:8]
             log.exception(
                 "handler failed (ref %s) on %s message %s", reference, message.platform, message.event_id
             )
-            return [await self._error_reply(message, reference)]
+            return [await self._error_reply(message, reference, error)]
         return []

@@ -1,20 +1,27 @@
-"""Outgoing-text safety: mass and user mentions that come from content are defanged.
+"""Text safety at the core's edges.
 
-Knowledge-base text, event descriptions and model output must never page a whole channel; a
-zero-width joiner after the ``@`` (or a look-alike bracket for Slack's ``<!...>`` syntax) keeps the
+Outgoing: knowledge-base text, event descriptions and model output must never page a whole channel;
+a zero-width joiner after the ``@`` (or a look-alike bracket for Slack's ``<!...>`` syntax) keeps the
 text readable while no platform treats it as a mention.
+
+Incoming: members' text is cleaned of what no person types and some stores refuse — NUL and other
+control characters (PostgreSQL rejects NUL in text) and lone UTF-16 surrogates (not encodable as
+UTF-8, so a database or a platform API would fail on them).
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.models import Button, Reply
+from bot.models import Button, IncomingMessage, Reply
 
 ZWJ = "\u200d"
 MASS_MENTION = re.compile(r"@(channel|here|everyone|all)\b", re.IGNORECASE)
 SLACK_SPECIAL = re.compile(r"<(!(?:channel|here|everyone|subteam\^[A-Z0-9]+)(?:\|[^>]*)?)>", re.IGNORECASE)
 SLACK_USER = re.compile(r"<(@[UW][A-Z0-9]+)(?:\|[^>]*)?>")
+# C0 controls but tab, line feed and carriage return; DEL; and the surrogate range (always lone in
+# a Python string: a valid pair is one code point).
+UNTYPABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def defang(text: str) -> str:
@@ -39,3 +46,18 @@ def defang_reply(reply: Reply) -> Reply:
             ],
         }
     )
+
+
+def clean_text(text: str) -> str:
+    """``text`` without NUL, other control characters (tab and line breaks stay) and lone surrogates."""
+    return UNTYPABLE.sub("", text)
+
+
+def clean_message(message: IncomingMessage) -> IncomingMessage:
+    """``message`` with every text field cleaned (``clean_text``); the same object when already clean."""
+    changes = {
+        name: clean_text(value)
+        for name, value in message.model_dump().items()
+        if isinstance(value, str) and UNTYPABLE.search(value)
+    }
+    return message.model_copy(update=changes) if changes else message

@@ -28,10 +28,10 @@ class Settings(BaseSettings):
     embeddings: str = Field(default=DEFAULT_EMBEDDINGS, validation_alias="ESER_EMBEDDINGS")
     llm: str = Field(default="", validation_alias="ESER_LLM")
     chroma_host: str = Field(default="", validation_alias="CHROMA_HOST")
-    chroma_port: int = Field(default=8000, validation_alias="CHROMA_PORT")
+    chroma_port: int = Field(default=8000, ge=1, le=65535, validation_alias="CHROMA_PORT")
     collection: str = Field(default="eser", validation_alias="ESER_COLLECTION")
-    min_relevance: float = Field(default=0.30, validation_alias="ESER_MIN_RELEVANCE")
-    sure_relevance: float = Field(default=0.50, validation_alias="ESER_SURE_RELEVANCE")
+    min_relevance: float = Field(default=0.30, ge=0, le=1, validation_alias="ESER_MIN_RELEVANCE")
+    sure_relevance: float = Field(default=0.50, ge=0, le=1, validation_alias="ESER_SURE_RELEVANCE")
     source_domains: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="ESER_SOURCE_DOMAINS"
     )
@@ -40,9 +40,13 @@ class Settings(BaseSettings):
     # --- core and store ----------------------------------------------------------------------
     database_url: str = Field(default="", validation_alias="DATABASE_URL")
     log_level: str = Field(default="INFO", validation_alias="ESER_LOG_LEVEL")
-    quota_questions: int = Field(default=20, validation_alias="ESER_QUOTA_QUESTIONS")
-    quota_window_seconds: int = Field(default=600, validation_alias="ESER_QUOTA_WINDOW_SECONDS")
-    max_question_chars: int = Field(default=4000, validation_alias="ESER_MAX_QUESTION_CHARS")
+    quota_questions: int = Field(default=20, ge=1, validation_alias="ESER_QUOTA_QUESTIONS")
+    quota_window_seconds: int = Field(default=600, ge=1, validation_alias="ESER_QUOTA_WINDOW_SECONDS")
+    max_question_chars: int = Field(default=4000, ge=1, validation_alias="ESER_MAX_QUESTION_CHARS")
+    feedback_per_hour: int = Field(default=5, ge=1, validation_alias="ESER_FEEDBACK_PER_HOUR")
+    # How long a process holds a message it is answering; it renews the hold while it works, so
+    # only a crashed process's messages are taken over (and answered) once it has run out.
+    inbox_lease_seconds: float = Field(default=30.0, gt=0, validation_alias="ESER_INBOX_LEASE_SECONDS")
 
     # --- Telegram ----------------------------------------------------------------------------
     telegram_bot_token: str = Field(default="", validation_alias="TELEGRAM_BOT_TOKEN")
@@ -63,20 +67,27 @@ class Settings(BaseSettings):
     http_host: str = Field(default="0.0.0.0", validation_alias="ESER_HTTP_HOST")
 
     # --- onboarding and privacy -----------------------------------------------------------------
-    onboarding_timeout_minutes: int = Field(default=30, validation_alias="ESER_ONBOARDING_TIMEOUT_MINUTES")
-    question_retention_days: int = Field(default=30, validation_alias="ESER_QUESTION_RETENTION_DAYS")
-    onboarding_retention_days: int = Field(default=90, validation_alias="ESER_ONBOARDING_RETENTION_DAYS")
+    onboarding_timeout_minutes: int = Field(
+        default=30, ge=1, validation_alias="ESER_ONBOARDING_TIMEOUT_MINUTES"
+    )
+    question_retention_days: int = Field(default=30, ge=1, validation_alias="ESER_QUESTION_RETENTION_DAYS")
+    onboarding_retention_days: int = Field(
+        default=90, ge=1, validation_alias="ESER_ONBOARDING_RETENTION_DAYS"
+    )
+    delivery_retention_days: int = Field(default=30, ge=1, validation_alias="ESER_DELIVERY_RETENTION_DAYS")
 
     # --- events, subscriptions and broadcasts ---------------------------------------------------
     organisers: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="ESER_ORGANISERS"
     )
-    reminder_hours: float = Field(default=24.0, validation_alias="ESER_REMINDER_HOURS")
+    reminder_hours: float = Field(default=24.0, ge=0, validation_alias="ESER_REMINDER_HOURS")
     telegram_messages_per_second: float = Field(
-        default=30.0, validation_alias="ESER_TELEGRAM_MESSAGES_PER_SECOND"
+        default=30.0, gt=0, le=1000, validation_alias="ESER_TELEGRAM_MESSAGES_PER_SECOND"
     )
-    broadcast_max_attempts: int = Field(default=5, validation_alias="ESER_BROADCAST_MAX_ATTEMPTS")
-    broadcast_lease_seconds: float = Field(default=60.0, validation_alias="ESER_BROADCAST_LEASE_SECONDS")
+    broadcast_max_attempts: int = Field(default=5, ge=1, validation_alias="ESER_BROADCAST_MAX_ATTEMPTS")
+    broadcast_lease_seconds: float = Field(
+        default=60.0, gt=0, validation_alias="ESER_BROADCAST_LEASE_SECONDS"
+    )
     broadcast_workers: bool = Field(default=True, validation_alias="ESER_BROADCAST_WORKERS")
 
     @field_validator("organisers", mode="before")

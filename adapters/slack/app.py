@@ -1,9 +1,14 @@
 """The Slack runner: slack-bolt ``AsyncApp`` wiring, the HTTP endpoint or the Socket Mode
 connection, and a clean start and stop.
 
-Every listener only starts a tracked task and acknowledges, so Slack gets its answer within
-milliseconds while the core works on the reply; ``stop()`` stops taking events and then waits for
-those tasks, so no answer in flight is lost on a restart.
+Every listener records the payload in the core's inbox, starts a tracked task and acknowledges, so
+Slack gets its answer within milliseconds while the core works on the reply; the task marks the
+event done once its replies are sent. ``stop()`` stops taking events and then waits for those tasks,
+and an event a killed process left unanswered is answered after the restart (the inbox hands it
+back), or when Slack retries it — once either way.
+
+The HTTP endpoint checks the signature itself before bolt sees a request (``adapters.slack.verify``):
+forged or malformed requests get 401 or 400, never 500, and their bodies are never logged.
 """
 
 from __future__ import annotations
@@ -16,38 +21,33 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.channels import SlackChannelAuthority
 from adapters.slack.config import EVENTS_PATH, SlackConfig
+from adapters.slack.connect import authenticate, socket_url
 from adapters.slack.handlers import SlackHandlers
+from adapters.slack.http import events_endpoint
+from adapters.slack.intake import SlackIntake
 from adapters.slack.retry import RetryPolicy, retry_handlers
 from adapters.slack.sender import SlackSender
-from adapters.slack.translate import CALLBACK_ACTION_PREFIX, LINK_ACTION_PREFIX, BotIdentity, split_command
+from adapters.slack.translate import (
+    CALLBACK_ACTION_PREFIX,
+    LINK_ACTION_PREFIX,
+    BotIdentity,
+    split_command,
+)
 from adapters.slack.users import SlackUsers
 from bot.app import App
 from bot.conversation import QUESTION_COMMANDS
-from bot.errors import ConfigError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 SLASH_COMMAND = "/eser"
-AUTH_ERRORS = frozenset(
-    {
-        "invalid_auth",
-        "not_authed",
-        "account_inactive",
-        "token_revoked",
-        "token_expired",
-        "not_allowed_token_type",
-    }
-)
 ACK_LANGUAGE_WAIT = 1.0  # seconds the slash-command ack waits for the member's locale
 
 
@@ -77,10 +77,12 @@ class SlackRunner:
         )
         self.sender = SlackSender(self.client, app.services.catalogue)
         self.users = SlackUsers(self.client)
-        app.services.senders["slack"] = self.sender
+        self.registered_sender = app.signing(self.sender)
+        app.services.senders["slack"] = self.registered_sender
         app.services.channel_authorities["slack"] = SlackChannelAuthority(self.client)
         self.identity: BotIdentity | None = None
         self._handlers: SlackHandlers | None = None
+        self._intake: SlackIntake | None = None
         self._bolt: AsyncApp | None = None
         self._http: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
@@ -117,14 +119,18 @@ class SlackRunner:
             raise RuntimeError("the Slack runner is already started")
         self.client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.client.timeout))
         try:
-            self.identity = await self._authenticate()
+            self.identity = await authenticate(self.client)
             self._handlers = SlackHandlers(self.core, self.sender, self.users, self.identity)
+            self._intake = SlackIntake(self.core, self._handlers, self.identity.team_id, self._spawn)
             self._bolt = self._build_bolt(self.identity)
+            self.core.inbox.serve(self._intake.prefix, self._intake.replay)
             if self.config.socket_mode:
                 await self._connect_socket_mode(self._bolt)
             else:
                 await self._serve_http(self._bolt)
         except BaseException:
+            if self._intake is not None:
+                self.core.inbox.withdraw(self._intake.prefix)
             await self._close_session()
             self._bolt = None
             raise
@@ -138,6 +144,8 @@ class SlackRunner:
                 cancelled.
         """
         self._accepting = False
+        if self._intake is not None:
+            self.core.inbox.withdraw(self._intake.prefix)
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
@@ -165,23 +173,6 @@ class SlackRunner:
                 return
 
     # --- wiring -----------------------------------------------------------------------------
-
-    async def _authenticate(self) -> BotIdentity:
-        try:
-            response = await self.client.auth_test()
-        except SlackApiError as error:
-            code = error.response.get("error")
-            if code in AUTH_ERRORS:
-                raise ConfigError(
-                    "SLACK_BOT_TOKEN",
-                    f"was rejected by Slack's auth.test ({code}); reinstall the app and copy its token",
-                ) from None
-            raise
-        return BotIdentity(
-            user_id=str(response.get("user_id") or ""),
-            bot_id=str(response.get("bot_id") or ""),
-            team_id=str(response.get("team_id") or ""),
-        )
 
     def _build_bolt(self, identity: BotIdentity) -> AsyncApp:
         # Bolt authorizes every request; answering from the auth.test made at start keeps network
@@ -227,13 +218,7 @@ class SlackRunner:
         return bolt
 
     async def _serve_http(self, bolt: AsyncApp) -> None:
-        async def endpoint(request: web.Request) -> web.Response:
-            if not self._accepting:
-                # Slack retries later, reaching an instance that is up.
-                return web.Response(status=503, text="shutting down")
-            response = await bolt.async_dispatch(await to_bolt_request(request))
-            return await to_aiohttp_response(response)
-
+        endpoint = events_endpoint(bolt, self.config.signing_secret, lambda: self._accepting)
         web_app = web.Application()
         web_app.router.add_post(EVENTS_PATH, endpoint)
         self._http = web.AppRunner(web_app, handle_signals=False, access_log=None)
@@ -242,18 +227,9 @@ class SlackRunner:
         await web.TCPSite(self._http, self.config.http_host, self.config.http_port).start()
 
     async def _connect_socket_mode(self, bolt: AsyncApp) -> None:
-        try:
-            opened = await self.client.apps_connections_open(app_token=self.config.app_token)
-        except SlackApiError as error:
-            code = error.response.get("error")
-            if code in AUTH_ERRORS:
-                raise ConfigError(
-                    "SLACK_APP_TOKEN",
-                    f"was rejected by Slack ({code}); create an app-level token with connections:write",
-                ) from None
-            raise
+        url = await socket_url(self.client, self.config.app_token)
         self._socket = AsyncSocketModeHandler(bolt, app_token=self.config.app_token, web_client=self.client)
-        self._socket.client.wss_uri = str(opened["url"])  # use the URL just issued instead of asking again
+        self._socket.client.wss_uri = url  # use the URL just issued instead of asking again
         self._accepting = True
         await self._socket.connect_async()
 
@@ -262,7 +238,7 @@ class SlackRunner:
             await self.client.session.close()
             self.client.session = None
 
-    # --- listeners: start a task, acknowledge ------------------------------------------------
+    # --- listeners: record, start a task, acknowledge ----------------------------------------
 
     def _spawn(self, work: Coroutine[Any, Any, None], event_id: object) -> None:
         # Called before the acknowledgement leaves, so every acknowledged event is tracked by
@@ -282,14 +258,24 @@ class SlackRunner:
             raise RuntimeError("the Slack runner is not started")
         return self._handlers
 
+    def _require_intake(self) -> SlackIntake:
+        if self._intake is None:
+            raise RuntimeError("the Slack runner is not started")
+        return self._intake
+
     async def _on_message(self, body: dict[str, Any]) -> None:
-        self._spawn(self._require_handlers().event(body), body.get("event_id"))
+        await self._require_intake().take(
+            "event", body, body.get("event_id"), (body.get("event") or {}).get("user")
+        )
 
     async def _on_home_opened(self, body: dict[str, Any]) -> None:
+        # Publishing the Home tab again is harmless: no inbox record needed.
         self._spawn(self._require_handlers().home_opened(body), body.get("event_id"))
 
     async def _on_member_joined(self, body: dict[str, Any]) -> None:
-        self._spawn(self._require_handlers().member_joined(body), body.get("event_id"))
+        user = (body.get("event") or {}).get("user")
+        joined = user.get("id") if isinstance(user, dict) else user
+        await self._require_intake().take("joined", body, body.get("event_id"), joined)
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         handlers = self._require_handlers()
@@ -305,12 +291,13 @@ class SlackRunner:
             await ack(text=text, response_type="ephemeral")
         else:
             await ack()
-        # Started after ack() so that "Looking that up…" is on its way before the answer; bolt
-        # sends the response only when this listener returns, so the task is tracked by then.
-        self._spawn(handlers.command(body), body.get("trigger_id"))
+        # Recorded and started after ack() so that "Looking that up…" is on its way before the
+        # answer; bolt sends the response only when this listener returns, so both are done by then.
+        await self._require_intake().take("command", body, body.get("trigger_id"), body.get("user_id"))
 
     async def _on_callback(self, ack: AsyncAck, body: dict[str, Any], action: Mapping[str, Any]) -> None:
-        self._spawn(self._require_handlers().action(body, action), body.get("trigger_id"))
+        user = (body.get("user") or {}).get("id")
+        await self._require_intake().take("action", body, body.get("trigger_id"), user)
         await ack()
 
     async def _on_link(self, ack: AsyncAck) -> None:

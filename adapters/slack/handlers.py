@@ -2,7 +2,8 @@
 language hint, let the core answer, and deliver the replies where the member will see them.
 
 Runs after the acknowledgement (in a task the runner tracks), so nothing here is on Slack's
-3-second clock. Failures are logged with the event id; nothing is dropped silently.
+3-second clock. Each payload comes with its inbox key, which becomes the message's ``event_id``.
+Failures are logged with the event id; nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -62,11 +63,11 @@ class SlackHandlers:
             log.warning("no locale for slack user %s: %s", user_id, error)
             return None
 
-    async def event(self, body: Mapping[str, Any]) -> None:
-        """An ``app_mention`` or ``message`` event."""
+    async def event(self, body: Mapping[str, Any], key: str) -> None:
+        """An ``app_mention`` or ``message`` event (``key``: its inbox key)."""
         message = translate_event(
             body.get("event") or {},
-            event_id=str(body.get("event_id") or ""),
+            event_id=key,
             identity=self.identity,
             known_commands=self.commands,
         )
@@ -76,13 +77,14 @@ class SlackHandlers:
             message, Origin(channel=message.chat_id, user=message.user_id, event_id=message.event_id)
         )
 
-    async def command(self, body: Mapping[str, Any]) -> None:
+    async def command(self, body: Mapping[str, Any], key: str) -> None:
         """A ``/eser`` slash command: answered visibly in the member's DM with the bot, privately
         (``response_url``, ephemeral) anywhere else."""
         user, channel = str(body.get("user_id") or ""), str(body.get("channel_id") or "")
         dm = await self._dm(user)
         in_bot_dm = dm is not None and dm == channel
         message = translate_command(body, known_commands=self.commands, in_bot_dm=in_bot_dm)
+        message = message.model_copy(update={"event_id": key})
         origin = Origin(
             channel=channel,
             user=user,
@@ -93,11 +95,12 @@ class SlackHandlers:
         )
         await self.answer(message, origin)
 
-    async def action(self, body: Mapping[str, Any], action: Mapping[str, Any]) -> None:
+    async def action(self, body: Mapping[str, Any], action: Mapping[str, Any], key: str) -> None:
         """A pressed callback button (👍/👎 and other choices the core offers)."""
         message = translate_action(body, action)
         if message is None:
             return
+        message = message.model_copy(update={"event_id": key})
         is_ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
         origin = Origin(
             channel=action_channel(body) or message.chat_id,
@@ -127,9 +130,9 @@ class SlackHandlers:
         except DeliveryError as error:
             log.error("slack event %s: App Home of %s not published: %s", body.get("event_id"), user, error)
 
-    async def member_joined(self, body: Mapping[str, Any]) -> None:
+    async def member_joined(self, body: Mapping[str, Any], key: str) -> None:
         """``team_join`` / ``member_joined_channel``: open a DM and let the core welcome the member."""
-        event_id = str(body.get("event_id") or "")
+        event_id = key
         user = joined_user(body.get("event") or {}, self.identity)
         if user is None:
             return
@@ -147,7 +150,7 @@ class SlackHandlers:
         """Let the core answer ``message`` and deliver every reply to ``origin``."""
         if message.language_hint is None:
             message = message.model_copy(update={"language_hint": await self.hint(message.user_id)})
-        for reply in await self.core.handle(message):
+        for reply in await self.core.answer(message):
             try:
                 await self.sender.reply(origin, reply)
             except DeliveryError as error:

@@ -3,7 +3,13 @@ context block of numbered source links, actions blocks for link and callback but
 ``text`` fallback for notifications.
 
 Every piece of text is escaped (``&``, ``<``, ``>``), so nothing from content can become a
-mention, a channel-wide ping or a disguised link; only the links drawn here are real links.
+mention, a channel-wide ping or a disguised link; only the links drawn here are real links. Every
+block stays within Block Kit's documented limits (3,000 characters per text object, 50 blocks, 10
+context elements, 25 actions elements, 75-character button labels), whatever the content: a long
+source title is shortened, a link too long to fit is shown as its title alone.
+
+``render_plain`` is the fallback for a message Slack refuses anyway (``invalid_blocks``): the text
+with its sources and link buttons as inline links, and only the callback buttons as blocks.
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from bot.models import Button, Reply
 from knowledge.models import Citation
 
 SECTION_LIMIT = 3000  # characters of mrkdwn in one section block
+TEXT_LIMIT = 3000  # characters of any one text object (a context element too)
+TITLE_LIMIT = 200  # characters of a source title shown in a link
+PLAIN_LIMIT = 3900  # characters of a plain-text message (Slack advises under 4,000)
 # The one mention the renderer writes itself, when an organiser asked to notify the channel.
 CHANNEL_MENTION = "<!channel>"
 MAX_BLOCKS = 50  # blocks in one message
@@ -91,11 +100,26 @@ def section(mrkdwn: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def fitted_link(url: str, label: str, limit: int = TEXT_LIMIT) -> str:
+    """A link whose label is at most ``TITLE_LIMIT`` characters, within ``limit`` characters in all;
+    a URL too long for that is left out and the label shown alone."""
+    label = shorten(label, TITLE_LIMIT)
+    drawn = link(url, label)
+    return drawn if len(drawn) <= limit else escape(label)
+
+
 def source_blocks(citations: Sequence[Citation], label: str) -> list[dict[str, Any]]:
     """Context blocks listing ``*Sources*`` and one numbered link per citation."""
-    elements = [{"type": "mrkdwn", "text": f"*{escape(label)}*"}]
+    elements = [{"type": "mrkdwn", "text": f"*{escape(shorten(label, TITLE_LIMIT))}*"}]
     for citation in citations:
-        elements.append({"type": "mrkdwn", "text": link(citation.url, f"[{citation.n}] {citation.title}")})
+        elements.append(
+            {"type": "mrkdwn", "text": fitted_link(citation.url, f"[{citation.n}] {citation.title}")}
+        )
     return [
         {"type": "context", "elements": elements[start : start + CONTEXT_ELEMENTS]}
         for start in range(0, len(elements), CONTEXT_ELEMENTS)
@@ -112,7 +136,7 @@ def button_element(button: Button, index: int) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "button", "text": {"type": "plain_text", "text": label, "emoji": True}}
     if button.url:
         element["action_id"] = f"{LINK_ACTION_PREFIX}{index}"
-        element["url"] = safe_url(button.url)
+        element["url"] = safe_url(button.url)  # at most URL_LIMIT characters
     else:
         element["action_id"] = f"{CALLBACK_ACTION_PREFIX}{index}"
         element["value"] = (button.callback_data or "")[:BUTTON_VALUE_LIMIT]
@@ -156,9 +180,8 @@ def render_reply(reply: Reply, *, sources_label: str, notes: Sequence[str] = ())
     """
     tail: list[dict[str, Any]] = []
     if notes:
-        tail.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(n)} for n in notes][:10]}
-        )
+        elements = [{"type": "mrkdwn", "text": shorten(escape(note), TEXT_LIMIT)} for note in notes]
+        tail.append({"type": "context", "elements": elements[:CONTEXT_ELEMENTS]})
     if reply.citations:
         tail.extend(source_blocks(reply.citations, sources_label))
     tail.extend(action_blocks(reply.buttons))
@@ -177,6 +200,25 @@ def render_reply(reply: Reply, *, sources_label: str, notes: Sequence[str] = ())
     if reply.notify_channel:
         fallback = f"{CHANNEL_MENTION} {fallback}"
     return SlackMessage(text=fallback, blocks=[*(section(chunk) for chunk in chunks), *tail])
+
+
+def render_plain(reply: Reply, *, sources_label: str) -> SlackMessage:
+    """``reply`` as mrkdwn text with its sources and link buttons inline; callback buttons (if any)
+    stay as actions blocks. Sent when Slack refuses the Block Kit version."""
+    links = [fitted_link(c.url, f"[{c.n}] {c.title}") for c in reply.citations]
+    if links:
+        links.insert(0, f"*{escape(sources_label)}*")
+    links += [fitted_link(b.url, b.label) for row in reply.buttons for b in row if b.url]
+    tail = "\n".join(links)
+    room = PLAIN_LIMIT - len(tail) - 2
+    body = escape(reply.text)
+    if len(body) > room:
+        body = body[: _safe_cut(body, max(room - 1, 1))] + ELLIPSIS
+    text = f"{body}\n\n{tail}" if tail else body
+    if reply.notify_channel:
+        text = f"{CHANNEL_MENTION} {text}"
+    blocks = action_blocks([[b for b in row if not b.url] for row in reply.buttons])
+    return SlackMessage(text=text, blocks=blocks[:MAX_BLOCKS])
 
 
 def render_home(title: str, paragraphs: Sequence[str]) -> dict[str, Any]:

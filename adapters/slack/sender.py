@@ -4,15 +4,17 @@ and button presses (ephemeral messages, ``response_url`` answers, file uploads).
 
 Every SDK failure leaves this module as a ``bot.delivery.DeliveryError``; the client has already
 retried rate limits, server errors and dropped connections by then (see ``adapters.slack.retry``).
+A message Slack refuses for its blocks (``invalid_blocks``) is sent again as plain text with the
+links inline (``render_plain``), keeping the callback buttons, then without any blocks.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -20,7 +22,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.render import SlackMessage, render_reply
+from adapters.slack.render import SlackMessage, render_plain, render_reply
 from adapters.slack.retry import retry_after_seconds
 from bot.delivery import (
     DeliveryError,
@@ -46,6 +48,14 @@ GONE_ERRORS = frozenset(
     }
 )
 TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+# Slack refused the message's blocks, not the message: plain text will do.
+REFUSED_BLOCKS = ("invalid_blocks", "invalid_blocks_format")
+T = TypeVar("T")
+
+
+def refused_blocks(error: DeliveryError) -> bool:
+    """True when Slack refused a message because of its blocks."""
+    return isinstance(error, PermanentDeliveryError) and any(code in str(error) for code in REFUSED_BLOCKS)
 
 
 def delivery_error(error: Exception) -> DeliveryError:
@@ -164,36 +174,60 @@ class SlackSender:
             reply, sources_label=self._catalogue.text("answer.sources", reply.language), notes=notes
         )
 
+    async def _with_fallbacks(
+        self, reply: Reply, send: Callable[[SlackMessage], Awaitable[T]], notes: Sequence[str] = ()
+    ) -> T:
+        """``send`` the Block Kit message; if Slack refuses its blocks, the plain-text fallbacks."""
+        try:
+            return await send(self.render(reply, notes))
+        except DeliveryError as error:
+            if not refused_blocks(error):
+                raise
+            log.warning("Slack refused a message's blocks (%s); sending it as plain text", error)
+        plain = render_plain(reply, sources_label=self._catalogue.text("answer.sources", reply.language))
+        try:
+            return await send(plain)
+        except DeliveryError as error:
+            if not refused_blocks(error) or not plain.blocks:
+                raise
+        return await send(SlackMessage(text=plain.text))
+
     async def post(self, channel: str, reply: Reply) -> str:
         """``chat.postMessage``; returns the message ``ts``."""
-        message = self.render(reply)
-        try:
-            response = await self._client.chat_postMessage(
-                channel=channel,
-                text=message.text,
-                blocks=message.blocks,
-                thread_ts=reply.thread_id,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-        except Exception as error:
-            raise delivery_error(error) from error
-        return str(response.get("ts") or "")
+
+        async def send(message: SlackMessage) -> str:
+            try:
+                response = await self._client.chat_postMessage(
+                    channel=channel,
+                    text=message.text,
+                    blocks=message.blocks or None,
+                    thread_ts=reply.thread_id,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+            except Exception as error:
+                raise delivery_error(error) from error
+            return str(response.get("ts") or "")
+
+        return await self._with_fallbacks(reply, send)
 
     async def post_ephemeral(self, channel: str, user: str, reply: Reply) -> str:
         """``chat.postEphemeral`` to ``user``; returns the ``message_ts``."""
-        message = self.render(reply)
-        try:
-            response = await self._client.chat_postEphemeral(
-                channel=channel,
-                user=user,
-                text=message.text,
-                blocks=message.blocks,
-                thread_ts=reply.thread_id,
-            )
-        except Exception as error:
-            raise delivery_error(error) from error
-        return str(response.get("message_ts") or "")
+
+        async def send(message: SlackMessage) -> str:
+            try:
+                response = await self._client.chat_postEphemeral(
+                    channel=channel,
+                    user=user,
+                    text=message.text,
+                    blocks=message.blocks or None,
+                    thread_ts=reply.thread_id,
+                )
+            except Exception as error:
+                raise delivery_error(error) from error
+            return str(response.get("message_ts") or "")
+
+        return await self._with_fallbacks(reply, send)
 
     async def upload(self, channel: str, thread_ts: str | None, attachments: Sequence[Attachment]) -> None:
         """Upload files with the files upload v2 flow (get URL, upload, complete) to ``channel``."""
@@ -210,29 +244,32 @@ class SlackSender:
                 self._catalogue.text("slack.file_in_dm", reply.language, filename=a.filename)
                 for a in reply.attachments
             ]
-        message = self.render(reply, notes)
         webhook = AsyncWebhookClient(
             str(origin.response_url),
             session=self._client.session,
             retry_handlers=self._client.retry_handlers,
             timeout=self._client.timeout,
         )
-        try:
-            response = await webhook.send(
-                text=message.text,
-                blocks=message.blocks,
-                response_type="ephemeral",
-                replace_original=False,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-        except Exception as error:
-            raise delivery_error(error) from error
-        if response.status_code == 429:
-            raise RateLimited(1.0)
-        if response.status_code >= 500:
-            raise TransientDeliveryError(f"response_url: HTTP {response.status_code}")
-        if response.status_code != 200:
-            raise PermanentDeliveryError(f"response_url: HTTP {response.status_code} {response.body}")
+
+        async def send(message: SlackMessage) -> None:
+            try:
+                response = await webhook.send(
+                    text=message.text,
+                    blocks=message.blocks or None,
+                    response_type="ephemeral",
+                    replace_original=False,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+            except Exception as error:
+                raise delivery_error(error) from error
+            if response.status_code == 429:
+                raise RateLimited(1.0)
+            if response.status_code >= 500:
+                raise TransientDeliveryError(f"response_url: HTTP {response.status_code}")
+            if response.status_code != 200:
+                raise PermanentDeliveryError(f"response_url: HTTP {response.status_code} {response.body}")
+
+        await self._with_fallbacks(reply, send, notes)
         if reply.attachments and origin.files_channel:
             await self.upload(origin.files_channel, None, reply.attachments)

@@ -24,6 +24,12 @@ _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _SPECIAL = re.compile(r"<!([a-z]+)(?:\^[A-Z0-9]+)?(?:\|([^>]*))?>")
 
 
+def event_key(team_id: str, event_id: str) -> str:
+    """The inbox key of a Slack delivery: its id (``event_id``, or ``trigger_id`` for commands and
+    button presses) within its workspace, so that two workspaces' ids never meet."""
+    return f"slack:{team_id}:{event_id}"
+
+
 @dataclass(frozen=True)
 class BotIdentity:
     """Who the bot is in the workspace, from ``auth.test``.

@@ -1,8 +1,18 @@
-"""Sending a rendered reply to a chat: the HTML-to-plain-text fallback and the retry policy.
+"""Sending a rendered reply to a chat: the plain-text fallbacks and the retry policy.
 
 Both the runner (answers to members) and the sender (messages on the bot's own initiative) post
 through ``ReplyPoster``; the runner waits out rate limits and retries network trouble itself, the
 sender leaves retrying to the broadcast outbox (``RetryPolicy.none()``).
+
+A message is never sent twice on a guess: a send whose request may have reached Telegram (it timed
+out waiting for the answer, or the connection broke after the request went) is not repeated —
+interactive replies are delivered at most once. Only failures that prove the message was not taken
+(refused connections, rate limits, 5xx answers) are retried.
+
+When Telegram refuses the message itself (a 400 other than "chat not found" and its kind), the
+reply goes again as plain text: for a parse error, the same text without markup; for anything else
+(``BUTTON_URL_INVALID``...), plain text with the links written inline and only the callback buttons,
+then, if even that is refused, without any buttons.
 """
 
 from __future__ import annotations
@@ -15,9 +25,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from telegram import Bot, InputFile, LinkPreviewOptions, Message, ReplyParameters
+import httpx
+from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram.render import RenderedReply, TextPart, render
@@ -27,6 +38,14 @@ from bot.models import Attachment, Reply
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+# Bad requests that mean the chat itself is out of reach, not that the message was wrong.
+GONE_MARKERS = (
+    "chat not found",
+    "user not found",
+    "bot was kicked",
+    "user is deactivated",
+    "peer_id_invalid",
+)
 
 
 @dataclass(frozen=True)
@@ -63,19 +82,39 @@ def is_parse_error(error: BadRequest) -> bool:
     return "can't parse entities" in error.message.lower()
 
 
-async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy, *, what: str) -> T:
+def is_recipient_error(error: BadRequest) -> bool:
+    """True when the chat is out of reach (the message itself was not the problem)."""
+    return any(marker in error.message.lower() for marker in GONE_MARKERS)
+
+
+def may_have_arrived(error: NetworkError) -> bool:
+    """True when the request may have reached Telegram although no answer came back: a read or
+    write timeout, or a connection that broke after the request was sent. A refused connection, a
+    full connection pool and an HTTP error answer (5xx) prove it was not taken."""
+    cause = error.__cause__
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return False
+    return isinstance(error, TimedOut) or isinstance(cause, httpx.TransportError)
+
+
+async def with_retries(
+    call: Callable[[], Awaitable[T]], policy: RetryPolicy, *, what: str, repeatable: bool = True
+) -> T:
     """Run ``call``, waiting out rate limits and retrying network errors and 5xx with backoff.
 
     Args:
         call: Makes the request (called again for each try).
         policy: How often and how long to retry.
         what: Names the call in log lines.
+        repeatable: False for calls that must not happen twice (sending a message): then a failure
+            after which the request may have arrived (``may_have_arrived``) is not retried.
 
     Returns:
         What ``call`` returned.
 
     Raises:
-        TelegramError: The last error once the policy is exhausted; a ``BadRequest`` at once.
+        TelegramError: The last error once the policy is exhausted; a ``BadRequest`` at once; for an
+            unrepeatable call, a ``NetworkError`` that may hide a delivery at once.
     """
     failures = waits = 0
     while True:
@@ -92,7 +131,7 @@ async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy, *,
             raise  # a subclass of NetworkError, but trying the same request again cannot help
         except NetworkError as error:  # includes timeouts and 5xx answers
             failures += 1
-            if failures >= policy.attempts:
+            if failures >= policy.attempts or (not repeatable and may_have_arrived(error)):
                 raise
             delay = policy.backoff * 2 ** (failures - 1)
             log.warning(
@@ -147,6 +186,7 @@ class ReplyPoster:
             lambda: self._bot.send_document(chat_id, document, reply_parameters=reply_parameters),
             self._policy,
             what=f"sendDocument to {chat_id}",
+            repeatable=False,
         )
 
     async def _send_text(
@@ -158,24 +198,47 @@ class ReplyPoster:
     ) -> Message:
         preview = LinkPreviewOptions(is_disabled=True) if rendered.disable_preview else None
 
-        def send(text: str, parse_mode: str | None) -> Awaitable[Message]:
+        def send(
+            text: str, parse_mode: str | None, keyboard: InlineKeyboardMarkup | None
+        ) -> Awaitable[Message]:
             return self._bot.send_message(
                 chat_id,
                 text,
                 parse_mode=parse_mode,
-                reply_markup=part.keyboard,
+                reply_markup=keyboard,
                 reply_parameters=reply_parameters,
                 link_preview_options=preview,
             )
 
-        try:
+        async def attempt(
+            text: str, parse_mode: str | None, keyboard: InlineKeyboardMarkup | None
+        ) -> Message:
             return await with_retries(
-                lambda: send(part.html, ParseMode.HTML), self._policy, what=f"sendMessage to {chat_id}"
+                lambda: send(text, parse_mode, keyboard),
+                self._policy,
+                what=f"sendMessage to {chat_id}",
+                repeatable=False,
             )
+
+        try:
+            return await attempt(part.html, ParseMode.HTML, part.keyboard)
         except BadRequest as error:
-            if not is_parse_error(error):
+            if is_recipient_error(error):
                 raise
-            log.warning("Telegram could not parse our HTML (%s); sending plain text to %s", error, chat_id)
-        return await with_retries(
-            lambda: send(part.plain, None), self._policy, what=f"plain sendMessage to {chat_id}"
-        )
+            if is_parse_error(error):
+                log.warning(
+                    "Telegram could not parse our HTML (%s); sending plain text to %s", error, chat_id
+                )
+                return await attempt(part.plain, None, part.keyboard)
+            log.warning(
+                "Telegram refused a message to %s (%s); sending it as plain text with the links inline",
+                chat_id,
+                error.message,
+            )
+        try:
+            return await attempt(part.fallback, None, part.fallback_keyboard)
+        except BadRequest as error:
+            if is_recipient_error(error) or part.fallback_keyboard is None:
+                raise
+            log.warning("Telegram refused the plain text too (%s); sending it without buttons", error.message)
+        return await attempt(part.fallback, None, None)

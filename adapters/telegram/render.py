@@ -33,11 +33,18 @@ FINER_SEPARATORS = ("\n", " ")
 
 @dataclass(frozen=True)
 class TextPart:
-    """One ``sendMessage``: the HTML text, its plain-text twin and the keyboard (last part only)."""
+    """One ``sendMessage``: the HTML text, its plain-text twin and the keyboard (last part only).
+
+    ``fallback`` and ``fallback_keyboard`` are what is sent when Telegram refuses the message for
+    something other than its markup (a link button's URL, say): the plain text with the link
+    buttons written inline, and the callback buttons alone.
+    """
 
     html: str
     plain: str
     keyboard: InlineKeyboardMarkup | None = None
+    fallback: str = ""
+    fallback_keyboard: InlineKeyboardMarkup | None = None
 
 
 @dataclass(frozen=True)
@@ -76,8 +83,19 @@ def render(reply: Reply, *, sources_heading: str) -> RenderedReply:
         atoms.extend(_source_atoms(reply.citations, sources_heading))
     chunks = _pack(atoms, MESSAGE_LIMIT)
     keyboard = keyboard_markup(reply.buttons)
+    last = len(chunks) - 1
     parts = tuple(
-        TextPart(html=chunk, plain=to_plain(chunk), keyboard=keyboard if i == len(chunks) - 1 else None)
+        TextPart(
+            html=chunk,
+            plain=to_plain(chunk),
+            keyboard=keyboard if i == last else None,
+            fallback=with_links_inline(to_plain(chunk), reply.buttons) if i == last else to_plain(chunk),
+            fallback_keyboard=(
+                keyboard_markup([[b for b in row if not b.url] for row in reply.buttons])
+                if i == last
+                else None
+            ),
+        )
         for i, chunk in enumerate(chunks)
     )
     links = len(reply.citations) + len(URL.findall(reply.text))
@@ -114,6 +132,17 @@ def keyboard_markup(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
+def with_links_inline(plain: str, rows: list[list[Button]]) -> str:
+    """``plain`` followed by one ``label: url`` line per link button, within one message."""
+    lines = "\n".join(f"{button.label}: {button.url}" for row in rows for button in row if button.url)
+    if not lines:
+        return plain
+    room = MESSAGE_LIMIT - utf16_len(lines) - 2
+    if utf16_len(plain) > room:
+        plain = shorten(plain, max(room - 1, 1))
+    return f"{plain}\n\n{lines}" if plain else lines
+
+
 def to_plain(html_text: str) -> str:
     """The plain-text twin of our own HTML: links become ``title (url)``, tags go, entities unescape."""
     text = LINK.sub(lambda match: f"{match.group(2)} ({match.group(1)})", html_text)
@@ -127,7 +156,7 @@ def shorten(text: str, limit: int) -> str:
 
 def utf16_len(text: str) -> int:
     """Length as Telegram counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
 
 
 # --- splitting ------------------------------------------------------------------------------------

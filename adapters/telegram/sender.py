@@ -11,7 +11,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.error import ChatMigrated as TelegramChatMigrated
 
-from adapters.telegram.posting import ReplyPoster, RetryPolicy, retry_after_seconds
+from adapters.telegram.posting import ReplyPoster, RetryPolicy, is_recipient_error, retry_after_seconds
 from bot.delivery import (
     ChatMigrated,
     DeliveryError,
@@ -23,15 +23,6 @@ from bot.delivery import (
 )
 from bot.i18n import Catalogue
 from bot.models import Reply, Target
-
-# Bad requests that mean the chat itself is out of reach, not that the message was wrong.
-GONE_MARKERS = (
-    "chat not found",
-    "user not found",
-    "bot was kicked",
-    "user is deactivated",
-    "peer_id_invalid",
-)
 
 
 class TelegramSender:
@@ -77,7 +68,7 @@ def delivery_error(error: TelegramError) -> DeliveryError:
     if isinstance(error, Forbidden):
         return RecipientGone(error.message)
     if isinstance(error, BadRequest):
-        if any(marker in error.message.lower() for marker in GONE_MARKERS):
+        if is_recipient_error(error):
             return RecipientGone(error.message)
         return PermanentDeliveryError(error.message)
     if isinstance(error, NetworkError):  # timeouts and 5xx

@@ -28,9 +28,10 @@ class BotIdentity:
     username: str
 
 
-def event_id(update_id: int) -> str:
-    """The de-duplication key of an update (Telegram redelivers the same ``update_id``)."""
-    return f"telegram:{update_id}"
+def event_id(update_id: int, bot_id: int) -> str:
+    """The de-duplication key of an update: Telegram redelivers the same ``update_id``, and update
+    ids are counted per bot (a new token starts again), so the bot's id is part of the key."""
+    return f"telegram:{bot_id}:{update_id}"
 
 
 def translate(update: Update, bot: BotIdentity) -> IncomingMessage | None:
@@ -51,7 +52,7 @@ def translate(update: Update, bot: BotIdentity) -> IncomingMessage | None:
         another bot.
     """
     if update.callback_query is not None:
-        return _from_callback(update.update_id, update.callback_query)
+        return _from_callback(update.update_id, update.callback_query, bot)
     message = update.message
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None
@@ -88,12 +89,12 @@ def translate(update: Update, bot: BotIdentity) -> IncomingMessage | None:
         command=command,
         args=args,
         language_hint=user.language_code,
-        event_id=event_id(update.update_id),
+        event_id=event_id(update.update_id, bot.id),
         user_name=user.full_name or user.username,
     )
 
 
-def _from_callback(update_id: int, query: CallbackQuery) -> IncomingMessage | None:
+def _from_callback(update_id: int, query: CallbackQuery, bot: BotIdentity) -> IncomingMessage | None:
     if query.data is None or query.from_user.is_bot:
         return None
     chat = query.message.chat if query.message is not None else None
@@ -106,7 +107,7 @@ def _from_callback(update_id: int, query: CallbackQuery) -> IncomingMessage | No
         mentioned=True,  # a press on the bot's own button is always meant for the bot
         callback_data=query.data,
         language_hint=user.language_code,
-        event_id=event_id(update_id),
+        event_id=event_id(update_id, bot.id),
         user_name=user.full_name or user.username,
     )
 
@@ -122,13 +123,15 @@ def _is_bot_mention(entity: MessageEntity, entity_text: str, bot: BotIdentity) -
 def _strip_bot_mentions(text: str, entities: tuple[MessageEntity, ...], bot: BotIdentity) -> tuple[bool, str]:
     """Whether the bot is mentioned, and the text without its mentions.
 
-    Telegram counts entity offsets in UTF-16 code units, so the cutting happens on UTF-16 data.
+    Telegram counts entity offsets in UTF-16 code units, so the cutting happens on UTF-16 data. A
+    lone surrogate (which a client can send) is one unit there too: ``surrogatepass`` keeps the
+    offsets right, and the core removes it afterwards (``bot.safety.clean_message``).
     """
-    encoded = text.encode("utf-16-le")
+    encoded = text.encode("utf-16-le", errors="surrogatepass")
     cuts: list[tuple[int, int]] = []
     for entity in entities:
         start, end = entity.offset * 2, (entity.offset + entity.length) * 2
-        if _is_bot_mention(entity, encoded[start:end].decode("utf-16-le"), bot):
+        if _is_bot_mention(entity, encoded[start:end].decode("utf-16-le", errors="surrogatepass"), bot):
             cuts.append((start, end))
     if not cuts:
         return False, text.strip()
@@ -138,7 +141,7 @@ def _strip_bot_mentions(text: str, entities: tuple[MessageEntity, ...], bot: Bot
         kept += encoded[position:start]
         position = end
     kept += encoded[position:]
-    cleaned = SPACES.sub(" ", kept.decode("utf-16-le"))
+    cleaned = SPACES.sub(" ", kept.decode("utf-16-le", errors="surrogatepass"))
     return True, cleaned.strip().lstrip(LEADING_PUNCTUATION).strip()
 
 

@@ -140,7 +140,7 @@ class BroadcastRunner:
         if not await self.store.claim_report(row.id, self.services.clock()):
             return  # another instance is sending it
         status = (await self.services.broadcasts.status(row.id))[0]
-        language = await self._organiser_language(Target.parse(row.created_by))
+        language = await self._organiser_language(row.created_by)
         reply = Reply(text=delivery_report(status, self.services.catalogue, language), language=language)
         try:
             await sender.send(target, reply)
@@ -148,6 +148,10 @@ class BroadcastRunner:
             log.warning("delivery report of announcement %d not sent (%s); will retry", row.id, error)
             await self.store.release_report(row.id)
 
-    async def _organiser_language(self, target: Target) -> str:
+    async def _organiser_language(self, created_by: str) -> str:
+        try:
+            target = Target.parse(created_by)
+        except ValueError:  # the organiser asked to be forgotten, or it was the command line
+            return "en"
         profile = await self.services.profiles.get(target.platform, target.chat_id)
         return (profile.language if profile else None) or "en"

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from bot.callbacks import PAYLOAD_LIMIT
 from bot.models import Attachment, Button, IncomingMessage, Reply
 from bot.onboarding.places import fold
 from bot.onboarding.typed import Words
@@ -164,9 +165,10 @@ def typed_button(text: str, buttons: Sequence[Sequence[Button]]) -> Given | None
 
 
 def callback(step: str, value: str) -> str:
-    """A dialogue button's callback data: ``dlg:<step>:<value>`` (within Telegram's 64 bytes)."""
+    """A dialogue button's callback data: ``dlg:<step>:<value>`` (within Telegram's 64 bytes once
+    signed, see ``bot.callbacks``)."""
     data = f"{CALLBACK_PREFIX}{step}:{value}"
-    if len(data.encode()) > 64:
+    if len(data.encode()) > PAYLOAD_LIMIT:
         raise ValueError(f"callback data too long: {data!r}")
     return data
 

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
+from bot.callbacks import PAYLOAD_LIMIT
 from bot.models import Button, Reply
 from bot.onboarding.flow import CONTROL_MARK, END, Flow, Step
 from bot.onboarding.typed import Words
@@ -346,9 +347,10 @@ def render(texts: Texts, key: str, language: str, values: Mapping[str, object]) 
 
 
 def callback(step_id: str, value: str) -> str:
-    """The callback data of a flow button: ``ob:<step>:<value>`` (short enough for Telegram's 64 bytes)."""
+    """The callback data of a flow button: ``ob:<step>:<value>`` (within Telegram's 64 bytes
+    once signed, see ``bot.callbacks``)."""
     data = f"{CALLBACK_PREFIX}{step_id}:{value}"
-    if len(data.encode()) > 64:
+    if len(data.encode()) > PAYLOAD_LIMIT:
         raise ValueError(f"callback data too long: {data!r}")
     return data
 

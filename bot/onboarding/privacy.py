@@ -42,14 +42,16 @@ class PrivacyHandler:
             if action == "lang":
                 return [await self._set_language(message, value)]
             if action == "forget":
+                if not message.is_direct:
+                    # The confirmation is only ever offered in a private chat; a press anywhere else
+                    # is forged or misplaced, and must not erase (or answer) in public.
+                    return [await self._private_only(message, "forget", ephemeral=True)]
                 return [await self._forget(message, confirmed=value == "yes")]
             return None
         if message.command not in COMMANDS:
             return None
         if message.command in PRIVATE_COMMANDS and not message.is_direct:
-            language = await self._member_language(message)
-            text = say(self.services, message, "onboarding.private_only", language, command=message.command)
-            return [self._reply(message, text, language)]
+            return [await self._private_only(message, message.command)]
         if message.command == "profile":
             return [await self._profile(message)]
         if message.command == "language":
@@ -59,6 +61,15 @@ class PrivacyHandler:
             confirmed = bool(message.args.strip()) and self.engine.words.means("yes", message.args, language)
             return [await self._forget(message, confirmed=confirmed)]
         return [await self._privacy(message)]
+
+    async def _private_only(
+        self, message: IncomingMessage, command: str, *, ephemeral: bool = False
+    ) -> Reply:
+        language = await self._member_language(message)
+        text = say(self.services, message, "onboarding.private_only", language, command=command)
+        reply = self._reply(message, text, language)
+        reply.ephemeral = ephemeral
+        return reply
 
     async def _profile(self, message: IncomingMessage) -> Reply:
         language = await self._member_language(message)
@@ -151,7 +162,9 @@ class PrivacyHandler:
             return self._reply(
                 message, say(self.services, message, "onboarding.forget_confirm", language), language, buttons
             )
-        removed = await erase_member(self.services.sessions, message.platform, message.user_id)
+        removed = await erase_member(
+            self.services.sessions, message.platform, message.user_id, current_event=message.event_id
+        )
         self.services.quota.forget(f"{message.platform}:{message.user_id}")
         key = "onboarding.forget_done" if removed else "onboarding.forget_nothing"
         return self._reply(message, say(self.services, message, key, language, count=removed), language)

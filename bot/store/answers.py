@@ -1,4 +1,4 @@
-"""Answers given, votes on them, free-text feedback and seen platform events.
+"""Answers given, votes on them and free-text feedback.
 
 The ``answers`` rows double as the question log: they are kept for the configured retention
 (``ESER_QUESTION_RETENTION_DAYS``) and give a thread's follow-ups their context.
@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ForeignKey, Integer, String, Text, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -64,15 +63,6 @@ class FeedbackRow(Base):
     user_id: Mapped[str] = mapped_column(String(64), index=True)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class SeenEventRow(Base):
-    """Platform event ids already handled, so a redelivered event is answered once."""
-
-    __tablename__ = "seen_events"
-
-    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 def thread_key(platform: str, chat_id: str, thread_id: str | None) -> str:
@@ -168,6 +158,20 @@ class AnswerStore:
         async with self._sessions.begin() as session:
             session.add(FeedbackRow(platform=platform, user_id=user_id, text=text, created_at=now))
 
+    async def feedback_since(self, *, platform: str, user_id: str, since: datetime) -> int:
+        """How many feedback messages the member sent since ``since``."""
+        async with self._sessions() as session:
+            count = await session.scalar(
+                select(func.count())
+                .select_from(FeedbackRow)
+                .where(
+                    FeedbackRow.platform == platform,
+                    FeedbackRow.user_id == user_id,
+                    FeedbackRow.created_at >= since,
+                )
+            )
+        return int(count or 0)
+
     async def votes_for(self, answer_id: str) -> list[tuple[str, str, int]]:
         """(platform, user id, vote) of every vote on an answer."""
         async with self._sessions() as session:
@@ -176,25 +180,12 @@ class AnswerStore:
             )
             return [(row[0], row[1], row[2]) for row in rows.all()]
 
-    async def first_sighting(self, event_id: str, now: datetime) -> bool:
-        """Mark ``event_id`` seen; True only the first time (atomic across workers)."""
-        try:
-            async with self._sessions.begin() as session:
-                session.add(SeenEventRow(event_id=event_id, seen_at=now))
-        except IntegrityError:
-            return False
-        return True
-
-    async def purge(self, *, questions_before: datetime, events_before: datetime | None = None) -> int:
-        """Delete answers (and their votes) older than ``questions_before``; returns how many went."""
-        events_before = events_before or questions_before
+    async def purge(self, *, questions_before: datetime) -> int:
+        """Delete answers (and their votes) and feedback older than ``questions_before``; returns how
+        many answers went."""
         async with self._sessions.begin() as session:
             old = select(AnswerRow.id).where(AnswerRow.created_at < questions_before)
             await session.execute(delete(VoteRow).where(VoteRow.answer_id.in_(old)))
             result = await session.execute(delete(AnswerRow).where(AnswerRow.created_at < questions_before))
-            await session.execute(delete(SeenEventRow).where(SeenEventRow.seen_at < events_before))
             await session.execute(delete(FeedbackRow).where(FeedbackRow.created_at < questions_before))
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-SEEN_EVENT_TTL = timedelta(days=2)

@@ -3,6 +3,8 @@
 Every table that holds data about a member declares ``info={"member_keys": ("platform", "user_id")}``
 (the names of its columns holding the member's platform and platform user id). ``/forget`` and the
 privacy tests walk ``Base.metadata`` and use these keys, so a new table cannot be forgotten by mistake.
+A table whose rows are not a member's but name one (an announcement's organiser) declares
+``info={"member_refs": ("created_by",)}``: columns holding ``platform:user_id``, cleared by ``/forget``.
 """
 
 from __future__ import annotations
@@ -58,4 +60,13 @@ def member_tables() -> dict[str, tuple[str, str]]:
         name: table.info["member_keys"]
         for name, table in Base.metadata.tables.items()
         if "member_keys" in table.info
+    }
+
+
+def member_reference_tables() -> dict[str, tuple[str, ...]]:
+    """Tables with columns naming a member as ``platform:user_id``, with those columns."""
+    return {
+        name: tuple(table.info["member_refs"])
+        for name, table in Base.metadata.tables.items()
+        if "member_refs" in table.info
     }

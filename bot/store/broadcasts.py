@@ -32,6 +32,8 @@ class AnnouncementRow(Base):
     """An announcement an organiser confirmed (or a reminder the bot made for an event)."""
 
     __tablename__ = "announcements"
+    # Who sent it and who gets its report (``telegram:123``): cleared when they ask to be forgotten.
+    __table_args__ = {"info": {"member_refs": ("created_by", "report_to")}}  # noqa: RUF012
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)

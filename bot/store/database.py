@@ -8,9 +8,19 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.errors import ConfigError
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Seconds to wait for a PostgreSQL connection: an unreachable server must not hold a member's
+# answer (or the apology) for asyncpg's default minute.
+CONNECT_TIMEOUT = 5.0
+# SQLSTATE classes meaning "the database cannot serve you now": connection exceptions, operator
+# intervention (shutdown, not accepting connections), insufficient resources; and no such database.
+UNAVAILABLE_SQLSTATES = ("08", "57", "53", "3D000")
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -37,7 +47,71 @@ def make_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, connect_args={"timeout": CONNECT_TIMEOUT})
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True when ``error`` means the database cannot be reached (rather than a bad query).
+
+    Args:
+        error: An exception raised while using the database.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError | TimeoutError | OperationalError | InterfaceError):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        state = str(getattr(current, "sqlstate", "") or getattr(current, "pgcode", "") or "")
+        if state and state.startswith(UNAVAILABLE_SQLSTATES):
+            return True
+        if state == "55000" and "accepting connections" in str(current):  # ALLOW_CONNECTIONS false
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
+
+
+def one_line(error: BaseException) -> str:
+    """``error`` as one short line: its driver message, without SQLAlchemy's background link."""
+    text = " ".join(str(getattr(error, "orig", None) or error).split())
+    return text.split(" (Background on this error")[0][:300]
+
+
+def safe_url(url: str) -> str:
+    """``url`` without its password, fit for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unreadable URL)"
+
+
+async def open_database(url: str, *, setting: str, shown: str = "") -> AsyncEngine:
+    """An engine on ``url`` with its schema migrated, or one clear error when it cannot be reached.
+
+    Args:
+        url: SQLAlchemy URL with an async driver.
+        setting: The setting to name when the database is out of reach (``DATABASE_URL``).
+        shown: The URL as the operator wrote it, for the message (``url`` when empty).
+
+    Raises:
+        ConfigError: The database cannot be reached or opened; the message names ``setting``, the
+            URL without its password and the reason, on one line.
+    """
+    where = safe_url(shown or url)
+    try:
+        engine = make_engine(url)
+    except OSError as error:
+        raise ConfigError(setting, f"cannot create the database folder for {where}: {error}") from None
+    try:
+        await migrate(engine)
+    except Exception as error:
+        await engine.dispose()
+        if not is_unavailable(error):
+            raise
+        raise ConfigError(setting, f"cannot reach the database at {where} ({one_line(error)})") from None
+    return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -18,6 +18,8 @@ class EventRow(Base):
     """One event added by an organiser (times stored in UTC, ``timezone`` is the event's own zone)."""
 
     __tablename__ = "events"
+    # ``created_by`` names the organiser (``telegram:123``): cleared when they ask to be forgotten.
+    __table_args__ = {"info": {"member_refs": ("created_by",)}}  # noqa: RUF012 - read from the class
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     title: Mapped[str] = mapped_column(String(200))

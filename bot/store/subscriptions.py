@@ -85,8 +85,9 @@ class SubscriptionStore:
     ) -> list[Subscription]:
         """Add ``topics`` (none means ``all``) and set the subscriber's place, chat and language.
 
-        Existing rows move to the given place and chat and are reactivated. For a member, the consent
-        is logged and the profile's ``announcements`` flag set (a profile is created if there is none).
+        Existing rows move to the given place and chat and are reactivated. For a member whose topics,
+        place or active state change, the consent is logged and the profile's ``announcements`` flag
+        set (a profile is created if there is none); subscribing again to the same changes nothing.
 
         Returns:
             Every subscription the subscriber now has.
@@ -96,6 +97,10 @@ class SubscriptionStore:
         async with self._sessions.begin() as session:
             rows = {row.topic: row for row in await self._rows(session, platform, user_id)}
             wanted = merged_topics(list(rows), list(topics) or [ALL_TOPICS])
+            # What a consent is about: the topics, the place, and being active at all. Pressing
+            # "Done" again, or subscribing to what one has, changes none of them.
+            before = ({*rows}, {(row.country, row.region, row.active) for row in rows.values()})
+            after = ({*wanted}, {(country, region, True)})
             for topic, row in rows.items():
                 if topic not in wanted:
                     await session.delete(row)
@@ -107,7 +112,7 @@ class SubscriptionStore:
                 row.country, row.region = country, region
                 row.active, row.deactivated_at = True, None
                 session.add(row)
-            if kind == MEMBER_KIND:
+            if kind == MEMBER_KIND and before != after:
                 await self._log_consent(
                     session, platform, user_id, granted=True, topics=wanted, area=region or country, now=now
                 )

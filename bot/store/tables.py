@@ -1,6 +1,16 @@
 """Imports every table module so that ``Base.metadata`` is complete (for Alembic and /forget)."""
 
-from bot.store import answers, broadcasts, dialogues, events, onboarding_states, organisers, profiles
+from bot.store import (
+    answers,
+    broadcasts,
+    dialogues,
+    events,
+    inbox,
+    onboarding_states,
+    organisers,
+    profiles,
+    secrets,
+)
 from bot.store.base import Base
 
 __all__ = [
@@ -9,7 +19,9 @@ __all__ = [
     "broadcasts",
     "dialogues",
     "events",
+    "inbox",
     "onboarding_states",
     "organisers",
     "profiles",
+    "secrets",
 ]

@@ -9,6 +9,7 @@ announcement carries.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ UNSUBSCRIBE = "unsub"
 TOGGLE = "t"
 DONE = "ok"
 ALL_MASK = "a"
+# What a place may look like: nothing, everywhere, a country or a region code (ES, ES-CT).
+PLACE = re.compile(r"^(?:|\*|[A-Z]{2}(?:-[A-Z0-9]{1,3})?)$")
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ def decode(data: str) -> Pick | None:
     if len(parts) != 3 or parts[0] not in (TOGGLE, DONE):
         return None
     action, mask, place = parts
+    if not PLACE.match(place):
+        return None
     if mask == ALL_MASK:
         return Pick(action, (ALL_TOPICS,), place)
     if not mask.isdigit() or int(mask) >= 1 << len(TOPICS):

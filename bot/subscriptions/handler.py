@@ -73,7 +73,8 @@ class SubscriptionHandler:
             if message.callback_data == UNSUBSCRIBE:
                 return [await self._one_tap(message)]
             pick = decode(message.callback_data)
-            return None if pick is None else [await self._picked(message, pick)]
+            reply = None if pick is None else await self._picked(message, pick)
+            return None if reply is None else [reply]
         if message.command not in COMMANDS:
             return None
         language = await member_language(self.services, message)
@@ -129,7 +130,9 @@ class SubscriptionHandler:
         return self._reply(message, text, language)
 
     # --- buttons ----------------------------------------------------------------------------------
-    async def _picked(self, message: IncomingMessage, pick: Pick) -> Reply:
+    async def _picked(self, message: IncomingMessage, pick: Pick) -> Reply | None:
+        if pick.place not in ("", EVERYWHERE) and not self.places.valid(pick.place):
+            return None  # not a place the bot offered: nothing to store
         language = await member_language(self.services, message)
         who = Subscriber.of(message)
         if pick.action == TOGGLE:

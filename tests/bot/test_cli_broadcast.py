@@ -3,6 +3,7 @@ confirmation, the idempotency key, scheduling, cancelling and status."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,12 @@ def test_bad_input_is_named_and_scheduled_sends_can_be_cancelled(run) -> None:  
     cancelled = run("broadcast", "cancel", "1", "--as", "slack:UORG")
     assert cancelled.exit_code == 0 and "cancelled" in cancelled.output
     assert run("broadcast", "cancel", "1", "--as", "slack:UORG").exit_code == 1
+
+
+def test_as_is_normalised_so_one_organiser_has_one_spelling(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sent = run("broadcast", "send", "--as", " Slack : UORG ", "--text", "Hello", "--yes")
+    assert sent.exit_code == 0, sent.output
+    with sqlite3.connect(tmp_path / "eser.db") as db:
+        assert db.execute("SELECT created_by FROM announcements").fetchall() == [("slack:UORG",)]
+    refused = run("broadcast", "send", "--as", "slack:U ORG", "--text", "Hello", "--yes")
+    assert refused.exit_code == 2 and "no spaces" in refused.output

@@ -219,3 +219,19 @@ async def test_an_answer_citing_a_past_event_brings_no_calendar_file(app: App) -
     [reply] = await app.handle(message("What is the Social Economy Action Plan?"))
     assert any(c.doc_id.startswith("events/") for c in reply.citations)  # the 2021 launch event
     assert reply.attachments == []
+
+
+async def test_feedback_is_limited_per_member_and_hour(app: App, clock: Clock) -> None:
+    limit = app.services.settings.feedback_per_hour
+    for n in range(limit):
+        [thanks] = await app.handle(message(f"/feedback idea {n}", command="feedback", args=f"idea {n}"))
+        assert thanks.text == app.services.catalogue.text("feedback.text_thanks", "en")
+    [later] = await app.handle(message("/feedback one more", command="feedback", args="one more"))
+    assert later.text == app.services.catalogue.text("feedback.too_many", "en", limit=limit)
+    [other] = await app.handle(message("/feedback hi", command="feedback", args="hi", user="u2"))
+    assert other.text == app.services.catalogue.text("feedback.text_thanks", "en")
+    clock.advance(hours=1, seconds=1)
+    [again] = await app.handle(message("/feedback back", command="feedback", args="back"))
+    assert again.text == app.services.catalogue.text("feedback.text_thanks", "en")
+    async with app.services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(FeedbackRow)) == limit + 2

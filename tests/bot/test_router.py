@@ -30,7 +30,7 @@ class Boom:
         raise RuntimeError("database on fire")
 
 
-async def _apology(message: IncomingMessage, reference: str) -> Reply:
+async def _apology(message: IncomingMessage, reference: str, error: Exception) -> Reply:
     return Reply(text=f"sorry ({reference})", thread_id=message.thread_id)
 
 

@@ -1,11 +1,11 @@
-"""Mention defanging of outgoing text."""
+"""Mention defanging of outgoing text, and cleaning of incoming text."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.models import Button, Reply
-from bot.safety import defang, defang_reply
+from bot.models import Button, IncomingMessage, Reply
+from bot.safety import clean_message, clean_text, defang, defang_reply
 from knowledge.models import Citation
 
 
@@ -56,3 +56,19 @@ def test_reply_fields_are_all_defanged() -> None:
     assert "<!channel>" not in out.citations[0].title and "@everyone" not in out.citations[0].snippet
     assert "@channel" not in out.buttons[0][0].label
     assert out.buttons[0][0].url == "https://x.eu"
+
+
+def test_untypable_characters_are_removed_from_incoming_text() -> None:
+    message = IncomingMessage(
+        platform="telegram",
+        chat_id="1",
+        user_id="1",
+        text="Can\x00 a coop\udcff join?\tYes\nor no\x07",
+        args="\x00x",
+        user_name="Ana\ud800",
+        event_id="e",
+    )
+    cleaned = clean_message(message)
+    assert (cleaned.text, cleaned.args, cleaned.user_name) == ("Can a coop join?\tYes\nor no", "x", "Ana")
+    assert clean_message(cleaned) is cleaned  # nothing to do: the same object
+    assert clean_text("😀 ok") == "😀 ok"  # a real astral character is one code point, never a surrogate

@@ -40,3 +40,44 @@ def test_a_malformed_value_names_its_variable(monkeypatch: pytest.MonkeyPatch, t
     monkeypatch.setenv("ESER_QUOTA_QUESTIONS", "lots")
     with pytest.raises(ValidationError, match="ESER_QUOTA_QUESTIONS"):
         Settings()
+
+
+BAD_VALUES = [
+    ("ESER_QUESTION_RETENTION_DAYS", "-1"),
+    ("ESER_QUESTION_RETENTION_DAYS", "0"),
+    ("ESER_ONBOARDING_RETENTION_DAYS", "0"),
+    ("ESER_DELIVERY_RETENTION_DAYS", "-5"),
+    ("ESER_ONBOARDING_TIMEOUT_MINUTES", "0"),
+    ("ESER_TELEGRAM_MESSAGES_PER_SECOND", "0"),
+    ("ESER_TELEGRAM_MESSAGES_PER_SECOND", "-3"),
+    ("ESER_QUOTA_QUESTIONS", "-1"),
+    ("ESER_QUOTA_WINDOW_SECONDS", "0"),
+    ("ESER_MAX_QUESTION_CHARS", "0"),
+    ("ESER_FEEDBACK_PER_HOUR", "0"),
+    ("ESER_BROADCAST_LEASE_SECONDS", "-60"),
+    ("ESER_BROADCAST_LEASE_SECONDS", "0"),
+    ("ESER_BROADCAST_MAX_ATTEMPTS", "0"),
+    ("ESER_INBOX_LEASE_SECONDS", "0"),
+    ("ESER_REMINDER_HOURS", "-1"),
+    ("ESER_MIN_RELEVANCE", "1.5"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), BAD_VALUES)
+def test_values_out_of_bounds_are_refused_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, value: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    [problem] = caught.value.errors()
+    assert problem["loc"] == (name,)
+
+
+def test_zero_reminder_hours_still_turns_reminders_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ESER_REMINDER_HOURS", "0")
+    assert Settings().reminder_hours == 0

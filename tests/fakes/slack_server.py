@@ -3,7 +3,8 @@ Events API (signed HTTP deliveries and a Socket Mode websocket) that calls the b
 
 The Web API answers on ``http://127.0.0.1:<ephemeral port>/api/<method>`` like slack.com does
 (HTTP 200 with ``{"ok": false, "error": ...}`` for API errors, 429 with ``Retry-After`` for rate
-limits), records every call, and can be told to fail the next calls of a method. Nothing is mocked
+limits, ``invalid_blocks`` for blocks beyond Block Kit's limits), records every call, and can be told
+to fail the next calls of a method or to be slow to answer one (``delays``). Nothing is mocked
 inside the bot: slack_sdk and slack-bolt talk to this server over real HTTP.
 
 For broadcasts it can also enforce ``chat.postMessage``'s limit of one message per second per
@@ -31,6 +32,7 @@ from aiohttp import web
 
 from bot.broadcast.clock import PacingClock, WallClock
 from tests.fakes.limits import Spacing, whole_seconds
+from tests.fakes.slack_blocks import VIEW_BLOCKS, block_problems
 
 BOT_TOKEN = "xoxb-test-eser-bot"
 APP_TOKEN = "xapp-test-eser-app"
@@ -40,6 +42,8 @@ BOT_ID = "BESERBOT"
 TEAM_ID = "TESER"
 APP_ID = "AESER"
 
+# Methods whose blocks Slack checks against Block Kit's limits.
+BLOCK_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update", "views.publish"})
 # Methods whose calls are "messages the bot sent", in the order Slack would show them.
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "response_url")
 # Methods that post into a channel: a channel's state (archived, not found, left) refuses them.
@@ -135,6 +139,10 @@ class FakeSlack:
         self.valid_tokens = {BOT_TOKEN, APP_TOKEN}
         self.uploads: dict[str, bytes] = {}
         self.delays: dict[str, float] = {}
+        # Block Kit limit violations found in the bot's messages (each refused with invalid_blocks).
+        self.block_errors: list[str] = []
+        # Requests received so far per method, counted on arrival (before any delay).
+        self.started: Counter[str] = Counter()
         self.socket_acks: list[dict[str, Any]] = []
         self.listeners: list[Callable[[ApiCall], None]] = []
         self._faults: dict[str, deque[Fault]] = {}
@@ -270,6 +278,9 @@ class FakeSlack:
         params = await _params(request)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         token = token or str(params.pop("token", ""))
+        async with self._changed:
+            self.started[method] += 1
+            self._changed.notify_all()
         if method in self.delays:
             await asyncio.sleep(self.delays[method])
         status, body, headers = self._fault_for(method)
@@ -280,6 +291,8 @@ class FakeSlack:
                 body = {"ok": False, "error": "invalid_auth"}
             elif (refusal := self._admit(method, params)) is not None:
                 status, body, headers = refusal
+            elif method in BLOCK_METHODS and self._invalid_blocks(params, method):
+                body = {"ok": False, "error": "invalid_blocks"}
             else:
                 body = self._answer(method, params, request)
         await self._record(ApiCall(method, params, token, time.monotonic(), status, body))
@@ -303,6 +316,17 @@ class FakeSlack:
         if spacing is not None:
             spacing.mark(channel)
         return None
+
+    def _invalid_blocks(self, params: dict[str, Any], method: str) -> bool:
+        """Whether the call's blocks break Block Kit's limits (recorded in ``block_errors``)."""
+        if method == "views.publish":
+            problems = block_problems((params.get("view") or {}).get("blocks", []), max_blocks=VIEW_BLOCKS)
+        elif "blocks" in params:
+            problems = block_problems(params["blocks"])
+        else:
+            return False
+        self.block_errors.extend(problems)
+        return bool(problems)
 
     def _fault_for(self, method: str) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
         queue = self._faults.get(method)
@@ -399,9 +423,12 @@ class FakeSlack:
         params = await _params(request)
         params["hook"] = request.match_info["hook"]
         status, body, _ = self._fault_for("response_url")
+        if body is None and "blocks" in params and self._invalid_blocks(params, "response_url"):
+            status, body = 400, {"ok": False, "error": "invalid_blocks"}
         ok = body is None
         await self._record(ApiCall("response_url", params, "", time.monotonic(), status, {"ok": ok}))
-        return web.Response(status=status, text="ok" if ok else "error", content_type="text/plain")
+        text = "ok" if ok else str((body or {}).get("error") or "error")
+        return web.Response(status=status, text=text, content_type="text/plain")
 
     async def _record(self, call: ApiCall) -> None:
         async with self._changed:

@@ -2,8 +2,9 @@
 
 python-telegram-bot talks to it through ``base_url`` exactly as it talks to api.telegram.org. It
 serves the methods the bot uses, records every call (multipart uploads included), hands queued
-updates to ``getUpdates`` long polling, rejects unknown tokens with 401 and can fail the next N calls
-of a method with a 429, a 400 "can't parse entities", a 403 or a 500.
+updates to ``getUpdates`` long polling — again and again until a later ``offset`` confirms them, as
+Telegram does — rejects unknown tokens with 401, can fail the next N calls of a method with a 429, a
+400 "can't parse entities", a 403 or a 500, and can be slow to answer a method (``delays``).
 
 For broadcasts it can also enforce Telegram's flood limits (``TelegramLimits``, off by default) on
 a ``PacingClock``, answer for chats that blocked the bot, kicked it, never existed or migrated to a
@@ -145,6 +146,7 @@ class FakeTelegramServer:
 
     Args:
         token: The only token accepted.
+        bot_id: The bot's user id (``getMe``); a new token for a new bot means a new id.
         max_poll_seconds: Longest a ``getUpdates`` call waits, whatever its ``timeout``.
         limits: Flood limits on the message-sending methods; ``None`` (the default) enforces none.
         clock: Judges ``limits`` (``WallClock`` by default; a ``ScaledClock`` shared with the
@@ -155,6 +157,7 @@ class FakeTelegramServer:
         self,
         token: str = TOKEN,
         *,
+        bot_id: int = BOT_ID,
         max_poll_seconds: float = 1.0,
         limits: TelegramLimits | None = None,
         clock: PacingClock | None = None,
@@ -164,7 +167,7 @@ class FakeTelegramServer:
         self.limits = limits
         self.clock: PacingClock = clock or WallClock()
         self.bot_user: Payload = {
-            "id": BOT_ID,
+            "id": bot_id,
             "is_bot": True,
             "first_name": "ESER Assistant",
             "username": BOT_USERNAME,
@@ -182,7 +185,12 @@ class FakeTelegramServer:
         # Menus set for one chat (scope "chat"), by (chat id, language code).
         self.chat_commands: dict[tuple[int, str | None], list[dict[str, str]]] = {}
         self._faults: dict[str, list[Fault]] = defaultdict(list)
-        self._pending: list[Payload] = []
+        # Queued updates, each with whether getUpdates has handed it out yet.
+        self._pending: list[list[Any]] = []
+        # Seconds the fake waits before answering a method, and the requests it received so far
+        # (counted on arrival, before any delay: a test can tell a call is under way).
+        self.delays: dict[str, float] = {}
+        self.started: Counter[str] = Counter()
         self._new_update = asyncio.Event()
         self._recorded = asyncio.Condition()
         self._chats: dict[str, Payload] = {}
@@ -244,13 +252,16 @@ class FakeTelegramServer:
 
     # --- what tests do --------------------------------------------------------------------------
     def enqueue(self, update: Payload) -> Payload:
-        """Queue ``update`` for ``getUpdates`` (the same ``update_id`` twice is delivered twice)."""
+        """Queue ``update`` for ``getUpdates`` (the same ``update_id`` twice is delivered twice).
+
+        It is handed out until a ``getUpdates`` call with a higher ``offset`` confirms it.
+        """
         for key in ("message", "callback_query"):
             if key in update:
                 message = update[key] if key == "message" else update[key].get("message")
                 if message:
                     self._chats[str(message["chat"]["id"])] = message["chat"]
-        self._pending.append(update)
+        self._pending.append([update, False])
         self._new_update.set()
         return update
 
@@ -379,9 +390,23 @@ class FakeTelegramServer:
         return self.calls_to(method)
 
     # --- the API --------------------------------------------------------------------------------
+    async def wait_started(self, method: str, count: int = 1, *, seconds: float = 20.0) -> None:
+        """Wait until ``count`` requests of ``method`` have arrived (answered or not).
+
+        Raises:
+            TimeoutError: When they do not come in time.
+        """
+        async with self._recorded:
+            await asyncio.wait_for(self._recorded.wait_for(lambda: self.started[method] >= count), seconds)
+
     async def _dispatch(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params, files = await _read_params(request)
+        async with self._recorded:
+            self.started[method] += 1
+            self._recorded.notify_all()
+        if self.delays.get(method):
+            await asyncio.sleep(self.delays[method])
         call = ApiCall(method, params, files)
         if request.match_info["bot_token"] != f"bot{self.token}":
             call.status = 401
@@ -474,14 +499,21 @@ class FakeTelegramServer:
         return self.bot_user
 
     async def _api_getUpdates(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
+        offset = int(params.get("offset") or 0)
+        # An offset confirms the updates below it that were handed out; the rest come again.
+        self._pending = [
+            entry for entry in self._pending if not (entry[1] and entry[0]["update_id"] < offset)
+        ]
         wait = min(float(params.get("timeout", 0)), self.max_poll_seconds)
         if not self._pending and wait > 0:
             self._new_update.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), wait)
         limit = int(params.get("limit", 100))
-        batch, self._pending = self._pending[:limit], self._pending[limit:]
-        return batch
+        batch = self._pending[:limit]
+        for entry in batch:
+            entry[1] = True
+        return [entry[0] for entry in batch]
 
     async def _api_deleteWebhook(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         self.webhook = {}

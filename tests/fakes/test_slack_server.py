@@ -172,3 +172,16 @@ async def test_deliveries_are_counted_per_channel() -> None:
     assert fake.duplicates() == {"C4": 2}
     assert [call.params["channel"] for call in fake.posts_to("C4")] == ["C4", "C4"]
     assert fake.posts_to("C3") == []
+
+
+async def test_blocks_beyond_block_kits_limits_are_refused_with_invalid_blocks() -> None:
+    async with running() as (fake, client):
+        too_long = [{"type": "context", "elements": [{"type": "mrkdwn", "text": "x" * 3001}]}]
+        with pytest.raises(SlackApiError) as refused:
+            await client.chat_postMessage(channel="C1", text="t", blocks=too_long)
+        assert refused.value.response["error"] == "invalid_blocks" and fake.block_errors
+        fine = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3000}}]
+        assert (await client.chat_postMessage(channel="C1", text="t", blocks=fine))["ok"]
+        many = [{"type": "divider"}] * 51
+        with pytest.raises(SlackApiError):
+            await client.chat_postMessage(channel="C1", text="t", blocks=many)

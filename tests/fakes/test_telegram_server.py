@@ -304,3 +304,30 @@ async def test_deliveries_are_counted_per_chat() -> None:
     assert server.duplicates() == {4: 2} and server.duplicates(allowed=2) == {}
     assert [call.params["chat_id"] for call in server.messages_to(4)] == ["4", "4"]
     assert server.messages_to(3) == []
+
+
+async def test_updates_come_again_until_a_later_offset_confirms_them() -> None:
+    async with running() as (server, bot):
+        first = server.enqueue(server.updates.private_message(7, "one"))
+        second = server.enqueue(server.updates.private_message(7, "two"))
+        assert [u.update_id for u in await bot.get_updates(timeout=0)] == [
+            first["update_id"],
+            second["update_id"],
+        ]
+        # A bot that died before asking again gets them again...
+        assert len(await bot.get_updates(timeout=0)) == 2
+        # ...until it confirms the first: only the second comes again.
+        assert [u.update_id for u in await bot.get_updates(offset=first["update_id"] + 1, timeout=0)] == [
+            second["update_id"]
+        ]
+        assert await bot.get_updates(offset=second["update_id"] + 1, timeout=0) == ()
+
+
+async def test_a_slow_method_is_seen_started_before_it_answers() -> None:
+    async with running() as (server, bot):
+        server.delays["sendChatAction"] = 0.5
+        action = asyncio.create_task(bot.send_chat_action(7, "typing"))
+        await server.wait_started("sendChatAction", 1, seconds=2)
+        assert server.calls_to("sendChatAction") == []
+        assert await action
+        assert len(server.calls_to("sendChatAction")) == 1

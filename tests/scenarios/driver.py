@@ -10,16 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.callbacks import SEPARATOR
 from bot.models import Reply
 
 
 @dataclass
 class SentButton:
-    """A button as the platform received it: a link (``url``) or a callback (``data``)."""
+    """A button as the platform received it: a link (``url``) or a callback (``data``, signed)."""
 
     label: str
     url: str | None = None
     data: str | None = None
+
+    @property
+    def payload(self) -> str:
+        """The callback data without the bot's signature (``fb:1a2b:up``)."""
+        return (self.data or "").rpartition(SEPARATOR)[0] or (self.data or "")
 
 
 @dataclass
@@ -100,6 +106,6 @@ def question_in(sent: list[Sent], prefix: str) -> Sent:
 def button(message: Sent, value: str) -> SentButton:
     """The button of ``message`` whose callback ends with ``:value``."""
     for candidate in message.buttons:
-        if candidate.data and candidate.data.split(":", 2)[-1] == value:
+        if candidate.data and candidate.payload.split(":", 2)[-1] == value:
             return candidate
-    raise AssertionError(f"no {value!r} button in {[b.data for b in message.buttons]}")
+    raise AssertionError(f"no {value!r} button in {[b.payload for b in message.buttons]}")

@@ -160,7 +160,7 @@ class SlackDriver:
     async def announce(self, chat: str, reply: Reply) -> Sent:
         """Send ``reply`` to ``chat`` with the runner's sender (as the broadcast outbox does)."""
         start = len(self.fake.calls)
-        await self.runner.sender.send(Target(platform="slack", chat_id=chat), reply)
+        await self.runner.registered_sender.send(Target(platform="slack", chat_id=chat), reply)
         return next(sent for call in self.fake.calls[start:] if (sent := self.to_sent(call)) is not None)
 
     async def deliver(self, request: Awaitable[Delivery]) -> list[Sent]:

@@ -39,15 +39,33 @@ class HandledUpdates:
     """Tells when the runner has finished an update, replies sent or nothing to say.
 
     A handler in a later PTB handler group runs only after the runner's own handler (group 0) has
-    returned for the same update, so seeing an update here means the bot is done with it.
+    returned for the same update, so seeing an update here means the bot is done with it. A repeat
+    the inbox refused never reaches the handlers: its refusal counts as handled.
     """
 
     def __init__(self, runner: TelegramRunner) -> None:
         self._seen: Counter[int] = Counter()
         self._changed = asyncio.Condition()
-        runner.application.add_handler(TypeHandler(Update, self._record), group=1)
+        self._runner = runner
+        runner.application.add_handler(TypeHandler(Update, self._handled), group=1)
 
-    async def _record(self, update: Update, context: CallbackContext) -> None:
+    def watch_admissions(self) -> None:
+        """Count the updates the inbox refuses as repeats (call once the runner has started)."""
+        admit = self._runner.queue.admit
+        assert admit is not None, "the runner has not started"
+
+        async def watched(update: Update) -> bool:
+            fresh = await admit(update)
+            if not fresh:
+                await self._record(update)
+            return fresh
+
+        self._runner.queue.admit = watched
+
+    async def _handled(self, update: Update, context: CallbackContext) -> None:
+        await self._record(update)
+
+    async def _record(self, update: Update) -> None:
         async with self._changed:
             self._seen[update.update_id] += 1
             self._changed.notify_all()
@@ -136,7 +154,7 @@ class TelegramDriver:
     async def announce(self, chat: str, reply: Reply) -> Sent:
         """Send ``reply`` to ``chat`` with the runner's sender (as the broadcast outbox does)."""
         start = len(self.server.calls)
-        await self.runner.sender.send(Target(platform="telegram", chat_id=chat), reply)
+        await self.runner.registered_sender.send(Target(platform="telegram", chat_id=chat), reply)
         return next(sent for call in self.server.calls[start:] if (sent := self.to_sent(call)) is not None)
 
     async def deliver(self, update: Payload, *, times: int = 1) -> list[Sent]:
@@ -199,13 +217,17 @@ def message_sent(params: dict[str, Any], result: dict[str, Any]) -> Sent:
 
 
 @asynccontextmanager
-async def telegram_driver(app: App) -> AsyncIterator[TelegramDriver]:
+async def telegram_driver(
+    app: App, *, server: FakeTelegramServer | None = None, read_timeout: float | None = None
+) -> AsyncIterator[TelegramDriver]:
     """A started ``TelegramDriver`` on a fresh fake Bot API server, stopped on exit.
 
     Args:
         app: The core app the runner feeds (its settings are reused with the fake's token and URL).
+        server: The fake to use (not started yet); a default one when None.
+        read_timeout: How long the runner waits for the Bot API's answers (its default when None).
     """
-    async with FakeTelegramServer() as server:
+    async with server or FakeTelegramServer() as server:
         settings = app.services.settings.model_copy(
             update={
                 "telegram_bot_token": server.token,
@@ -214,11 +236,13 @@ async def telegram_driver(app: App) -> AsyncIterator[TelegramDriver]:
             }
         )
         # Short backoffs keep fault scenarios fast; rate limits still wait the full retry_after.
+        timeouts = {} if read_timeout is None else {"read_timeout": read_timeout}
         runner = TelegramRunner(
-            app, settings, retry=RetryPolicy(attempts=3, backoff=0.05, rate_limit_waits=3)
+            app, settings, retry=RetryPolicy(attempts=3, backoff=0.05, rate_limit_waits=3), **timeouts
         )
         driver = TelegramDriver(server, runner)
         await runner.start()
+        driver.handled.watch_admissions()
         try:
             yield driver
         finally:

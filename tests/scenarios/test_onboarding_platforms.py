@@ -81,9 +81,7 @@ async def test_back_and_cancel_then_resume(driver: PlatformDriver) -> None:
     question = question_in(await driver.command("bob", "start"), "ob:")
     question = question_in(await driver.click("bob", question, button(question, "en")), "ob:")
     question = question_in(await driver.click("bob", question, button(question, "!back")), "ob:")
-    assert "English" in question.text and "!back" not in [
-        (b.data or "").split(":")[-1] for b in question.buttons
-    ]
+    assert "English" in question.text and "!back" not in [b.payload.split(":")[-1] for b in question.buttons]
     question = question_in(await driver.direct_message("bob", "skip"), "ob:")
     [stopped] = await driver.direct_message("bob", "cancel")
     assert "start" in stopped.text and not stopped.buttons
@@ -126,7 +124,7 @@ async def test_slack_newcomer_is_welcomed_and_a_returning_member_is_not_restarte
             driver.slack.event({"type": "member_joined_channel", "user": user, "channel": "CGENERAL"})
         )
         [welcome_back] = joined
-        assert "perfil" in welcome_back.text and [b.data for b in welcome_back.buttons] == ["ob:*:restart"]
+        assert "perfil" in welcome_back.text and [b.payload for b in welcome_back.buttons] == ["ob:*:restart"]
 
 
 def _user_id(driver: PlatformDriver, user: str) -> str:

@@ -19,7 +19,7 @@ from bot.app import App
 from bot.models import command_prefix
 from bot.store.answers import VoteRow
 from tests.scenarios import subscription_steps as subs
-from tests.scenarios.driver import PlatformDriver, Sent
+from tests.scenarios.driver import PlatformDriver, Sent, SentButton
 from tests.scenarios.slack_driver import slack_driver
 from tests.scenarios.telegram_driver import telegram_driver
 
@@ -95,6 +95,16 @@ def _silent(sent: list[Sent]) -> None:
     assert sent == []
 
 
+async def _press_a_forged_button(driver: PlatformDriver) -> list[Sent]:
+    answer = answer_in(await driver.direct_message("ivy", "What is the Social Economy Gateway?"))
+    return await driver.click("ivy", answer, SentButton(label="x", data="sub:ok:a:XX-<b>evil</b>"))
+
+
+def _refused_privately(sent: list[Sent]) -> None:
+    [refusal] = sent
+    assert refusal.ephemeral and "no longer works" in refusal.text
+
+
 SCENARIOS = [
     Scenario(
         "question in a private chat gets a cited answer",
@@ -130,6 +140,12 @@ SCENARIOS = [
         lambda d: d.group_message("gus", "What is the Social Economy Action Plan?"),
         _silent,
     ),
+    Scenario(
+        "text with NUL and a lone surrogate is answered",
+        lambda d: d.direct_message("joy", "Can a cooperative\x00 become a member of ESER?\udcff"),
+        _cited_answer(("public authorities",)),
+    ),
+    Scenario("a button the bot did not make is refused", _press_a_forged_button, _refused_privately),
     Scenario(
         "a member subscribes by topic and place, lists and unsubscribes",
         subs.subscribe_list_unsubscribe,
@@ -168,7 +184,7 @@ async def test_scenario(driver: PlatformDriver, scenario: Scenario) -> None:
 
 async def test_feedback_click_is_stored_with_the_answer(driver: PlatformDriver, app: App) -> None:
     answer = answer_in(await driver.direct_message("hal", "What is the Social Economy Gateway?"))
-    thumbs_down = next(button for button in answer.buttons if (button.data or "").endswith(":down"))
+    thumbs_down = next(button for button in answer.buttons if button.payload.endswith(":down"))
     [thanks] = await driver.click("hal", answer, thumbs_down)
     expected = app.services.catalogue.text("feedback.thanks_down", "en", cmd=command_prefix(driver.platform))
     assert thanks.ephemeral and thanks.text == expected

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from adapters.slack.app import SlackRunner
 from adapters.slack.render import escape
 from bot.app import App
+from bot.callbacks import SEPARATOR
 from bot.errors import ConfigError
 from bot.store.answers import AnswerRow, FeedbackRow, VoteRow
 from tests.adapters.slack.conftest import FAST_RETRY, slack_settings
@@ -339,7 +340,7 @@ async def test_feedback_click_stores_the_vote_and_thanks_privately(
         for block in answer.params["blocks"]
         if block["type"] == "actions"
         for element in block["elements"]
-        if element.get("value", "").endswith(":up")
+        if element.get("value", "").rpartition(SEPARATOR)[0].endswith(":up")
     )
     message = {"ts": answer.response["ts"], "thread_ts": event["ts"], "text": answer.params["text"]}
     payload = block_actions_payload(
@@ -406,7 +407,7 @@ async def test_channel_join_welcomes_people_but_not_bots_or_itself(
 
 
 async def test_runner_registers_its_sender(runner: SlackRunner, app: App) -> None:
-    assert app.services.senders["slack"] is runner.sender
+    assert app.services.senders["slack"] is runner.registered_sender
     assert runner.mode == "http" and runner.port > 0
 
 

@@ -11,12 +11,14 @@ from adapters.slack.render import (
     escape,
     link,
     render_home,
+    render_plain,
     render_reply,
     split_text,
 )
 from bot.models import Button, Reply
 from bot.safety import defang_reply
 from knowledge.models import Citation
+from tests.fakes.slack_blocks import block_problems
 
 
 def sections(blocks: list[dict[str, Any]]) -> list[str]:
@@ -181,3 +183,38 @@ def test_only_an_explicit_notify_channel_pings_the_channel() -> None:
     assert "<!channel>" not in quiet.text and "<!channel>" not in str(quiet.blocks)
     assert loud.text.startswith("<!channel> ") and loud.blocks[0]["text"]["text"].startswith("<!channel> ")
     assert loud.text.count("<!channel>") == 1 and "<!here>" not in loud.text  # the text's own stay defanged
+
+
+def test_long_titles_urls_and_notes_stay_within_block_kit_limits() -> None:
+    reply = Reply(
+        text="x " * 2000,
+        citations=[
+            Citation(n=1, title="A very long title " * 300, url="https://ec.europa.eu/eser"),
+            Citation(n=2, title="Long link", url="https://ec.europa.eu/" + "a" * 3500),
+        ],
+        buttons=[
+            [Button(label="L" * 200, url="https://x.eu/" + "b" * 4000)],
+            [Button(label="ok", callback_data="c" * 3000)],
+        ],
+    )
+    message = render_reply(reply, sources_label="Sources " * 100, notes=["n" * 5000] * 12)
+    assert block_problems(message.blocks) == []
+    context = "\n".join(e["text"] for b in message.blocks if b["type"] == "context" for e in b["elements"])
+    assert "A very long title" in context and "Long link" in context  # shortened, not dropped
+
+
+def test_the_plain_fallback_puts_links_inline_and_keeps_only_callback_buttons() -> None:
+    reply = Reply(
+        text="Join <us> & see [1]",
+        citations=[Citation(n=1, title="ESER overview", url="https://ec.europa.eu/eser")],
+        buttons=[
+            [Button(label="Sign up", url="https://events.example.org/r")],
+            [Button(label="👍", callback_data="fb:1:up")],
+        ],
+    )
+    plain = render_plain(reply, sources_label="Sources")
+    assert plain.text.startswith("Join &lt;us&gt; &amp; see [1]")
+    assert "<https://ec.europa.eu/eser|[1] ESER overview>" in plain.text
+    assert "<https://events.example.org/r|Sign up>" in plain.text
+    [actions] = plain.blocks
+    assert [e["value"] for e in actions["elements"]] == ["fb:1:up"] and block_problems(plain.blocks) == []

@@ -79,7 +79,7 @@ async def test_send_in_a_thread_with_a_calendar_file(fake_slack: FakeSlack, cata
         ({"error": "not_in_channel"}, RecipientGone),
         ({"error": "account_inactive"}, RecipientGone),
         ({"error": "user_not_found"}, RecipientGone),
-        ({"error": "invalid_blocks"}, PermanentDeliveryError),
+        ({"error": "invalid_blocks", "times": 3}, PermanentDeliveryError),
         ({"error": "msg_too_long"}, PermanentDeliveryError),
         ({"status": 500, "times": 2}, TransientDeliveryError),
         ({"status": 502, "times": 2}, TransientDeliveryError),
@@ -178,3 +178,26 @@ async def test_home_is_published(fake_slack: FakeSlack, catalogue: Catalogue) ->
     await sender(fake_slack.base_url, catalogue).publish_home("U1", view)
     [call] = fake_slack.calls_of("views.publish")
     assert call.params["user_id"] == "U1" and call.params["view"] == view
+
+
+async def test_a_message_slack_refuses_for_its_blocks_goes_again_as_plain_text(
+    fake_slack: FakeSlack, catalogue: Catalogue
+) -> None:
+    fake_slack.fail_next("chat.postMessage", error="invalid_blocks")
+    reply = answer(buttons=[[Button(label="Sign up", url="https://events.example.org/r")]])
+    await sender(fake_slack.base_url, catalogue).send(Target(platform="slack", chat_id="C1"), reply)
+    refused, delivered = fake_slack.calls_of("chat.postMessage")
+    assert refused.response["error"] == "invalid_blocks" and delivered.response["ok"]
+    assert "<https://ec.europa.eu/eser|[1] ESER overview>" in delivered.params["text"]
+    assert "<https://events.example.org/r|Sign up>" in delivered.params["text"]
+    assert "blocks" not in delivered.params  # no callback buttons to keep
+
+
+async def test_a_source_with_a_very_long_title_is_delivered_with_its_blocks(
+    fake_slack: FakeSlack, catalogue: Catalogue
+) -> None:
+    long_title = "Social economy action plan and its implementation " * 80  # 4,000 characters
+    reply = answer(citations=[Citation(n=1, title=long_title, url="https://ec.europa.eu/eser")])
+    await sender(fake_slack.base_url, catalogue).send(Target(platform="slack", chat_id="C1"), reply)
+    [delivered] = fake_slack.calls_of("chat.postMessage")
+    assert delivered.response["ok"] and delivered.params["blocks"] and fake_slack.block_errors == []

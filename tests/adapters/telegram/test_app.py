@@ -4,6 +4,7 @@ and by webhook, with the core answering from the shipped knowledge base."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -45,10 +46,10 @@ class ScriptedHandler:
 
 
 def scripted(app: App, reply: Reply, *, delay: float = 0.0) -> App:
-    async def error_reply(message: IncomingMessage, reference: str) -> Reply:
+    async def error_reply(message: IncomingMessage, reference: str, error: Exception) -> Reply:
         return Reply(text=f"error {reference}")
 
-    return App(services=app.services, router=Router([ScriptedHandler(reply, delay=delay)], error_reply))
+    return dataclasses.replace(app, router=Router([ScriptedHandler(reply, delay=delay)], error_reply))
 
 
 def sent_messages(driver: TelegramDriver, chat: int | str) -> list[dict[str, object]]:
@@ -59,7 +60,7 @@ def sent_messages(driver: TelegramDriver, chat: int | str) -> list[dict[str, obj
 
 # --- start-up ------------------------------------------------------------------------------------
 async def test_start_registers_sender_commands_and_polls(driver: TelegramDriver, app: App) -> None:
-    assert app.services.senders["telegram"] is driver.runner.sender
+    assert app.services.senders["telegram"] is driver.runner.registered_sender
     assert set(driver.server.commands) == {None, *LANGUAGES}
     fr_ask = next(entry for entry in driver.server.commands["fr"] if entry["command"] == "ask")
     assert fr_ask["description"] == app.services.catalogue.text("command.ask", "fr")
@@ -117,7 +118,7 @@ async def test_organisers_get_their_menu_at_start(
 async def test_private_question_gets_typing_then_a_cited_answer(driver: TelegramDriver) -> None:
     [answer] = await driver.direct_message("ana", QUESTION)
     assert answer.links and answer.raw["parse_mode"] == "HTML" and not answer.in_thread
-    assert [b.data.rsplit(":", 1)[1] for b in answer.buttons if b.data] == ["up", "down"]
+    assert [b.payload.rsplit(":", 1)[1] for b in answer.buttons if b.data] == ["up", "down"]
     methods = [call.method for call in driver.server.calls]
     assert methods.index("sendChatAction") < methods.index("sendMessage")
     [typing] = driver.server.calls_to("sendChatAction")
@@ -174,7 +175,7 @@ async def test_same_update_twice_is_answered_once(driver: TelegramDriver) -> Non
 
 async def test_feedback_click_stores_the_vote_and_answers_the_query(driver: TelegramDriver, app: App) -> None:
     [answer] = await driver.direct_message("ana", QUESTION)
-    up = next(button for button in answer.buttons if button.data and button.data.endswith(":up"))
+    up = next(button for button in answer.buttons if button.payload.endswith(":up"))
     [toast] = await driver.click("ana", answer, up)
     assert toast.ephemeral and toast.text == app.services.catalogue.text("feedback.thanks_up", "en")
     [query_answer] = driver.server.calls_to("answerCallbackQuery")
@@ -182,14 +183,15 @@ async def test_feedback_click_stores_the_vote_and_answers_the_query(driver: Tele
     async with app.services.sessions() as session:
         vote = (await session.scalars(select(VoteRow))).one()
     assert vote.vote == 1 and vote.user_id == str(driver.user_id("ana")) and vote.platform == "telegram"
-    assert up.data is not None and up.data.split(":")[1] == vote.answer_id
+    assert up.payload.split(":")[1] == vote.answer_id
 
 
-async def test_unknown_button_is_still_answered(driver: TelegramDriver) -> None:
+async def test_a_button_the_bot_did_not_make_is_refused_with_a_toast(driver: TelegramDriver) -> None:
     [answer] = await driver.direct_message("ana", QUESTION)
-    assert await driver.click("ana", answer, SentButton(label="?", data="something-else")) == []
+    [toast] = await driver.click("ana", answer, SentButton(label="?", data="something-else"))
+    assert toast.ephemeral and "no longer works" in toast.text
     [query_answer] = driver.server.calls_to("answerCallbackQuery")
-    assert "text" not in query_answer.params  # but the spinner stops
+    assert query_answer.params["text"] == toast.text  # the spinner stops, with the reason
 
 
 async def test_events_command_sends_signup_button_and_calendar(driver: TelegramDriver) -> None:
@@ -245,6 +247,21 @@ async def test_undeliverable_answer_is_logged_with_the_update_id(
     assert len(driver.server.calls_to("sendMessage", ok_only=False)) == 3  # the policy's attempts
     [record] = [r for r in caplog.records if r.name == "adapters.telegram.app"]
     assert str(update["update_id"]) in record.getMessage() and "not delivered" in record.getMessage()
+
+
+async def test_a_slow_telegram_gets_the_answer_once_and_the_log_says_it_may_have_arrived(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with telegram_driver(app, read_timeout=0.5) as driver:
+        driver.server.delays["sendMessage"] = 1.5  # answers after the runner stopped waiting
+        member = driver.user_id("ana")
+        with caplog.at_level(logging.WARNING, logger="adapters.telegram.app"):
+            await driver.deliver(driver.server.updates.private_message(member, QUESTION))
+        await driver.server.wait_for("sendMessage", 1, seconds=10)
+        await asyncio.sleep(1.0)
+        assert driver.server.started["sendMessage"] == 1 and len(driver.server.messages_to(member)) == 1
+    [record] = [r for r in caplog.records if r.name == "adapters.telegram.app"]
+    assert "may have arrived" in record.getMessage() and "not delivered" not in record.getMessage()
 
 
 async def test_stop_finishes_the_answer_in_flight(app: App) -> None:

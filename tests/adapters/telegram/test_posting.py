@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
 from telegram import Bot
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.request import HTTPXRequest
 
 from adapters.telegram.posting import ReplyPoster, RetryPolicy, retry_after_seconds, with_retries
 from bot.i18n import Catalogue
@@ -117,3 +119,72 @@ async def test_attachments_follow_the_text_as_documents(
     assert telegram_server.calls.index(upload) > telegram_server.calls.index(
         telegram_server.calls_to("sendMessage")[0]
     )
+
+
+async def test_a_refused_rich_message_is_resent_as_plain_text_with_the_links_inline(
+    bot: Bot, telegram_server: FakeTelegramServer, catalogue: Catalogue, fast_retry: RetryPolicy
+) -> None:
+    telegram_server.fail("sendMessage", 400, "Bad Request: BUTTON_URL_INVALID", only_with="parse_mode")
+    signup = Button(label="Sign up", url="https://events.example.org/register")
+    thumbs = Button(label="👍", callback_data="fb:1:up")
+    reply = Reply(text="The summit [1]", citations=[CITATION], buttons=[[signup], [thumbs]])
+    await poster(bot, catalogue, fast_retry).post(CHAT, reply)
+    refused, delivered = telegram_server.calls_to("sendMessage", ok_only=False)
+    assert refused.status == 400 and delivered.status == 200 and "parse_mode" not in delivered.params
+    text = delivered.params["text"]
+    assert (
+        "ESER & you (https://example.org/eser)" in text
+        and "Sign up: https://events.example.org/register" in text
+    )
+    # The callback buttons stay; the link button is in the text now.
+    assert delivered.params["reply_markup"]["inline_keyboard"] == [
+        [{"text": "👍", "callback_data": "fb:1:up"}]
+    ]
+
+
+async def test_if_even_the_plain_keyboard_is_refused_the_text_goes_alone(
+    bot: Bot, telegram_server: FakeTelegramServer, catalogue: Catalogue, fast_retry: RetryPolicy
+) -> None:
+    telegram_server.fail("sendMessage", 400, "Bad Request: BUTTON_DATA_INVALID", times=2)
+    reply = Reply(text="Pick one", buttons=[[Button(label="👍", callback_data="fb:1:up")]])
+    await poster(bot, catalogue, fast_retry).post(CHAT, reply)
+    *_, delivered = telegram_server.calls_to("sendMessage", ok_only=False)
+    assert (
+        delivered.status == 200
+        and delivered.params["text"] == "Pick one"
+        and "reply_markup" not in delivered.params
+    )
+
+
+async def test_a_chat_out_of_reach_is_not_retried_as_plain_text(
+    bot: Bot, telegram_server: FakeTelegramServer, catalogue: Catalogue, fast_retry: RetryPolicy
+) -> None:
+    telegram_server.forget(int(CHAT))
+    with pytest.raises(BadRequest):
+        await poster(bot, catalogue, fast_retry).post(CHAT, Reply(text="Hello"))
+    assert len(telegram_server.calls_to("sendMessage", ok_only=False)) == 1
+
+
+async def test_a_send_that_timed_out_is_not_sent_again(
+    telegram_server: FakeTelegramServer, catalogue: Catalogue, fast_retry: RetryPolicy
+) -> None:
+    telegram_server.delays["sendMessage"] = 1.5  # Telegram struggling: it answers late
+    async with Bot(
+        telegram_server.token, base_url=telegram_server.base_url, request=HTTPXRequest(read_timeout=0.5)
+    ) as slow:
+        with pytest.raises(TimedOut):
+            await poster(slow, catalogue, fast_retry).post(CHAT, Reply(text="Hello"))
+    await telegram_server.wait_for("sendMessage", 1, seconds=5)  # it did arrive, once
+    await asyncio.sleep(1.0)
+    assert telegram_server.started["sendMessage"] == 1 and telegram_server.delivered[int(CHAT)] == 1
+
+
+async def test_calls_that_may_be_repeated_are_still_retried_after_a_timeout(
+    telegram_server: FakeTelegramServer, fast_retry: RetryPolicy
+) -> None:
+    telegram_server.delays["getChatMember"] = 0.8
+    request = HTTPXRequest(read_timeout=0.3)
+    async with Bot(telegram_server.token, base_url=telegram_server.base_url, request=request) as slow:
+        with pytest.raises(TimedOut):
+            await with_retries(lambda: slow.get_chat_member(-100, 7), fast_retry, what="getChatMember")
+    assert telegram_server.started["getChatMember"] == fast_retry.attempts

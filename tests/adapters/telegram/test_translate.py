@@ -34,7 +34,7 @@ def test_private_message_is_a_direct_question(updates: UpdateFactory) -> None:
     assert message.is_direct and message.text == "What is ESER?" and message.command is None
     assert message.chat_id == "42" and message.user_id == "42" and message.thread_id is None
     assert message.language_hint == "fr"
-    assert message.event_id == f"telegram:{payload['update_id']}"
+    assert message.event_id == f"telegram:{BOT.id}:{payload['update_id']}"
     assert message.user_name == "Member 42"
 
 
@@ -155,4 +155,4 @@ def test_callback_query_carries_its_data(updates: UpdateFactory) -> None:
     assert message is not None
     assert message.callback_data == "fb:abc123:up" and message.mentioned and not message.is_direct
     assert message.chat_id == str(GROUP_ID) and message.user_id == "42" and message.language_hint == "de"
-    assert message.event_id == f"telegram:{payload['update_id']}"
+    assert message.event_id == f"telegram:{BOT.id}:{payload['update_id']}"

@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bot.app import App, build_app
 from bot.broadcast.models import Draft
 from bot.broadcast.outbox import OutboxStore
 from bot.models import Target
-from bot.store.base import member_tables
+from bot.store.base import member_reference_tables, member_tables
+from bot.store.broadcasts import AnnouncementRow
 from bot.store.erasure import count_member_rows
+from bot.store.events import EventRow
 from knowledge.engine import KnowledgeEngine
 from tests.bot.onboarding.member import Member, callbacks
 from tests.conftest import Clock, make_settings
+
+EVENT = {
+    "title": "Social economy summit Madrid",
+    "start": "2026-12-10 10:00",
+    "end": "2026-12-10 17:00",
+    "timezone": "Europe/Madrid",
+    "place": "Palacio de Congresos, Madrid",
+    "language": "es",
+    "region": "ES",
+    "topics": "events",
+}
 
 
 async def onboard(member: Member, *, language: str = "en", consent: str = "yes") -> None:
@@ -43,6 +58,7 @@ async def leave_traces(member: Member) -> None:
     await services.broadcasts.submit(Draft(text="Hello"), organiser=organiser, report_to=None)
     await OutboxStore(services.sessions).start_due(services.clock())
     await member.command("newevent")  # an organiser's dialogue, left half-way
+    await services.events.add(EVENT, created_by=f"telegram:{member.user}")  # an event they added
 
 
 async def test_profile_shows_what_is_stored(app: App) -> None:
@@ -102,19 +118,22 @@ async def test_forget_erases_every_row_about_the_member_after_confirmation(app: 
     await leave_traces(member)
     await leave_traces(other)
     before = await count_member_rows(app.services.sessions, "telegram", "u1")
-    assert set(before) == set(member_tables())
+    tables = set(member_tables()) | set(member_reference_tables())
+    assert set(before) == tables and {"announcements", "events", "inbox"} <= tables
     assert all(before[table] > 0 for table in before), sorted(before.items())  # every member table had a row
 
     [confirm] = await member.command("forget")
     assert set(callbacks(confirm)) == {"yes", "no"}
     [kept] = await member.app.handle(member.message(callback="pv:forget:no"))
     assert "kept" in kept.text
-    assert await count_member_rows(app.services.sessions, "telegram", "u1") == before
+    kept_rows = await count_member_rows(app.services.sessions, "telegram", "u1")
+    # Nothing went; only the inbox recorded the two messages.
+    assert kept_rows == {**before, "inbox": before["inbox"] + 2}
 
     [done] = await member.app.handle(member.message(callback="pv:forget:yes"))
-    assert f"({sum(before.values())} records)" in done.text
+    assert f"({sum(kept_rows.values())} records)" in done.text
     after = await count_member_rows(app.services.sessions, "telegram", "u1")
-    assert after == {table: 0 for table in member_tables()}
+    assert after == dict.fromkeys(tables, 0)
     assert all(
         count > 0 for count in (await count_member_rows(app.services.sessions, "telegram", "u2")).values()
     )
@@ -163,3 +182,34 @@ async def test_profile_and_forget_only_in_a_private_chat(app: App) -> None:
     [pointer] = await member.command("forget", "yes", direct=False)
     assert "/forget" in pointer.text
     assert await app.services.profiles.get("telegram", "u1") is not None  # nothing erased
+
+
+async def test_a_forget_confirmation_pressed_in_a_group_erases_nothing(app: App) -> None:
+    member = Member(app)
+    await onboard(member)
+    before = await count_member_rows(app.services.sessions, "telegram", "u1")
+    # The payload is genuine (the bot offered it in the private chat); the press comes from a group.
+    pressed = app.signer.sign("telegram", "pv:forget:yes")
+    [refusal] = await app.answer(member.message(callback=pressed, direct=False))
+    assert refusal.ephemeral and "private" in refusal.text.lower()
+    after = await count_member_rows(app.services.sessions, "telegram", "u1")
+    assert {k: v for k, v in after.items() if k != "inbox"} == {
+        k: v for k, v in before.items() if k != "inbox"
+    }
+
+
+async def test_an_organiser_who_is_forgotten_is_no_longer_named_on_announcements_or_events(app: App) -> None:
+    services = app.services
+    organiser = Member(app, user="org1")
+    await services.organisers.store.grant("telegram", "org1", granted_by="test", now=services.clock())
+    who = Target(platform="telegram", chat_id="org1")
+    submitted = await services.broadcasts.submit(Draft(text="Hello"), organiser=who, report_to=who)
+    await services.events.add(EVENT, created_by="telegram:org1")
+    [done] = await organiser.app.handle(organiser.message(callback="pv:forget:yes"))
+    assert "nothing to erase" not in done.text and "records" in done.text
+    async with services.sessions() as session:
+        announcement = await session.get(AnnouncementRow, submitted.announcement_id)
+        creators = (await session.scalars(select(EventRow.created_by))).all()
+    assert announcement is not None and announcement.created_by == "" and announcement.report_to is None
+    assert announcement.text == "Hello"  # the announcement itself stays, for the other organisers
+    assert list(creators) == [""]

@@ -53,3 +53,14 @@ def postgres_url() -> Iterator[str]:
         yield url_of(name)
     finally:
         drop_database(name)
+
+
+def refuse_connections(name: str) -> None:
+    """Make a database unreachable, as an outage would: no new connections, open ones closed."""
+    _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+
+
+def allow_connections(name: str) -> None:
+    """End the outage ``refuse_connections`` started."""
+    _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')

@@ -1,11 +1,13 @@
-"""The answers store: question log, votes, feedback, seen events and the retention purge."""
+"""The answers store: question log, votes, feedback and the retention purge."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.store.answers import AnswerRow, FeedbackRow, SeenEventRow, VoteRow, thread_key
+from bot.store.answers import AnswerRow, FeedbackRow, VoteRow, thread_key
 from knowledge.models import Answer, Citation
 from tests.conftest import Clock
 
@@ -54,11 +56,6 @@ async def test_thread_history_and_votes(app: App, clock: Clock) -> None:
     assert not await store.vote(answer_id="missing", platform="slack", user_id="U2", vote=1, now=clock())
 
 
-async def test_first_sighting_is_atomic(app: App, clock: Clock) -> None:
-    assert await app.services.answers.first_sighting("slack:Ev1", clock())
-    assert not await app.services.answers.first_sighting("slack:Ev1", clock())
-
-
 async def test_retention_purge_with_a_fixed_clock(app: App, clock: Clock) -> None:
     store = app.services.answers
     old = await store.record_answer(
@@ -66,7 +63,6 @@ async def test_retention_purge_with_a_fixed_clock(app: App, clock: Clock) -> Non
     )
     await store.vote(answer_id=old, platform="telegram", user_id="1", vote=1, now=clock())
     await store.add_feedback(platform="telegram", user_id="1", text="old feedback", now=clock())
-    await store.first_sighting("telegram:1", clock())
     clock.advance(days=29)
     await store.record_answer(
         platform="telegram", user_id="1", chat_id="1", thread="t", answer=_answer("recent"), now=clock()
@@ -77,9 +73,19 @@ async def test_retention_purge_with_a_fixed_clock(app: App, clock: Clock) -> Non
     assert removed == 1
     assert await store.thread_questions("t") == ["recent"]
     assert await _count(app, VoteRow) == 0 and await _count(app, FeedbackRow) == 0
-    assert await _count(app, SeenEventRow) == 0
     assert await _count(app, AnswerRow) == 1
     clock.advance(days=27)  # the second answer is 29 days old: still kept
     assert await app.purge_expired() == 0
     clock.advance(days=2)
     assert await app.purge_expired() == 1
+
+
+async def test_feedback_is_counted_per_member_since_a_time(app: App, clock: Clock) -> None:
+    store = app.services.answers
+    for _ in range(3):
+        await store.add_feedback(platform="slack", user_id="U1", text="hi", now=clock())
+        clock.advance(minutes=20)
+    await store.add_feedback(platform="slack", user_id="U2", text="hi", now=clock())
+    since = clock() - timedelta(minutes=45)
+    assert await store.feedback_since(platform="slack", user_id="U1", since=since) == 2
+    assert await store.feedback_since(platform="slack", user_id="U2", since=since) == 1

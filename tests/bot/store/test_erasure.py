@@ -7,10 +7,12 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.answers import AnswerStore, thread_key
-from bot.store.base import member_tables
+from bot.store.base import member_reference_tables, member_tables
 from bot.store.broadcasts import PENDING, SENDING, AnnouncementRow, OutboxRow
 from bot.store.dialogues import DialogueStore
 from bot.store.erasure import count_member_rows, erase_member
+from bot.store.events import EventRow
+from bot.store.inbox import InboxStore
 from bot.store.onboarding_states import FlowStateStore
 from bot.store.organisers import OrganiserStore
 from bot.store.profiles import ProfileStore
@@ -50,7 +52,7 @@ async def fill(sessions: async_sessionmaker[AsyncSession], user: str) -> None:
         announcement = AnnouncementRow(
             idempotency_key=f"k-{user}",
             text="hello",
-            created_by="slack:UORG",
+            created_by=f"slack:{user}",  # they are also an organiser
             state=SENDING,
             created_at=FIXED_NOW,
             send_at=FIXED_NOW,
@@ -67,12 +69,34 @@ async def fill(sessions: async_sessionmaker[AsyncSession], user: str) -> None:
                 next_attempt_at=FIXED_NOW,
             )
         )
+        session.add(
+            EventRow(
+                id=f"ev-{user}",
+                title="Summit",
+                start_at=FIXED_NOW,
+                end_at=FIXED_NOW,
+                timezone="Europe/Rome",
+                created_by=f"slack:{user}",
+                created_at=FIXED_NOW,
+                updated_at=FIXED_NOW,
+            )
+        )
+    await InboxStore(sessions).admit(
+        f"slack:T1:Ev-{user}",
+        platform="slack",
+        user_id=user,
+        payload="{}",
+        now=FIXED_NOW,
+        hold_until=FIXED_NOW,
+    )
 
 
 async def test_erase_member_empties_every_member_table(sessions: async_sessionmaker[AsyncSession]) -> None:
     await fill(sessions, "U1")
     await fill(sessions, "U2")
+    assert set(member_reference_tables()) == {"announcements", "events"}
     assert set(member_tables()) >= {
+        "inbox",
         "answers",
         "answer_votes",
         "feedback",

@@ -236,3 +236,17 @@ async def test_onboarding_consent_sets_kind_and_language(sessions: async_session
     )
     [row] = await SubscriptionStore(sessions).subscriptions("slack", "U5")
     assert (row.topic, row.kind, row.language, row.active) == ("skills", "member", "de", True)
+
+
+async def test_subscribing_again_to_the_same_logs_no_new_consent(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    store, profiles = SubscriptionStore(sessions), ProfileStore(sessions)
+    same = dict(chat_id="7", topics=["funding"], country="ES", region=None, language="es")
+    for minutes in range(5):  # "Done" pressed again and again, or the same /subscribe repeated
+        await store.subscribe("telegram", "7", **same, now=FIXED_NOW + timedelta(minutes=minutes))  # type: ignore[arg-type]
+    assert await profiles.consents("telegram", "7") == [("announcements", True, FIXED_NOW)]
+    # A real change is logged: a new topic, then a new place.
+    await store.subscribe("telegram", "7", **{**same, "topics": ["events"]}, now=LATER)  # type: ignore[arg-type]
+    await store.subscribe("telegram", "7", **{**same, "country": "FR"}, now=LATER + timedelta(hours=1))  # type: ignore[arg-type]
+    assert len(await profiles.consents("telegram", "7")) == 3

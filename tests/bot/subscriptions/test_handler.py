@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app import App
 from bot.models import IncomingMessage, Reply
 from bot.subscriptions import build_handlers
@@ -178,3 +180,13 @@ async def test_other_buttons_and_commands_pass_through(app: App) -> None:
     )
     assert await handler.handle(message) is None
     assert await handler.handle(message.model_copy(update={"callback_data": None, "command": "help"})) is None
+
+
+@pytest.mark.parametrize("data", ["sub:ok:a:XX-<b>evil</b>", "sub:ok:a:ZZ", "sub:ok:3:ES-ZZZ", "sub:t:a:x"])
+async def test_a_place_the_bot_never_offered_is_not_stored(app: App, data: str) -> None:
+    [handler] = build_handlers(app.services)
+    message = IncomingMessage(
+        platform="telegram", chat_id="1", user_id="1", is_direct=True, event_id="x", callback_data=data
+    )
+    assert await handler.handle(message) is None
+    assert await app.services.subscriptions.subscriptions("telegram", "1") == []
