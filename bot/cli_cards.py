@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from knowledge.cards import CardProblem, LoadedCard
 
 cards_cli = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Answer cards: list, show and check them."
@@ -21,10 +24,11 @@ def _content_dirs(console: Console) -> list[Path]:
     return list(_settings(console).content_dirs)
 
 
-def _load(roots: list[Path]):  # type: ignore[no-untyped-def]
+def _load(roots: list[Path]) -> tuple[list[LoadedCard], list[CardProblem]]:
     from knowledge.cards import card_files, load_card_file
 
-    cards, problems = [], []
+    cards: list[LoadedCard] = []
+    problems: list[CardProblem] = []
     for path in card_files(roots):
         loaded, bad = load_card_file(path)
         cards += loaded

@@ -12,9 +12,8 @@ import json
 from knowledge.cards import AnswerCard
 from knowledge.chunk_ids import content_hash, id_prefix
 from knowledge.documents import SourceDocument, pipe_join
-from knowledge.models import Chunk
+from knowledge.models import CARD_QUESTION, Chunk
 
-CARD_QUESTION = "card_question"
 CARD = "card"
 
 

@@ -16,6 +16,7 @@ A card file (``knowledge/content/answers/<topic>.yaml``) holds a list of cards::
       last_checked: 2025-11-01      # for anything that changes: shown with the answer
       valid_until: 2027-06-30       # optional: not used after this date
       gap: true                     # optional: the card says the fact is not known (a decline)
+      gap_after: 2021               # optional: ...for any year after this one
 
 This module reads card files (with the line of each card, for error messages) and checks them: every
 language present, every sentence cited, the same figures, dates, e-mail addresses and links in every
@@ -34,6 +35,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from knowledge.crosslingual import SUPPORTED_LANGUAGES, fold
+from knowledge.safe_yaml import YamlError, load_yaml_node
 
 CardStatus = Literal["published", "draft"]
 MARKER = re.compile(r"\[(\d{1,2})\]")
@@ -64,6 +66,7 @@ class AnswerCard(BaseModel, frozen=True):
     valid_until: dt.date | None = None
     status: CardStatus = "published"
     gap: bool = False
+    gap_after: int | None = None
 
     @field_validator("id")
     @classmethod
@@ -115,21 +118,28 @@ class LoadedCard(BaseModel, frozen=True):
     line: int | None = None
 
 
-def card_entries(text: str) -> list[tuple[int | None, Any]]:
+def card_entries(text: str, source: str = "<cards>") -> list[tuple[int | None, Any]]:
     """The top-level list items of a card file with their 1-based line numbers.
 
+    Args:
+        text: The file's text.
+        source: Its path, for error messages.
+
     Raises:
-        yaml.YAMLError: When the file is not valid YAML.
+        YamlError: When the file is not valid YAML or exceeds the alias and size limits.
     """
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    data = yaml.safe_load(text)
-    if data is None:
+    return entries_with_lines(*load_yaml_node(text, source=source))
+
+
+def entries_with_lines(node: yaml.Node | None, data: Any) -> list[tuple[int | None, Any]]:
+    """The top-level items of a parsed YAML document with their 1-based lines (from its node)."""
+    if data is None or node is None:
         return []
     items = data if isinstance(data, list) else [data]
     if isinstance(node, yaml.SequenceNode):
         lines: list[int | None] = [child.start_mark.line + 1 for child in node.value]
     else:
-        lines = [node.start_mark.line + 1 if node is not None else None]
+        lines = [node.start_mark.line + 1]
     return list(zip(lines, items, strict=False))
 
 
@@ -152,11 +162,9 @@ def parse_card(entry: object, *, path: str, line: int | None) -> LoadedCard | Ca
 def load_card_file(path: Path) -> tuple[list[LoadedCard], list[CardProblem]]:
     """Read every card of one file; a bad card is a problem, the others still load."""
     try:
-        entries = card_entries(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        return [], [CardProblem(path=str(path), card="?", line=line, message=f"malformed YAML: {error}")]
+        entries = card_entries(path.read_text(encoding="utf-8"), str(path))
+    except YamlError as error:
+        return [], [CardProblem(path=str(path), card="?", line=error.line, message=error.problem)]
     cards: list[LoadedCard] = []
     problems: list[CardProblem] = []
     for line, entry in entries:
@@ -291,7 +299,7 @@ def check_cards(
                         )
                     )
         for source in card.sources if sections is not None else ():
-            headings = sections.get(source.doc)
+            headings = (sections or {}).get(source.doc)
             if headings is None:
                 problems.append(CardProblem(**where, message=f"cites {source.doc!r}, which does not exist"))
             elif source.section and fold(source.section) not in {fold(h) for h in headings}:

@@ -14,15 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import frontmatter
+import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from knowledge.card_index import card_document
-from knowledge.cards import CardProblem, card_entries, is_card, parse_card
+from knowledge.cards import CardProblem, entries_with_lines, is_card, parse_card
 from knowledge.documents import SourceDocument, pipe_join
 from knowledge.events import event_document, event_from_ics, event_from_mapping
 from knowledge.funding import funding_document
 from knowledge.hidden_html import drop_hidden, strip_markup
-from knowledge.safe_yaml import YamlError, load_yaml
+from knowledge.safe_yaml import YamlError, load_yaml, load_yaml_node
 
 SOURCE_DECLARATION = re.compile(
     r"^\s*Source:\s*(?:\[(?P<title>[^\]]*)\]\(\s*(?P<linked>[^)\s]+)\s*\)|(?P<bare>\S+))\s*$", re.IGNORECASE
@@ -46,9 +47,9 @@ class Read:
         self.hidden = hidden
 
 
-def _yaml(text: str, path: Path) -> Any:
+def _yaml(text: str, path: Path) -> tuple[yaml.Node | None, Any]:
     try:
-        return load_yaml(text, source=str(path))
+        return load_yaml_node(text, source=str(path))
     except YamlError as error:
         raise FileLoadError(error.problem, error.line) from None
 
@@ -225,10 +226,10 @@ def read_text(path: Path, doc_id: str) -> Read:
 
 def read_yaml(path: Path, doc_id: str) -> Read:
     raw = path.read_text(encoding="utf-8")
-    data = _yaml(raw, path)  # the limits first: card_entries parses again, without them
+    node, data = _yaml(raw, path)
     entries = data if isinstance(data, list) else [data]
     if entries and is_card(entries[0]):
-        return Read(_cards(raw, path, doc_id), raw)
+        return Read(_cards(entries_with_lines(node, data), path, doc_id), raw)
     docs: list[SourceDocument] = []
     for index, entry in enumerate(entries):
         entry_id = doc_id if len(entries) == 1 else f"{doc_id}#{index}"
@@ -251,9 +252,9 @@ def read_yaml(path: Path, doc_id: str) -> Read:
     return Read(docs, raw)
 
 
-def _cards(raw: str, path: Path, doc_id: str) -> list[SourceDocument]:
+def _cards(entries: list[tuple[int | None, Any]], path: Path, doc_id: str) -> list[SourceDocument]:
     docs: list[SourceDocument] = []
-    for line, entry in card_entries(raw):
+    for line, entry in entries:
         parsed = parse_card(entry, path=str(path), line=line)
         if isinstance(parsed, CardProblem):
             raise FileLoadError(f"card {parsed.card!r}: {parsed.message}", line)

@@ -108,15 +108,33 @@ def load_yaml(
     Raises:
         YamlError: Malformed YAML, several documents, or a limit exceeded; with the line when known.
     """
+    return load_yaml_node(text, source=source, max_aliases=max_aliases, max_nodes=max_nodes)[1]
+
+
+def load_yaml_node(
+    text: str,
+    *,
+    source: str,
+    max_aliases: int = MAX_ALIASES,
+    max_nodes: int = MAX_EXPANDED_NODES,
+) -> tuple[yaml.Node | None, Any]:
+    """``load_yaml`` (the same arguments), also returning the composed node (its marks give lines).
+
+    Returns:
+        The root node and the parsed value (None and None for an empty document).
+
+    Raises:
+        YamlError: Malformed YAML, several documents, or a limit exceeded; with the line when known.
+    """
     # libyaml parses and composes (a shared graph, cheap even for a bomb); limits are checked on
     # that graph before Python objects are built.
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return None
+            return None, None
         _check_limits(node, max_aliases=max_aliases, max_nodes=max_nodes)
-        return loader.construct_document(node)
+        return node, loader.construct_document(node)
     except YamlError as error:  # a limit, raised without the source deep inside the loader
         raise YamlError(source, error.problem, error.line) from None
     except yaml.YAMLError as error:
