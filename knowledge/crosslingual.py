@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from langdetect import DetectorFactory, LangDetectException, detect_langs
 
 SUPPORTED_LANGUAGES = ("en", "fr", "de", "es", "it", "pl")
 
@@ -21,18 +21,17 @@ GLOSSARY_DIR = Path(__file__).parent / "glossary"
 WORD = re.compile(r"[\w+]+", re.UNICODE)
 
 PREFIX_KEY = 3  # prefix entries are indexed by their first three letters ("spoldziel*" under "spo")
-# Function words that make a question English without asking langdetect (which costs ~5 ms).
-ENGLISH_MARKERS = frozenset(
-    "the is are was were what which who how when where does do did can could of and for to in with".split()
-)
-
-DetectorFactory.seed = 0  # langdetect is random by default; answers must be reproducible
 
 
+@lru_cache(maxsize=4096)  # the same card and passage texts are folded for every question
 def fold(text: str) -> str:
-    """Lower-case and strip accents (``Économie`` -> ``economie``)."""
+    """Lower-case, strip accents and straighten apostrophes (``L’Économie`` -> ``l'economie``).
+
+    Phones type ``’``; glossaries, cards and stop-word lists are written with ``'``.
+    """
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).replace("ł", "l")
+    folded = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return folded.replace("ł", "l").replace("’", "'")
 
 
 def words_of(text: str) -> list[str]:
@@ -103,20 +102,20 @@ class CrossLingual:
         self._stopwords: dict[str, frozenset[str]] = {}
         for language in SUPPORTED_LANGUAGES:
             path = glossary_dir / f"{language}.yaml"
+            stopwords = glossary_dir / f"{language}-stopwords.txt"
+            if stopwords.exists():
+                lines = stopwords.read_text(encoding="utf-8").splitlines()
+                self._stopwords[language] = frozenset(
+                    word for line in lines if not line.startswith("#") for word in words_of(line)
+                )
             if language == "en" or not path.exists():
                 continue
             entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             glossary = [GlossaryEntry(str(key), str(value)) for key, value in entries.items()]
             self._glossaries[language] = _Glossary([entry for entry in glossary if entry.patterns])
-            stopwords = glossary_dir / f"{language}-stopwords.txt"
-            if stopwords.exists():
-                self._stopwords[language] = frozenset(words_of(stopwords.read_text(encoding="utf-8")))
 
     def _hits(self, words: list[str], glossary: _Glossary) -> list[str]:
         return self._scan(words, glossary)[0]
-
-    def _evidence(self, words: list[str], glossary: _Glossary) -> int:
-        return self._scan(words, glossary)[2]
 
     def _scan(self, words: list[str], glossary: _Glossary) -> tuple[list[str], list[str], int]:
         """The English expansions of ``words``, the words no entry covered, and how many matches
@@ -152,34 +151,9 @@ class CrossLingual:
         stop = self._stopwords.get(language, frozenset())
         return [word for word in self._scan(words, glossary)[1] if word not in stop]
 
-    def detect(self, text: str, default: str = "en") -> str:
-        """Best guess of the question's language among the supported ones.
-
-        Args:
-            text: The question.
-            default: Returned when no language is a confident guess (a two-word question, a name).
-        """
-        words = words_of(text)
-        glossary_hits = {
-            language: self._evidence(words, glossary) for language, glossary in self._glossaries.items()
-        }
-        if len(words) < 3 and not any(glossary_hits.values()):
-            return default  # langdetect guesses wildly on one or two words ("ESER?" comes out German)
-        if not any(glossary_hits.values()) and len(ENGLISH_MARKERS.intersection(words)) >= 2:
-            return "en"
-        scores: dict[str, float] = {language: float(hits) for language, hits in glossary_hits.items()}
-        try:
-            for guess in detect_langs(text):
-                if guess.lang in SUPPORTED_LANGUAGES:
-                    scores[guess.lang] = scores.get(guess.lang, 0.0) + 2.0 * guess.prob
-        except LangDetectException:
-            pass
-        if not scores:
-            return default
-        best = max(scores, key=lambda language: scores[language])
-        # A confident guess needs langdetect's near-certainty or glossary hits on top of its vote, so
-        # glossary words shared with English ("budget", "Interreg") do not flip an English question.
-        return best if scores[best] >= 1.5 else default
+    def function_words(self, language: str) -> frozenset[str]:
+        """The function words of ``language`` (folded), from its stop-word list."""
+        return self._stopwords.get(language, frozenset())
 
     def expand(self, text: str, language: str) -> str:
         """English terms for the question's words in ``language`` (empty for English)."""
