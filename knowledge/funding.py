@@ -44,7 +44,9 @@ def funding_document(
                 f"deadline must be an ISO date, 'rolling' or 'closed', not {deadline!r}"
             ) from error
     title = str(entry.get("title") or entry["programme"])
-    lines = [f"# {title}", "", f"Programme: {entry['programme']}."]
+    # The programme's name is in the title and every section's heading path; an intro line such as
+    # "Programme: X." would only be quoted as a non-answer.
+    lines = [f"# {title}"]
     for key, label in FIELDS:
         if entry.get(key):
             lines += ["", f"## {label}", "", str(entry[key]).strip()]

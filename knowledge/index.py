@@ -16,9 +16,7 @@ from langchain_core.embeddings import Embeddings
 
 from knowledge.chunking import embedding_text
 from knowledge.embeddings import embed_questions
-from knowledge.models import CARD_KINDS, Chunk
-
-CARD_QUESTION = "card_question"
+from knowledge.models import CARD_KINDS, CARD_QUESTION, Chunk
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +73,8 @@ class VectorIndex:
         # only; answer cards (``card_chunks``) are matched on their own.
         self._lexical: tuple[list[Chunk], bm25s.BM25 | None] = ([], None)
         self._card_chunks: list[Chunk] = []
+        self._card_questions: list[Chunk] = []
+        self._card_vectors = np.zeros((0, 0), dtype=np.float32)
         self.version = 0  # bumped at every refresh, so caches built on the chunks know to rebuild
         self.refresh_lexical()
 
@@ -109,7 +109,7 @@ class VectorIndex:
             self.store._collection.upsert(
                 ids=[chunk.id for chunk in batch],
                 embeddings=vectors,  # type: ignore[arg-type]
-                metadatas=[dict(chunk.metadata) for chunk in batch],  # type: ignore[misc]
+                metadatas=[dict(chunk.metadata) for chunk in batch],
                 documents=texts,
             )
 
@@ -128,6 +128,7 @@ class VectorIndex:
             )
         ]
         self._card_chunks = [chunk for chunk in chunks if chunk.metadata.get("kind") in CARD_KINDS]
+        self._refresh_card_vectors()
         chunks = [chunk for chunk in chunks if chunk.metadata.get("kind") not in CARD_KINDS]
         self.version += 1
         if not chunks:
@@ -139,6 +140,24 @@ class VectorIndex:
         bm25 = bm25s.BM25()
         bm25.index(corpus, show_progress=False)
         self._lexical = (chunks, bm25)
+
+    def _refresh_card_vectors(self) -> None:
+        # The cards' phrasings are a few thousand short vectors, matched on every question: kept in
+        # memory, one matrix product finds the nearest in well under a millisecond, where a filtered
+        # Chroma query over a large collection took tens of milliseconds.
+        wanted = {
+            chunk.id: chunk for chunk in self._card_chunks if chunk.metadata.get("kind") == CARD_QUESTION
+        }
+        if not wanted:
+            self._card_questions, self._card_vectors = [], np.zeros((0, 0), dtype=np.float32)
+            return
+        records = self.store.get(where={"kind": CARD_QUESTION}, include=["embeddings"])
+        ids = [chunk_id for chunk_id in records["ids"] if chunk_id in wanted]
+        by_id = dict(zip(records["ids"], records["embeddings"], strict=True))
+        matrix = np.asarray([by_id[chunk_id] for chunk_id in ids], dtype=np.float32)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        self._card_questions = [wanted[chunk_id] for chunk_id in ids]
+        self._card_vectors = matrix / np.where(norms == 0, 1, norms)
 
     # --- reading ---------------------------------------------------------------------------
     @property
@@ -170,6 +189,15 @@ class VectorIndex:
             (_chunk_from_record(str(doc.id), doc.page_content, doc.metadata), 1.0 - float(distance))
             for doc, distance in results
         ]
+
+    def nearest_card_questions(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
+        """The ``k`` card phrasings nearest to ``vector``, with cosine similarity, best first."""
+        if not self._card_questions:
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        scores = self._card_vectors @ (query / (np.linalg.norm(query) or 1.0))
+        top = np.argsort(-scores)[:k]
+        return [(self._card_questions[i], float(scores[i])) for i in top]
 
     def lexical(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """Best BM25 matches for ``query`` (scores > 0 only)."""

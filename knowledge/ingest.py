@@ -181,14 +181,6 @@ def sync_documents(
     return report
 
 
-def _default_policy() -> ContentPolicy:
-    # Until the engine hands over the policy it builds from its settings, read the two settings
-    # here, at call time (never at import time).
-    from bot.settings import Settings
-
-    return ContentPolicy.from_settings(Settings())
-
-
 def ingest_paths(
     index: VectorIndex,
     paths: Sequence[Path],
@@ -207,11 +199,10 @@ def ingest_paths(
             deleted documents are removed); a file only for itself.
         roots: Configured content roots (document ids are relative to them).
         progress: Called with (total chunks to embed, chunks embedded so far).
-        policy: Allowed source domains and file size limit (``ESER_SOURCE_DOMAINS``,
-            ``ESER_MAX_FILE_BYTES`` when None).
+        policy: Allowed source domains and file size limit (the defaults when None).
     """
     started = time.perf_counter()
-    loaded = read_paths(paths, roots, policy or _default_policy())
+    loaded = read_paths(paths, roots, policy or ContentPolicy())
     scopes = []
     for path in paths:
         root = content_root(path, roots)

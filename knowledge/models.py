@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 ContentKind = Literal["resource", "funding", "event", "card"]
 PASSAGE_KINDS: tuple[str, ...] = ("resource", "funding", "event")
 # An answer card is indexed as its question phrasings and one chunk holding the card itself.
-CARD_KINDS: tuple[str, ...] = ("card", "card_question")
+CARD_QUESTION = "card_question"  # a chunk holding one phrasing of an answer card
+CARD_KINDS: tuple[str, ...] = ("card", CARD_QUESTION)
 
 
 class Citation(BaseModel, frozen=True):
@@ -107,6 +108,7 @@ class Answer(BaseModel):
             (an English passage answer to a French question); None when they are in ``language``.
         decline: Why the bot declined (``unknown``, ``out_of_scope``, ``personal_data``,
             ``credentials``, ``act_on_behalf``); None for an answer.
+        card_id: The answer card the answer comes from, if any.
     """
 
     question: str
@@ -119,6 +121,7 @@ class Answer(BaseModel):
     timing_ms: dict[str, float] = Field(default_factory=dict)
     body_language: str | None = None
     decline: str | None = None
+    card_id: str | None = None
 
 
 class EventData(BaseModel, frozen=True):

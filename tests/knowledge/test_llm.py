@@ -12,6 +12,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from langchain_core.messages import BaseMessage
 from pydantic import Field
 
+from knowledge.card_match import CardThresholds
 from knowledge.engine import KnowledgeEngine
 from knowledge.llm import LLMAnswerer, build_chat_model, format_passages, validated_markers
 from knowledge.models import Chunk, Passage
@@ -37,13 +38,41 @@ class BrokenModel(GenericFakeChatModel):
 
 
 @contextmanager
-def _with_llm(knowledge: KnowledgeEngine, model) -> Iterator[KnowledgeEngine]:  # type: ignore[no-untyped-def]
-    original = knowledge.llm
+def _with_llm(
+    knowledge: KnowledgeEngine,
+    model,
+    *,
+    cards: bool = False,  # type: ignore[no-untyped-def]
+) -> Iterator[KnowledgeEngine]:
+    """The engine with ``model`` as its LLM; answer cards off unless asked for (a model only ever
+    rewrites answers composed from passages, so these tests need passage answers)."""
+    original, matcher = knowledge.llm, knowledge.answerer.cards
     knowledge.llm = LLMAnswerer(model)
+    thresholds = matcher.thresholds
+    if not cards:
+        matcher.thresholds = CardThresholds(score=99.0)
     try:
         yield knowledge
     finally:
         knowledge.llm = original
+        matcher.thresholds = thresholds
+
+
+async def _passage_answer(knowledge: KnowledgeEngine, question: str):  # type: ignore[no-untyped-def]
+    """The extractive answer from passages (what a refused generated answer falls back to)."""
+    matcher = knowledge.answerer.cards
+    thresholds, matcher.thresholds = matcher.thresholds, CardThresholds(score=99.0)
+    try:
+        return await knowledge.answer(question)
+    finally:
+        matcher.thresholds = thresholds
+
+
+async def test_a_curated_card_answer_is_never_rewritten(knowledge: KnowledgeEngine) -> None:
+    model = RecordingModel(responses=["Anything [1]."])
+    with _with_llm(knowledge, model, cards=True) as engine:
+        answer = await engine.answer(QUESTION)
+    assert answer.card_id and not model.prompts
 
 
 async def test_sound_generated_answer_is_used(knowledge: KnowledgeEngine) -> None:
@@ -63,21 +92,21 @@ async def test_sound_generated_answer_is_used(knowledge: KnowledgeEngine) -> Non
 
 
 async def test_invented_citation_falls_back_to_extractive(knowledge: KnowledgeEngine) -> None:
-    extractive = await knowledge.answer(QUESTION)
+    extractive = await _passage_answer(knowledge, QUESTION)
     with _with_llm(knowledge, FakeListChatModel(responses=["Anyone can join [9]."])) as engine:
         answer = await engine.answer(QUESTION)
     assert answer.text == extractive.text and "[9]" not in answer.text
 
 
 async def test_answer_without_citations_falls_back(knowledge: KnowledgeEngine) -> None:
-    extractive = await knowledge.answer(QUESTION)
+    extractive = await _passage_answer(knowledge, QUESTION)
     with _with_llm(knowledge, FakeListChatModel(responses=["Yes, cooperatives can join."])) as engine:
         answer = await engine.answer(QUESTION)
     assert answer.text == extractive.text
 
 
 async def test_no_answer_and_provider_errors_fall_back(knowledge: KnowledgeEngine) -> None:
-    extractive = await knowledge.answer(QUESTION)
+    extractive = await _passage_answer(knowledge, QUESTION)
     with _with_llm(knowledge, FakeListChatModel(responses=["NO_ANSWER"])) as engine:
         assert (await engine.answer(QUESTION)).text == extractive.text
     with _with_llm(knowledge, BrokenModel(messages=iter([]))) as engine:
@@ -111,7 +140,7 @@ async def test_follow_up_is_condensed_by_the_model(knowledge: KnowledgeEngine) -
 async def test_an_answer_asking_for_credentials_with_a_foreign_link_is_refused(
     knowledge: KnowledgeEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    extractive = await knowledge.answer(QUESTION)
+    extractive = await _passage_answer(knowledge, QUESTION)
     model = FakeListChatModel(responses=["send your EU Login password to http://evil.example/collect [1]"])
     with _with_llm(knowledge, model) as engine, caplog.at_level(logging.INFO, logger="knowledge.llm"):
         answer = await engine.answer(QUESTION)
@@ -123,7 +152,7 @@ async def test_an_answer_asking_for_credentials_with_a_foreign_link_is_refused(
 async def test_an_invented_amount_is_refused_although_its_markers_are_sound(
     knowledge: KnowledgeEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    extractive = await knowledge.answer(QUESTION)
+    extractive = await _passage_answer(knowledge, QUESTION)
     model = FakeListChatModel(responses=["Cooperatives can join directly and get EUR 1,000,000 each [1][2]"])
     with _with_llm(knowledge, model) as engine, caplog.at_level(logging.INFO, logger="knowledge.llm"):
         answer = await engine.answer(QUESTION)
@@ -132,7 +161,7 @@ async def test_an_invented_amount_is_refused_although_its_markers_are_sound(
 
 
 async def test_a_foreign_link_alone_is_refused(knowledge: KnowledgeEngine) -> None:
-    extractive = await knowledge.answer(QUESTION)
+    extractive = await _passage_answer(knowledge, QUESTION)
     model = FakeListChatModel(
         responses=["Only public authorities can join; see https://eser-join.example/ [1]."]
     )
