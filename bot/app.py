@@ -4,6 +4,7 @@ the ``App`` every front end feeds."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -35,7 +36,10 @@ from bot.store.profiles import ProfileStore
 from bot.store.retention import anonymise_deliveries
 from bot.store.secrets import app_secret
 from bot.store.subscriptions import SubscriptionStore
-from knowledge.engine import KnowledgeEngine
+from knowledge.answering import HelpLinks
+from knowledge.embeddings import collection_suffix, effective_embeddings
+from knowledge.engine import EngineOptions, KnowledgeEngine
+from knowledge.links import ContentPolicy
 
 log = logging.getLogger(__name__)
 # How long answered events are remembered: a platform redelivering one later gets no second answer
@@ -146,9 +150,8 @@ class App:
         return removed
 
     async def close(self) -> None:
-        """Release the database and the index."""
+        """Release the database."""
         await self.services.db.dispose()
-        self.services.knowledge.close()
 
 
 def build_handlers(services: Services) -> list[Handler]:
@@ -166,6 +169,41 @@ def build_handlers(services: Services) -> list[Handler]:
         *subscriptions.build_handlers(services),
         *later,
     ]
+
+
+def build_knowledge(
+    settings: Settings,
+    catalogue: Catalogue,
+    clock: Callable[[], datetime] = utcnow,
+    *,
+    indexing: bool = False,
+) -> KnowledgeEngine:
+    """The knowledge engine the settings describe (embedded or server Chroma, extractive or LLM).
+
+    Each embedding model gets its own collection (``eser--<model>``), so changing
+    ``ESER_EMBEDDINGS`` (or falling back to MiniLM on a CPU without AVX2) never mixes vector spaces.
+
+    Args:
+        settings: The settings.
+        catalogue: Fixed phrases by language.
+        clock: Current UTC time.
+        indexing: The command's main work is indexing (every core embeds, unless
+            ``ESER_EMBEDDING_THREADS`` says otherwise); serving uses one thread.
+    """
+    model = effective_embeddings(settings.embeddings)
+    options = EngineOptions(
+        chroma_dir=settings.chroma_dir,
+        chroma_host=settings.chroma_host,
+        chroma_port=settings.chroma_port,
+        collection=f"{settings.collection}--{collection_suffix(model)}",
+        embeddings=model,
+        llm=settings.llm,
+        content_roots=tuple(settings.content_dirs),
+        links=HelpLinks(gateway=settings.gateway_url, eser=settings.eser_url),
+        policy=ContentPolicy.from_settings(settings),
+        embedding_threads=settings.embedding_threads or ((os.cpu_count() or 1) if indexing else 1),
+    )
+    return KnowledgeEngine.open(options, texts=catalogue, clock=clock)
 
 
 async def build_app(
@@ -197,7 +235,7 @@ async def build_app(
     sessions = session_factory(db)
     profiles = ProfileStore(sessions)
     organisers = Organisers(sorted(f"{p}:{u}" for p, u in organiser_ids), OrganiserStore(sessions))
-    engine = knowledge or KnowledgeEngine.from_settings(settings, catalogue=catalogue, clock=clock)
+    engine = knowledge or build_knowledge(settings, catalogue, clock)
     events = EventService(sessions, engine, clock)
     services = Services(
         settings=settings,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.commands import bare_command
 from bot.i18n import normalise_language
 from bot.members import MemberContext
 from bot.models import Attachment, Button, IncomingMessage, Reply
@@ -17,11 +18,19 @@ from bot.router import Handler
 from bot.services import Services
 from bot.speech import member_language, say
 from bot.store.answers import thread_key
+from knowledge.answering import Asker
 from knowledge.events import events_to_ics
 from knowledge.listings import cited_events
 from knowledge.models import Answer, EventData
 
-JOIN_QUERY = "Who can become an ESER member and how can an organisation join or take part in ESER?"
+# What /join asks for each organisation type (the answer card written for it answers).
+JOIN_QUERIES = {
+    "public-authority": "How can our municipality join ESER?",
+    "social-enterprise": "Can our cooperative or social enterprise join ESER?",
+    "ngo": "Can our NGO join ESER?",
+    "network": "Can our network join ESER?",
+}
+JOIN_QUERY = "How can we join ESER?"
 FEEDBACK_PREFIX = "fb:"
 QUESTION_COMMANDS = frozenset({"ask", "events", "funding", "join"})
 
@@ -71,6 +80,14 @@ class ConversationHandler:
         member = await self.services.members.context(message.platform, message.user_id)
         language = normalise_language(member.language or message.language_hint)
         command = message.command
+        bare = bare_command(message.text) if command is None and not message.callback_data else None
+        if bare is not None and await self._addressed(message):
+            # "help", "aide", "events" typed without the slash are the commands they name.
+            command = bare[0]
+            language = normalise_language(
+                member.language or (bare[1] if bare[1] != "en" else None) or language
+            )
+            message = message.model_copy(update={"command": command, "args": ""})
         if command in ("start", "help"):
             key = "start.welcome" if command == "start" else "help.text"
             text = say(self.services, message, key, language)
@@ -98,6 +115,10 @@ class ConversationHandler:
                 thread_key(message.platform, message.chat_id, message.thread_id)
             )
         return False
+
+    @staticmethod
+    def _asker(member: MemberContext, hint: str) -> Asker:
+        return Asker(hint=hint, audience=member.audience, country=member.country)
 
     def _notice(
         self, message: IncomingMessage, text: str, language: str, *, ephemeral: bool = False
@@ -154,16 +175,21 @@ class ConversationHandler:
         elif command == "funding":
             answer = await knowledge.funding(question, filters=member.filters, language=language)
         elif command == "join":
-            answer = await knowledge.answer(JOIN_QUERY, filters=member.filters, language=language)
+            answer = await knowledge.answer(
+                JOIN_QUERIES.get(member.audience or "", JOIN_QUERY),
+                filters=member.filters,
+                language=language,
+                asker=self._asker(member, language),
+            )
             answer.question = question or catalogue.text("join.question", language)
         else:
             history = await self.services.answers.thread_questions(thread) if message.thread_id else []
             answer = await knowledge.answer(
                 question,
                 filters=member.filters,
-                default_language=language,
                 history=history,
                 timezone=member.timezone,
+                asker=self._asker(member, normalise_language(member.language or message.language_hint)),
             )
             # An answer that lists or cites events still to come brings them as a calendar file too.
             now = self.services.clock()

@@ -21,11 +21,15 @@ class MemberContext(BaseModel, frozen=True):
         filters: Retrieval filters and boosts derived from the member's profile.
         timezone: The member's IANA time zone (from their country), if known; event dates are shown
             in it, else in each event's own zone.
+        audience: The member's organisation type (answer cards written for it are preferred).
+        country: The member's country (ISO alpha-2), if known.
     """
 
     language: str | None = None
     filters: SearchFilters = Field(default_factory=SearchFilters)
     timezone: str | None = None
+    audience: str | None = None
+    country: str | None = None
 
 
 class MemberDirectory(Protocol):

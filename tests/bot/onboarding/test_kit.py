@@ -69,10 +69,9 @@ async def test_kit_in_the_member_language_with_interest_sections(knowledge: Know
     )
     assert [r.language for r in replies] == ["de"] * 4
     assert replies[0].text.startswith("🤝 Wie Sie bei ESER mitmachen können")
-    assert (
-        replies[3].text.startswith("🎓 Kompetenzen und Weiterbildung")
-        and "Pact for Skills" in replies[3].text
-    )
+    assert replies[3].text.startswith("🎓 Kompetenzen und Weiterbildung")
+    assert "Kompetenzpakt" in replies[3].text  # the Pact for Skills, from its card, in German
+    assert any("pact-for-skills" in c.doc_id for c in replies[3].citations)
 
 
 async def test_no_upcoming_events_says_so(knowledge: KnowledgeEngine, clock: Clock) -> None:
