@@ -54,11 +54,11 @@ def _settings(console: Console) -> Settings:
     return settings
 
 
-def _engine(settings: Settings) -> KnowledgeEngine:
+def _engine(settings: Settings, *, indexing: bool = False) -> KnowledgeEngine:
+    from bot.app import build_knowledge
     from bot.i18n import Catalogue
-    from knowledge.engine import KnowledgeEngine
 
-    return KnowledgeEngine.from_settings(settings, catalogue=Catalogue())
+    return build_knowledge(settings, Catalogue(), indexing=indexing)
 
 
 @contextmanager
@@ -119,7 +119,7 @@ def ingest(
     if missing:
         console.print(f"[red]No such file or folder: {', '.join(missing)}[/red]")
         raise typer.Exit(2)
-    if not _run_ingest(_engine(settings), list(targets), console):
+    if not _run_ingest(_engine(settings, indexing=True), list(targets), console):
         raise typer.Exit(1)
 
 
@@ -202,7 +202,7 @@ def chat(
     settings = _settings(err)
     logging.getLogger().setLevel(logging.WARNING)  # the chat is for reading answers, not logs
     interactive = sys.stdin.isatty()
-    engine = _engine(settings)
+    engine = _engine(settings, indexing=ensure_index)
     # Incremental: embeds only what is missing or changed, so an up-to-date index costs well under 1 s.
     if ensure_index and not _run_ingest(engine, list(settings.content_dirs), err, quiet_when_unchanged=True):
         err.print("[yellow]Some files failed to load; chatting with the rest.[/yellow]")
@@ -234,53 +234,6 @@ def chat(
         raise typer.Exit(2) from error
 
 
-@cli.command("eval")
-def evaluate_command(
-    show_misses: Annotated[
-        bool, typer.Option("--misses", help="List the questions hybrid retrieval missed.")
-    ] = False,
-) -> None:
-    """Recall@1/@5 and MRR for hybrid, dense-only and BM25-only retrieval, and the decline rate."""
-    _offline_defaults()
-    from knowledge.evaluation import MODES, evaluate, load_questions
-
-    console = Console()
-    settings = _settings(console)
-    engine = _engine(settings)
-    if not _run_ingest(engine, list(settings.content_dirs), console, quiet_when_unchanged=True):
-        raise typer.Exit(1)
-    questions = load_questions()
-    with progress_bar(console, "Evaluating") as on_progress:
-        report = evaluate(engine, questions, on_progress=on_progress)
-    for title, scores in (
-        ("All answerable questions", report.overall),
-        ("Questions in fr/de/es/it/pl", report.non_english),
-    ):
-        table = Table(title=f"{title} ({next(iter(scores.values())).questions})")
-        for column in ("mode", "recall@1", "recall@5", "MRR"):
-            table.add_column(column, justify="right")
-        for mode in MODES:
-            table.add_row(
-                mode,
-                f"{scores[mode].recall_at_1:.3f}",
-                f"{scores[mode].recall_at_5:.3f}",
-                f"{scores[mode].mrr:.3f}",
-            )
-        console.print(table)
-    console.print(
-        f"Unanswerable questions correctly declined: {report.declined}/{report.unanswerable} "
-        f"({report.decline_rate:.0%})"
-    )
-    console.print(f"Answerable questions wrongly declined: {report.false_declines}/{report.answerable}")
-    console.print(
-        f"Answers whose first sentence cites an expected source: {report.first_citation_hits}/"
-        f"{report.answerable} ({report.first_citation_rate:.0%})"
-    )
-    if show_misses:
-        for miss in report.misses:
-            console.print(f"  miss: {miss}", markup=False)
-
-
 @cli.command()
 def serve(
     platform: Annotated[str, typer.Argument(help="telegram, slack or all")],
@@ -306,9 +259,11 @@ def serve(
 def _register_groups() -> None:
     from bot.cli_broadcast import broadcast_cli, organisers_cli
     from bot.cli_cards import cards_cli
+    from bot.cli_eval import evaluate_command
 
     cli.add_typer(broadcast_cli, name="broadcast")
     cli.add_typer(cards_cli, name="cards")
+    cli.command("eval")(evaluate_command)
     cli.add_typer(organisers_cli, name="organisers")
 
 

@@ -194,8 +194,14 @@ def answer_ranking(answer: Answer) -> list[str]:
 def is_decline(question: EvalQuestion, answer: Answer) -> bool:
     """Whether ``answer`` declines (not grounded, or only the pages on what is not known, saying so)."""
     cited = {_relative_id(citation.doc_id) for citation in answer.citations}
-    return not answer.grounded or bool(
-        question.accept_sources and cited <= set(question.accept_sources) and SAYS_UNKNOWN.search(answer.text)
+    return (
+        not answer.grounded
+        or answer.decline is not None
+        or bool(
+            question.accept_sources
+            and cited <= set(question.accept_sources)
+            and SAYS_UNKNOWN.search(answer.text)
+        )
     )
 
 
@@ -235,7 +241,7 @@ def evaluate(
     misses: list[str] = []
     declined = false_declines = first_citation_hits = 0
     for question in questions:
-        answer = engine.answer_sync(question.question, default_language=question.language)
+        answer = engine.answer_sync(question.question)
         group = groups[question.group]
         group.replies += 1
         supported = question.language in ("en", "fr", "de", "es", "it", "pl")
@@ -250,7 +256,7 @@ def evaluate(
             group.answerable += 1
             if answer.citations and _relative_id(answer.citations[0].doc_id) in question.expected:
                 first_citation_hits += 1
-            if not answer.grounded:
+            if not answer.grounded:  # a card saying "not known" with its source is an answer
                 false_declines += 1
                 group.false_refusals += 1
                 misses.append(f"wrongly declined: {question.question}")
