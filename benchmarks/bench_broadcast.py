@@ -16,7 +16,9 @@ limit, and the time of an organiser's preview on 100,000 subscribers.
 Every run also prints the 429s the fakes answered (must be 0) and the recipients that got a
 message twice (must be 0).
 
-Run: ``.venv/bin/python benchmarks/bench_broadcast.py``
+Run: ``.venv/bin/python benchmarks/bench_broadcast.py`` (a short run: ``--telegram 50 --channels 5
+--announcements 2 --subscribers 1000 --no-postgres``; a channel's pacing needs two announcements or
+more).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import tempfile
 import time
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from common import ROOT  # noqa: F401 - puts the repository on sys.path
 
@@ -48,9 +51,9 @@ ORGANISER = Target(platform="telegram", chat_id="1")
 TUNING = DispatchTuning(idle_seconds=0.05, flush_seconds=0.1)
 
 
-async def _app(data: Path, **settings: object) -> App:
-    values: dict[str, object] = {"ESER_DATA_DIR": str(data), "ESER_ORGANISERS": str(ORGANISER), **settings}
-    return await build_app(Settings(_env_file=None, **values))  # type: ignore[call-arg]
+async def _app(data: Path, **settings: Any) -> App:
+    values: dict[str, Any] = {"ESER_DATA_DIR": str(data), "ESER_ORGANISERS": str(ORGANISER), **settings}
+    return await build_app(Settings(_env_file=None, **values))
 
 
 async def _deliver(app: App, clock: ScaledClock, announcements: int) -> float:
@@ -102,7 +105,8 @@ async def bench_telegram(members: int, scale: float) -> None:
             wall = time.perf_counter() - wall
             # Steady throughput, from the fake's own clock: first to last delivery.
             moments = sorted(call.at for call in telegram.calls_to("sendMessage"))
-            rate = (len(moments) - 1) / ((moments[-1] - moments[0]) * scale)
+            span = (moments[-1] - moments[0]) * scale if len(moments) > 1 else 0.0
+            rate = (len(moments) - 1) / span if span else 0.0
             print(
                 f"telegram: {telegram.delivered_total}/{members} delivered in {elapsed:.1f} clock s "
                 f"({wall:.1f} s real at x{scale:g}); first to last delivery {rate:.1f} messages/s = "
@@ -138,12 +142,17 @@ async def bench_slack(channels: int, announcements: int, scale: float) -> None:
             for call in posts:
                 by_channel.setdefault(str(call.params["channel"]), []).append(call.at * scale)
             gaps = [b - a for times in by_channel.values() for a, b in pairwise(sorted(times))]
-            mean_gap = statistics.fmean(gaps)
-            rate = channels / mean_gap
+            if gaps:
+                mean_gap = statistics.fmean(gaps)
+                pacing = (
+                    f"mean gap between a channel's messages {mean_gap:.3f} s = {1 / mean_gap:.1%} of 1/s "
+                    f"per channel ({channels / mean_gap:.0f} messages/s over {channels} channels)"
+                )
+            else:  # one message per channel: no gap to measure
+                pacing = "mean gap between a channel's messages: n/a (needs --announcements 2 or more)"
             print(
-                f"slack: {len(posts)}/{channels * announcements} posted in {elapsed:.2f} clock s; mean gap "
-                f"between a channel's messages {mean_gap:.3f} s = {1 / mean_gap:.1%} of 1/s per channel "
-                f"({rate:.0f} messages/s over {channels} channels); 429s {sum(slack.rate_limited.values())}, "
+                f"slack: {len(posts)}/{channels * announcements} posted in {elapsed:.2f} clock s; {pacing}; "
+                f"429s {sum(slack.rate_limited.values())}, "
                 f"channel-announcements twice {len(slack.duplicates(allowed=announcements))}",
                 flush=True,
             )

@@ -8,7 +8,9 @@ for an answer before asking the next question, the 50 members run concurrently.
 Prints answers per second, p50/p95 time from the POST to the first ``sendMessage`` in that chat,
 peak memory (maxrss) and the number of answers delivered (must be 200).
 
-Run: ``.venv/bin/python benchmarks/bench_telegram.py``
+Run: ``.venv/bin/python benchmarks/bench_telegram.py`` (``--members 3 --questions 6`` for a short run;
+``--content DIR`` indexes another content root, ``--embeddings SPEC`` picks the model, else
+``ESER_EMBEDDINGS`` or the product default does).
 """
 
 from __future__ import annotations
@@ -19,9 +21,17 @@ import logging
 import resource
 import tempfile
 import time
+from typing import Any
 
 import aiohttp
-from common import AnswerClock, app_on_shipped_knowledge, load_questions, percentile
+from common import (
+    AnswerClock,
+    add_knowledge_arguments,
+    app_on_shipped_knowledge,
+    knowledge_settings,
+    load_questions,
+    percentile,
+)
 
 from adapters.telegram.app import TelegramRunner
 from bot.settings import Settings
@@ -61,7 +71,7 @@ async def member(
         latencies.append(answered - started)
 
 
-async def main(members: int, questions_total: int) -> None:
+async def main(members: int, questions_total: int, knowledge: dict[str, Any]) -> None:
     logging.basicConfig(level=logging.WARNING)
     pool = load_questions()
     asked = [pool[i % len(pool)] for i in range(questions_total)]
@@ -70,8 +80,9 @@ async def main(members: int, questions_total: int) -> None:
     with tempfile.TemporaryDirectory(prefix="eser-bench-telegram-") as data_dir:
         async with FakeTelegramServer() as server:
             settings = Settings(
-                _env_file=None,  # type: ignore[call-arg]
+                _env_file=None,
                 ESER_DATA_DIR=data_dir,
+                **knowledge,
                 TELEGRAM_BOT_TOKEN=server.token,
                 TELEGRAM_API_BASE_URL=server.base_url,
                 TELEGRAM_WEBHOOK_URL=f"https://bot.example.org/{WEBHOOK_PATH}",
@@ -118,5 +129,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--members", type=int, default=50, help="concurrent members (default 50)")
     parser.add_argument("--questions", type=int, default=200, help="questions in all (default 200)")
+    add_knowledge_arguments(parser)
     options = parser.parse_args()
-    asyncio.run(main(options.members, options.questions))
+    asyncio.run(main(options.members, options.questions, knowledge_settings(options)))

@@ -7,14 +7,17 @@ imported by its bare name and puts the repository root on ``sys.path`` for the p
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "knowledge" / "content"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 # Nothing may reach a model hub or telemetry; set before the libraries are imported.
@@ -24,21 +27,52 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 ANSWER_TIMEOUT_SECONDS = 120
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from bot.app import App
     from bot.settings import Settings
 
 
+def add_knowledge_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--content DIR`` and ``--embeddings SPEC`` (read back by ``knowledge_settings``)."""
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=CONTENT,
+        metavar="DIR",
+        help="content root to index (default knowledge/content, the shipped knowledge base)",
+    )
+    parser.add_argument(
+        "--embeddings",
+        default="",
+        metavar="SPEC",
+        help="embedding model (default: ESER_EMBEDDINGS, else the product default)",
+    )
+
+
+def knowledge_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """Settings values for the ``add_knowledge_arguments`` options (to pass to ``Settings``)."""
+    values: dict[str, Any] = {"ESER_CONTENT_DIRS": [args.content.resolve()]}
+    if args.embeddings:
+        values["ESER_EMBEDDINGS"] = args.embeddings
+    return values
+
+
 async def app_on_shipped_knowledge(settings: Settings) -> App:
-    """The core app with the shipped knowledge base indexed (stops the benchmark if a file fails)."""
+    """The core app with its content folders indexed (stops the benchmark if a file fails)."""
     from bot.app import build_app
+    from knowledge.embeddings import effective_embeddings
 
     app = await build_app(settings)
-    print("indexing the shipped knowledge base…", flush=True)
+    folders = ", ".join(str(folder) for folder in settings.content_dirs)
+    print(f"model: {effective_embeddings(settings.embeddings)}; indexing {folders}…", flush=True)
+    started = time.perf_counter()
     report = await app.services.knowledge.ingest(list(settings.content_dirs))
     if not report.ok:
         raise SystemExit(f"ingest failed: {report.failed}")
+    print(f"indexed {report.chunks_embedded} chunks in {time.perf_counter() - started:.1f} s", flush=True)
+    await app.services.knowledge.warm_up()  # as ``serve`` does before members arrive
     return app
 
 
@@ -47,6 +81,17 @@ def load_questions() -> list[tuple[str, str]]:
     from knowledge.evaluation import load_questions as load_eval_questions
 
     return [(question.question, question.language) for question in load_eval_questions()]
+
+
+def spread(items: list[T], count: int) -> list[T]:
+    """``count`` items evenly spaced over ``items`` (all of them when ``count`` is not smaller).
+
+    The evaluation sets list English questions first; an even spread keeps the other languages in a
+    small sample.
+    """
+    if count <= 0 or count >= len(items):
+        return list(items)
+    return [items[n * len(items) // count] for n in range(count)]
 
 
 def percentile(values: list[float], fraction: float) -> float:
