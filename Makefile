@@ -24,12 +24,13 @@ run: $(STAMP)
 	$(BIN)/eser-bot chat --ensure-index
 
 ## Run the test suite (under five minutes on two cores; the long-running tests are left out).
+## One test worker per core (at most four: each holds a model and an index).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
 
 ## Run every test, the long-running ones too (10,000-member broadcast, repeated SIGKILLs...).
 test-all: $(STAMP)
-	$(BIN)/python -m pytest -m ""
+	$(BIN)/python -m pytest -m "" --numprocesses=auto --maxprocesses=4
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

