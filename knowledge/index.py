@@ -157,7 +157,7 @@ class VectorIndex:
         matrix = np.asarray([by_id[chunk_id] for chunk_id in ids], dtype=np.float32)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         self._card_questions = [wanted[chunk_id] for chunk_id in ids]
-        self._card_vectors = matrix / np.where(norms == 0, 1, norms)
+        self._card_vectors = (matrix / np.where(norms == 0, 1, norms)).astype(np.float32)
 
     # --- reading ---------------------------------------------------------------------------
     @property
