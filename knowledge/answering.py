@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,16 +22,16 @@ from dataclasses import dataclass
 from knowledge.card_match import CardMatch, CardMatcher
 from knowledge.cards import AnswerCard
 from knowledge.compose import TIME_SENSITIVE, ExtractiveComposer, cite, format_iso_date
-from knowledge.crosslingual import fold
+from knowledge.crosslingual import SUPPORTED_LANGUAGES, fold
 from knowledge.declines import DeclineKind, decline_kind, mentions_the_network
 from knowledge.focus import Focus, TermWeights, question_focus
 from knowledge.gate import RelevanceGate
 from knowledge.index import VectorIndex
 from knowledge.listings import event_listing
-from knowledge.models import Answer, Citation, Passage, SearchFilters
+from knowledge.models import Answer, Chunk, Citation, Passage, SearchFilters
 from knowledge.question import PreparedQuestion, QuestionReader
 from knowledge.retrieval import HybridRetriever
-from knowledge.spelling import Vocabulary
+from knowledge.spelling import Vocabulary, load_word_lists
 from knowledge.text import Texts
 
 RETRIEVED = 8
@@ -98,6 +99,8 @@ class Answerer:
         self.composer = ExtractiveComposer(texts)
         self._weights_version = -1
         self.weights = TermWeights()
+        self._by_document: dict[str, list[Chunk]] = {}  # the passages of each document, for citing
+        self._word_lists_loading = False
 
     def refresh(self) -> None:
         """Rebuild what is derived from the index (term weights, spelling vocabulary) after a change."""
@@ -110,6 +113,15 @@ class Answerer:
         ]
         self.reader.vocabulary = Vocabulary([*(chunk.text for chunk in chunks), *phrasings])
         self.cards.refresh()
+        self._by_document = {}
+        for chunk in chunks:
+            self._by_document.setdefault(_relative(chunk.doc_id), []).append(chunk)
+        if not self._word_lists_loading:
+            # In the background: the first question in a language would otherwise wait for its list.
+            threading.Thread(
+                target=load_word_lists, args=(SUPPORTED_LANGUAGES,), name="word-lists", daemon=True
+            ).start()
+            self._word_lists_loading = True
         self._weights_version = self.index.version
 
     def decline(self, question: str, language: str, kind: DeclineKind) -> Answer:
@@ -290,9 +302,8 @@ class Answerer:
         source = card.sources[n]
         section = fold(source.section)
         best = None
-        for chunk in self.index.chunks:
-            if _relative(chunk.doc_id) != source.doc:
-                continue
+        self.refresh()
+        for chunk in self._by_document.get(source.doc, ()):
             if not section or section in (fold(str(chunk.metadata.get("section", ""))), fold(chunk.title)):
                 best = chunk
                 break

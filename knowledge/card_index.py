@@ -1,8 +1,8 @@
 """Answer cards in the index: each card is a document whose chunks are its question phrasings (one
 vector each, for matching) and one chunk carrying the card itself; the matcher reads them back.
 
-Keeping cards in the same Chroma collection as the passages means they are ingested incrementally
-like every other file and that every replica sharing a Chroma server sees the same cards.
+Cards are ingested incrementally like every other file, into a Chroma collection beside the
+passages' (``<collection>--cards``), so every replica sharing a Chroma server sees the same cards.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from knowledge.documents import pipe_split
 from knowledge.index import VectorIndex
-from knowledge.models import CARD_KINDS, PASSAGE_KINDS, Chunk, Passage, SearchFilters
+from knowledge.models import CARD_KINDS, Chunk, Passage, SearchFilters
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60
@@ -53,15 +53,21 @@ class Query:
         return f"{self.text} {self.expansion}".strip()
 
 
-def chroma_where(filters: SearchFilters) -> dict[str, Any]:
-    """The part of ``filters`` Chroma can apply itself (scalar fields)."""
-    clauses: list[dict[str, Any]] = [{"kind": {"$in": list(filters.kinds or PASSAGE_KINDS)}}]
+def chroma_where(filters: SearchFilters) -> dict[str, Any] | None:
+    """The part of ``filters`` Chroma can apply itself (scalar fields); ``None`` when there is none.
+
+    No filter at all is the common case and the fast one: the passage collection holds passages only
+    (answer cards have their own), and Chroma answers an unfiltered query from HNSW alone.
+    """
+    clauses: list[dict[str, Any]] = [{"kind": {"$in": list(filters.kinds)}}] if filters.kinds else []
     if filters.languages:
         clauses.append({"language": {"$in": list(filters.languages)}})
     if filters.starts_after is not None:
         clauses.append({"start_ts": {"$gte": filters.starts_after.timestamp()}})
     if filters.starts_before is not None:
         clauses.append({"start_ts": {"$lt": filters.starts_before.timestamp()}})
+    if not clauses:
+        return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 

@@ -31,6 +31,17 @@ def is_common_word(word: str, language: str, zipf: float = REAL_WORD_ZIPF) -> bo
     return any(zipf_frequency(lowered, code) >= zipf for code in dict.fromkeys((language, "en")))
 
 
+def load_word_lists(languages: Iterable[str]) -> None:
+    """Load wordfreq's word lists of ``languages`` now (they load on first use, about half a second
+    each, and stay for the process): run once at start-up, no member's first question in a language
+    waits for its list."""
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    for code in languages:
+        get_frequency_dict(code, "best")  # positional, as wordfreq asks for it: one cache entry
+        zipf_frequency("eser", code)  # and the language's tokenizer
+
+
 class Vocabulary:
     """The words the knowledge base uses, for correcting misspelt question words.
 

@@ -213,7 +213,7 @@ def test_bench_knowledge(launched: BenchmarkRuns, run: str) -> None:
     output = launched.output(run)
     assert_lines(
         output,
-        rf"^Model: {MODEL} \(1 torch threads",
+        rf"^Model: {MODEL} \(torch: 1 threads for ingest, 1 for answers",
         rf"^Ingest: \d+ chunks \(\d+ passages, [1-9]\d* card phrasings\) in {NUMBER} s = \d+ chunks/s "
         rf"\| bare encoder \d+ chunks/s",
         r"^Re-ingest unchanged corpus: .*, 0 chunks embedded, 6 documents unchanged",
@@ -224,7 +224,8 @@ def test_bench_knowledge(launched: BenchmarkRuns, run: str) -> None:
         rf"p95 {NUMBER} ms",
         r"^Cold start: skipped",
         r"^Peak memory \(max RSS of this process\): \d+ MB",
-        rf"^Answer p95 on the synthetic corpus \(500 chunks\): {NUMBER} ms, target < 50 ms",
+        rf"^Answer p95 on the synthetic corpus \(500 chunks\): {NUMBER} ms, {NUMBER}x the floor; "
+        r"target < 50 ms and <= 2x",
     )
 
 

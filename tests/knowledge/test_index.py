@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from knowledge.chunking import chunk_document
+from knowledge.card_index import card_chunks, card_document
+from knowledge.cards import AnswerCard
+from knowledge.chunking import chunk_document, embedding_text
 from knowledge.documents import SourceDocument
 from knowledge.engine import KnowledgeEngine
+from knowledge.index import VectorIndex, chroma_client
+from knowledge.models import SearchFilters
+from knowledge.retrieval import chroma_where
 
 
 def _chunks():  # type: ignore[no-untyped-def]
@@ -35,3 +41,60 @@ def test_upsert_search_delete(fresh_engine: Callable[[], KnowledgeEngine]) -> No
     index.refresh_lexical()
     assert [c.id for c in index.chunks] == ["d.md::beta::0"]
     assert set(index.stored_hashes()) == {"d.md::beta::0"}
+
+
+LANGUAGES = ("en", "fr", "de", "es", "it", "pl")
+
+
+def _card_chunks():  # type: ignore[no-untyped-def]
+    card = AnswerCard.model_validate(
+        {
+            "id": "grants",
+            "questions": {
+                lang: ["Does ESER give money and grants?"] for lang in ("en", "fr", "de", "es", "it", "pl")
+            },
+            "answer": {
+                lang: "No: ESER gives support in kind, not money."
+                for lang in ("en", "fr", "de", "es", "it", "pl")
+            },
+            "sources": [{"doc": "d.md", "section": "Beta"}],
+        }
+    )
+    return card_chunks(card_document(card, doc_id="answers/grants.yaml"))
+
+
+def test_cards_never_come_back_from_the_passage_search(fresh_engine: Callable[[], KnowledgeEngine]) -> None:
+    index = fresh_engine().index
+    index.upsert([*_chunks(), *_card_chunks()])
+    index.refresh_lexical()
+    assert len(index) == 2 and {c.metadata["kind"] for c in index.card_chunks} == {"card", "card_question"}
+    hits = index.dense(index.embed_query("Does ESER give money and grants?"), 10, None)
+    assert {chunk.id for chunk, _ in hits} == {"d.md::alpha::0", "d.md::beta::0"}
+    [(phrasing, score)] = index.nearest_card_questions(index.embed_query("ESER money grants?"), 1)
+    assert phrasing.doc_id == "answers/grants.yaml" and score > 0.5
+    assert {i for i in index.stored_hashes() if i.startswith("answers/")} == {c.id for c in _card_chunks()}
+    index.delete([c.id for c in _card_chunks()])
+    index.refresh_lexical()
+    assert index.card_chunks == [] and index.nearest_card_questions(index.embed_query("money"), 1) == []
+
+
+def test_cards_of_an_older_index_move_to_their_collection_without_embedding(
+    tmp_path: Path, embeddings
+) -> None:  # type: ignore[no-untyped-def]
+    client = chroma_client(tmp_path / "chroma")
+    old = client.get_or_create_collection("old", metadata={"hnsw:space": "cosine"})
+    chunks = [*_chunks(), *_card_chunks()]
+    old.add(
+        ids=[c.id for c in chunks],
+        documents=[embedding_text(c) for c in chunks],
+        metadatas=[dict(c.metadata) for c in chunks],
+        embeddings=[embeddings.embed_query(c.text) for c in chunks],
+    )
+    index = VectorIndex(client, "old", embeddings)
+    assert len(index) == 2 and len(index.card_chunks) == len(_card_chunks())
+    assert old.count() == 2 and index.nearest_card_questions(index.embed_query("grants"), 1)
+
+
+def test_an_unfiltered_search_asks_chroma_for_no_filter() -> None:
+    assert chroma_where(SearchFilters()) is None
+    assert chroma_where(SearchFilters(kinds=("event",))) == {"kind": {"$in": ["event"]}}
