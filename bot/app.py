@@ -9,17 +9,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot import conversation, dialogues, onboarding, subscriptions
+from bot import conversation, subscriptions
 from bot.apology import LanguageMemory, apology
 from bot.broadcast.service import BroadcastService
 from bot.callbacks import CallbackSigner, SigningSender
 from bot.delivery import Sender
 from bot.errors import ConfigError
 from bot.events import EventService
+from bot.guided.assembly import build_engine, build_handler
 from bot.i18n import Catalogue
 from bot.inbox import Inbox
 from bot.models import IncomingMessage, Reply, command_prefix
 from bot.onboarding.directory import ProfileDirectory
+from bot.onboarding.privacy import PrivacyHandler
 from bot.organisers import Organisers, parse_organiser_ids
 from bot.quota import QuestionQuota
 from bot.router import Handler, Router
@@ -29,8 +31,8 @@ from bot.settings import Settings
 from bot.store.answers import AnswerStore
 from bot.store.base import utcnow
 from bot.store.database import is_unavailable, open_database, session_factory
+from bot.store.guided_chats import GuidedChatStore
 from bot.store.inbox import InboxStore
-from bot.store.onboarding_states import FlowStateStore
 from bot.store.organisers import OrganiserStore
 from bot.store.profiles import ProfileStore
 from bot.store.retention import anonymise_deliveries
@@ -139,7 +141,7 @@ class App:
         log.info("retention purge removed %d stored answers older than %s", removed, cutoff.isoformat())
         events = await self.inbox.store.purge(done_before=now - DEDUPLICATION_WINDOW, received_before=cutoff)
         log.info("retention purge removed %d inbox records", events)
-        unfinished = await self.services.onboarding_states.purge_unfinished(
+        unfinished = await self.services.guided_chats.purge_unfinished(
             now - timedelta(days=settings.onboarding_retention_days)
         )
         log.info("retention purge removed %d unfinished onboarding flows", unfinished)
@@ -157,15 +159,16 @@ class App:
 def build_handlers(services: Services) -> list[Handler]:
     """The handlers in routing order.
 
-    Organisers' dialogues come first (an open ``/newevent`` or ``/announce`` owns the organiser's
-    direct messages), then onboarding (it owns a member's messages while their guided flow is active,
-    and it is told which handlers come after it), then subscriptions, then the conversation handlers,
-    whose free-text question handler takes whatever is left.
+    The privacy commands come first, then guided chats (an active run of onboarding, ``/newevent``
+    or ``/announce`` owns the member's messages; it is told which handlers come after it), then
+    subscriptions, then the conversation handlers, whose free-text question handler takes whatever
+    is left.
     """
     later = conversation.build_handlers(services)
+    engine = build_engine(services)
     return [
-        *dialogues.build_handlers(services),
-        *onboarding.build_handlers(services, later=later),
+        PrivacyHandler(services, engine),
+        build_handler(services, engine, later=later),
         *subscriptions.build_handlers(services),
         *later,
     ]
@@ -249,7 +252,7 @@ async def build_app(
             settings.quota_questions, timedelta(seconds=settings.quota_window_seconds), clock
         ),
         profiles=profiles,
-        onboarding_states=FlowStateStore(sessions),
+        guided_chats=GuidedChatStore(sessions),
         organisers=organisers,
         broadcasts=BroadcastService(sessions, catalogue, organisers, events=events, clock=clock),
         subscriptions=SubscriptionStore(sessions),

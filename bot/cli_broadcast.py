@@ -97,8 +97,8 @@ def send(
     """Compose an announcement, preview it with its exact recipients, and queue it once confirmed."""
     from bot.broadcast.models import Audience, Draft
     from bot.broadcast.service import InvalidDraft, NotOrganiser
-    from bot.dialogues.inputs import InputError, read_moment
     from bot.events.validation import DEFAULT_ZONE
+    from bot.guided.inputs import InputError, read_moment
     from bot.i18n import Catalogue
     from bot.models import Target
 

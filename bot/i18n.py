@@ -16,6 +16,17 @@ DEFAULT_LANGUAGE = "en"
 LOCALES_DIR = Path(__file__).parent / "locales"
 
 
+def preferred_language(chosen: str | None, hint: str | None) -> str:
+    """The member's language: the one they chose (their profile's), else their platform's, else
+    English. Every place that speaks to a member works it out here.
+
+    Args:
+        chosen: The language the member chose, if any.
+        hint: The platform's language for the member (Telegram's ``language_code``, Slack's locale).
+    """
+    return normalise_language(chosen or hint)
+
+
 def normalise_language(code: str | None) -> str:
     """Map a platform language code (``fr-BE``, ``pt``...) to a supported language.
 

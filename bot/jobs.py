@@ -13,7 +13,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.app import App
-from bot.onboarding.timeouts import pause_idle_flows
+from bot.guided.timeouts import pause_idle_flows
 
 log = logging.getLogger(__name__)
 PURGE_EVERY = timedelta(days=1)

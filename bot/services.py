@@ -18,7 +18,7 @@ from bot.organisers import Organisers
 from bot.quota import QuestionQuota
 from bot.settings import Settings
 from bot.store.answers import AnswerStore
-from bot.store.onboarding_states import FlowStateStore
+from bot.store.guided_chats import GuidedChatStore
 from bot.store.profiles import ProfileStore
 from bot.store.subscriptions import SubscriptionStore
 from knowledge.engine import KnowledgeEngine
@@ -38,7 +38,7 @@ class Services:
         answers: Answers, votes, feedback and seen events.
         quota: The per-member question quota.
         profiles: Member profiles, consents and subscriptions.
-        onboarding_states: Where each member is in the onboarding flow.
+        guided_chats: Where each member is in each guided chat (onboarding, /newevent, /announce).
         organisers: Who may add events and broadcast.
         broadcasts: Composing, submitting and reporting on announcements.
         subscriptions: Members' and channels' subscriptions to announcements.
@@ -57,7 +57,7 @@ class Services:
     answers: AnswerStore
     quota: QuestionQuota
     profiles: ProfileStore
-    onboarding_states: FlowStateStore
+    guided_chats: GuidedChatStore
     organisers: Organisers
     broadcasts: BroadcastService
     subscriptions: SubscriptionStore

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.i18n import normalise_language
+from bot.i18n import preferred_language
 from bot.models import IncomingMessage, command_prefix
 from bot.services import Services
 
@@ -13,7 +13,7 @@ from bot.services import Services
 async def member_language(services: Services, message: IncomingMessage) -> str:
     """The member's language: their profile's choice, else their platform's, else English."""
     context = await services.members.context(message.platform, message.user_id)
-    return normalise_language(context.language or message.language_hint)
+    return preferred_language(context.language, message.language_hint)
 
 
 def say(

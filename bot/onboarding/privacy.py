@@ -5,14 +5,15 @@ from __future__ import annotations
 from babel import Locale
 from babel.dates import format_date
 
+from bot.guided.engine import GuidedEngine, Run
+from bot.guided.state import GuidedState
 from bot.i18n import LANGUAGES, normalise_language
-from bot.models import Button, IncomingMessage, Reply
-from bot.onboarding.engine import FlowEngine, FlowState
-from bot.onboarding.typed import best_option
+from bot.models import Button, IncomingMessage, Reply, command_prefix
 from bot.services import Services
 from bot.speech import member_language, say
 from bot.store.erasure import count_member_rows, erase_member
 from bot.store.profiles import PROFILE_FIELDS, MemberProfile
+from bot.typed_answers import best_option
 
 PRIVACY_PREFIX = "pv:"
 COMMANDS = frozenset({"profile", "language", "forget", "privacy"})
@@ -26,10 +27,10 @@ class PrivacyHandler:
 
     Args:
         services: Shared services.
-        engine: The onboarding engine (it describes profile values in the member's language).
+        engine: The guided-chat engine (onboarding describes profile values in the member's language).
     """
 
-    def __init__(self, services: Services, engine: FlowEngine) -> None:
+    def __init__(self, services: Services, engine: GuidedEngine) -> None:
         self.services = services
         self.engine = engine
 
@@ -82,7 +83,9 @@ class PrivacyHandler:
         hint = normalise_language(message.language_hint)
         answers = {name: getattr(profile, name) for name in PROFILE_FIELDS}
         answers["interests"] = list(profile.interests)
-        values = self.engine.values(FlowState(step=self.engine.flow.start, answers=answers), hint)
+        flow = self.engine.flows["onboarding"]
+        run = Run(flow=flow, hint=hint, cmd=command_prefix(message.platform))
+        values = self.engine.values(run, GuidedState(step=flow.start, answers=answers))
         text = say(
             self.services,
             message,

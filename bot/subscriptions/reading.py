@@ -3,7 +3,7 @@
 ``funding events Catalonia``, ``financements, événements en Catalogne``, ``all everywhere``: topic
 words are taken from both ends of the text, small words (``and``, ``in``) are skipped, and what is
 left in the middle is the place — a country or region looked up like onboarding does
-(``bot.onboarding.places``), with "did you mean…?" suggestions.
+(``bot.places``), with "did you mean…?" suggestions.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.onboarding.places import Places, fold
+from bot.places import Places, fold
 from bot.topics import ALL_TOPICS, TOPICS
 from knowledge.text import Texts
 

@@ -11,7 +11,7 @@ from bot.app import App
 from bot.events import EventService
 from bot.jobs import run_event_sync, run_onboarding_sweep, run_periodic_jobs, run_retention_purge
 from bot.store.answers import AnswerRow, FeedbackRow
-from bot.store.onboarding_states import OnboardingStateRow
+from bot.store.guided_chats import GuidedChatRow
 from tests.bot.onboarding.member import Member, RecordingSender
 from tests.conftest import Clock
 
@@ -48,11 +48,11 @@ async def test_retention_purge_deletes_old_questions_and_stale_unfinished_flows(
     clock.advance(days=2)  # past the 30-day question retention
     assert await run_retention_purge(app) == 1
     assert await count(app, AnswerRow) == 0 and await count(app, FeedbackRow) == 0
-    assert await count(app, OnboardingStateRow) == 2  # unfinished flows are kept 90 days
+    assert await count(app, GuidedChatRow) == 2  # unfinished flows are kept 90 days
     clock.advance(days=60)
     await run_retention_purge(app)
     async with app.services.sessions() as session:
-        statuses = (await session.scalars(select(OnboardingStateRow.status))).all()
+        statuses = (await session.scalars(select(GuidedChatRow.status))).all()
     assert statuses == ["done"]  # the stopped flow went, the finished one stays with its profile
 
 

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from bot.callbacks import SEPARATOR
 from bot.models import Reply
+from tests.bot.onboarding.member import button_value
 
 
 @dataclass
@@ -97,7 +98,7 @@ class PlatformDriver(Protocol):
 
 
 def question_in(sent: list[Sent], prefix: str) -> Sent:
-    """The one message carrying buttons whose callback starts with ``prefix`` (``ob:``, ``dlg:``)."""
+    """The one message carrying buttons whose callback starts with ``prefix`` (``gc:<flow>:``)."""
     questions = [m for m in sent if any((b.data or "").startswith(prefix) for b in m.buttons)]
     assert len(questions) == 1, [m.text[:60] for m in sent]
     return questions[0]
@@ -106,6 +107,6 @@ def question_in(sent: list[Sent], prefix: str) -> Sent:
 def button(message: Sent, value: str) -> SentButton:
     """The button of ``message`` whose callback ends with ``:value``."""
     for candidate in message.buttons:
-        if candidate.data and candidate.payload.split(":", 2)[-1] == value:
+        if candidate.data and button_value(candidate.payload) == value:
             return candidate
     raise AssertionError(f"no {value!r} button in {[b.payload for b in message.buttons]}")

@@ -32,17 +32,19 @@ async def driver(request: pytest.FixtureRequest, app: App) -> AsyncIterator[Plat
 async def test_complete_flow_with_buttons(driver: PlatformDriver, app: App) -> None:
     sent = await driver.command("ana", "start")
     assert any("Welcome to ESER Assistant" in m.text for m in sent)
-    question = question_in(sent, "ob:")
+    question = question_in(sent, "gc:onboarding:")
     assert "English" in question.text and all(len((b.data or "").encode()) <= 64 for b in question.buttons)
-    question = question_in(await driver.click("ana", question, button(question, "en")), "ob:")
-    question = question_in(await driver.click("ana", question, button(question, "public-authority")), "ob:")
-    question = question_in(await driver.direct_message("ana", "Belgique"), "ob:")
+    question = question_in(await driver.click("ana", question, button(question, "en")), "gc:onboarding:")
+    question = question_in(
+        await driver.click("ana", question, button(question, "public-authority")), "gc:onboarding:"
+    )
+    question = question_in(await driver.direct_message("ana", "Belgique"), "gc:onboarding:")
     assert "Belgium" in question.text
-    question = question_in(await driver.direct_message("ana", "Liège"), "ob:")
-    question = question_in(await driver.click("ana", question, button(question, "funding")), "ob:")
+    question = question_in(await driver.direct_message("ana", "Liège"), "gc:onboarding:")
+    question = question_in(await driver.click("ana", question, button(question, "funding")), "gc:onboarding:")
     assert "✓ EU funding" in question.text
-    question = question_in(await driver.click("ana", question, button(question, "events")), "ob:")
-    question = question_in(await driver.click("ana", question, button(question, "!done")), "ob:")
+    question = question_in(await driver.click("ana", question, button(question, "events")), "gc:onboarding:")
+    question = question_in(await driver.click("ana", question, button(question, "!done")), "gc:onboarding:")
     assert "Liège (Belgium)" in question.text
     kit = await driver.click("ana", question, button(question, "yes"))
 
@@ -59,15 +61,17 @@ async def test_complete_flow_with_buttons(driver: PlatformDriver, app: App) -> N
 
 async def test_complete_flow_with_typed_answers_in_polish(driver: PlatformDriver, app: App) -> None:
     driver.languages["ola"] = "pl"  # type: ignore[attr-defined]
-    question = question_in(await driver.command("ola", "start"), "ob:")
+    question = question_in(await driver.command("ola", "start"), "gc:onboarding:")
     assert "✓ Polski" in question.text and "Naciśnij" in question.text  # Polish, from the platform
-    question = question_in(await driver.direct_message("ola", "pomiń"), "ob:")  # keep the preselected Polish
-    question = question_in(await driver.direct_message("ola", "spółdzielnia"), "ob:")
-    question = question_in(await driver.direct_message("ola", "Polska"), "ob:")
-    suggestion = question_in(await driver.direct_message("ola", "Mazowiekie"), "ob:")
+    question = question_in(
+        await driver.direct_message("ola", "pomiń"), "gc:onboarding:"
+    )  # keep the preselected Polish
+    question = question_in(await driver.direct_message("ola", "spółdzielnia"), "gc:onboarding:")
+    question = question_in(await driver.direct_message("ola", "Polska"), "gc:onboarding:")
+    suggestion = question_in(await driver.direct_message("ola", "Mazowiekie"), "gc:onboarding:")
     assert "mazowieckie" in suggestion.text.lower() and button(suggestion, "PL-14")
-    question = question_in(await driver.direct_message("ola", "1"), "ob:")
-    question = question_in(await driver.direct_message("ola", "finansowanie i wydarzenia"), "ob:")
+    question = question_in(await driver.direct_message("ola", "1"), "gc:onboarding:")
+    question = question_in(await driver.direct_message("ola", "finansowanie i wydarzenia"), "gc:onboarding:")
     assert "Finansowanie z UE, Wydarzenia" in question.text
     kit = await driver.direct_message("ola", "tak")
     texts = "\n".join(m.text for m in kit)
@@ -78,22 +82,22 @@ async def test_complete_flow_with_typed_answers_in_polish(driver: PlatformDriver
 
 
 async def test_back_and_cancel_then_resume(driver: PlatformDriver) -> None:
-    question = question_in(await driver.command("bob", "start"), "ob:")
-    question = question_in(await driver.click("bob", question, button(question, "en")), "ob:")
-    question = question_in(await driver.click("bob", question, button(question, "!back")), "ob:")
+    question = question_in(await driver.command("bob", "start"), "gc:onboarding:")
+    question = question_in(await driver.click("bob", question, button(question, "en")), "gc:onboarding:")
+    question = question_in(await driver.click("bob", question, button(question, "!back")), "gc:onboarding:")
     assert "English" in question.text and "!back" not in [b.payload.split(":")[-1] for b in question.buttons]
-    question = question_in(await driver.direct_message("bob", "skip"), "ob:")
+    question = question_in(await driver.direct_message("bob", "skip"), "gc:onboarding:")
     [stopped] = await driver.direct_message("bob", "cancel")
     assert "start" in stopped.text and not stopped.buttons
-    offer = question_in(await driver.command("bob", "start"), "ob:")
-    question = question_in(await driver.click("bob", offer, button(offer, "resume")), "ob:")
+    offer = question_in(await driver.command("bob", "start"), "gc:onboarding:")
+    question = question_in(await driver.click("bob", offer, button(offer, "resume")), "gc:onboarding:")
     assert "organisation" in question.text
 
 
 async def test_an_idle_flow_is_paused_with_a_message_through_the_platform(
     driver: PlatformDriver, app: App, clock: Clock
 ) -> None:
-    question = question_in(await driver.command("cy", "start"), "ob:")
+    question = question_in(await driver.command("cy", "start"), "gc:onboarding:")
     await driver.click("cy", question, button(question, "de"))
     calls = _recorded_calls(driver)
     before = len(calls)
@@ -101,8 +105,8 @@ async def test_an_idle_flow_is_paused_with_a_message_through_the_platform(
     assert await run_onboarding_sweep(app) == 1  # sent through the adapter's registered Sender
     [notice] = [sent for call in calls[before:] if (sent := driver.to_sent(call)) is not None]  # type: ignore[attr-defined]
     assert "pausiert" in notice.text and "start" in notice.text
-    offer = question_in(await driver.direct_message("cy", "Hallo"), "ob:")
-    question = question_in(await driver.click("cy", offer, button(offer, "resume")), "ob:")
+    offer = question_in(await driver.direct_message("cy", "Hallo"), "gc:onboarding:")
+    question = question_in(await driver.click("cy", offer, button(offer, "resume")), "gc:onboarding:")
     assert "Organisation" in question.text
 
 
@@ -115,16 +119,18 @@ async def test_slack_newcomer_is_welcomed_and_a_returning_member_is_not_restarte
         )
         assert {m.chat for m in sent} == {driver.dm("nina")}
         assert any("Bienvenido/a a ESER Assistant" in m.text for m in sent)
-        question = question_in(sent, "ob:")
+        question = question_in(sent, "gc:onboarding:")
         for value in ("es", "other", "!skip", "!done", "no"):
             sent = await driver.click("nina", question, button(question, value))
             if value != "no":
-                question = question_in(sent, "ob:")
+                question = question_in(sent, "gc:onboarding:")
         joined = await driver.deliver(
             driver.slack.event({"type": "member_joined_channel", "user": user, "channel": "CGENERAL"})
         )
         [welcome_back] = joined
-        assert "perfil" in welcome_back.text and [b.payload for b in welcome_back.buttons] == ["ob:*:restart"]
+        assert "perfil" in welcome_back.text and [b.payload for b in welcome_back.buttons] == [
+            "gc:onboarding:*:restart"
+        ]
 
 
 def _user_id(driver: PlatformDriver, user: str) -> str:

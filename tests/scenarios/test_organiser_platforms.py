@@ -39,18 +39,16 @@ async def make_organiser(driver: PlatformDriver, app: App, user: str) -> None:
 
 async def test_an_organiser_adds_an_event_in_chat(driver: PlatformDriver, app: App) -> None:
     await make_organiser(driver, app, "olga")
-    question = question_in(await driver.command("olga", "newevent"), "dlg:")
+    question = question_in(await driver.command("olga", "newevent"), "gc:")
     assert "title" in question.text and all(len((b.data or "").encode()) <= 64 for b in question.buttons)
-    question = question_in(await driver.direct_message("olga", "Valencia social economy forum"), "dlg:")
-    question = question_in(
-        await driver.direct_message("olga", "2026-12-03 10:00-17:00 Europe/Madrid"), "dlg:"
-    )
-    question = question_in(await driver.direct_message("olga", "Palau de Congressos, Valencia"), "dlg:")
-    question = question_in(await driver.direct_message("olga", SIGNUP), "dlg:")
-    question = question_in(await driver.click("olga", question, button(question, "es")), "dlg:")
-    question = question_in(await driver.direct_message("olga", "Spain"), "dlg:")
-    question = question_in(await driver.click("olga", question, button(question, "events")), "dlg:")
-    preview = question_in(await driver.click("olga", question, button(question, "!done")), "dlg:")
+    question = question_in(await driver.direct_message("olga", "Valencia social economy forum"), "gc:")
+    question = question_in(await driver.direct_message("olga", "2026-12-03 10:00-17:00 Europe/Madrid"), "gc:")
+    question = question_in(await driver.direct_message("olga", "Palau de Congressos, Valencia"), "gc:")
+    question = question_in(await driver.direct_message("olga", SIGNUP), "gc:")
+    question = question_in(await driver.click("olga", question, button(question, "es")), "gc:")
+    question = question_in(await driver.direct_message("olga", "Spain"), "gc:")
+    question = question_in(await driver.click("olga", question, button(question, "events")), "gc:")
+    preview = question_in(await driver.click("olga", question, button(question, "!done")), "gc:")
     assert "Valencia social economy forum" in preview.text and "(Europe/Madrid)" in preview.text
     assert SIGNUP in [b.url for b in preview.buttons]
     saved = await driver.click("olga", preview, button(preview, "save"))
@@ -76,13 +74,13 @@ async def test_an_organiser_announces_after_a_preview(driver: PlatformDriver, ap
         language="en",
         now=datetime(2026, 11, 1, tzinfo=UTC),
     )
-    question = question_in(await driver.command("olga", "announce"), "dlg:")
-    question = question_in(await driver.direct_message("olga", "The ESER network meets in March."), "dlg:")
-    question = question_in(await driver.click("olga", question, button(question, "none")), "dlg:")
-    question = question_in(await driver.click("olga", question, button(question, "any")), "dlg:")
-    question = question_in(await driver.click("olga", question, button(question, "EU")), "dlg:")
-    question = question_in(await driver.click("olga", question, button(question, "any")), "dlg:")
-    preview = question_in(await driver.click("olga", question, button(question, "now")), "dlg:")
+    question = question_in(await driver.command("olga", "announce"), "gc:")
+    question = question_in(await driver.direct_message("olga", "The ESER network meets in March."), "gc:")
+    question = question_in(await driver.click("olga", question, button(question, "none")), "gc:")
+    question = question_in(await driver.click("olga", question, button(question, "any")), "gc:")
+    question = question_in(await driver.click("olga", question, button(question, "EU")), "gc:")
+    question = question_in(await driver.click("olga", question, button(question, "any")), "gc:")
+    preview = question_in(await driver.click("olga", question, button(question, "now")), "gc:")
     assert "The ESER network meets in March." in preview.text
     assert "Telegram: 1 · Slack: 0 (1 in all)" in preview.text
     done = await driver.click("olga", preview, button(preview, "confirm"))

@@ -6,6 +6,7 @@ import itertools
 
 from bot.app import App
 from bot.delivery import SentMessage
+from bot.guided.context import parse_callback
 from bot.models import IncomingMessage, Reply, Target
 
 _events = itertools.count()
@@ -58,25 +59,29 @@ class Member:
         return await self.app.handle(self.message(callback=button_data(reply, value)))
 
 
+def button_value(data: str) -> str:
+    """The value a button's callback data carries: the part after ``gc:<flow>:<step>:`` for a
+    guided chat's button, after ``<prefix>:<action>:`` for the others (privacy, subscriptions)."""
+    parsed = parse_callback(data)
+    return parsed[2] if parsed is not None else data.split(":", 2)[-1]
+
+
 def button_data(reply: Reply, value: str) -> str:
     """The callback data of the button of ``reply`` for ``value`` (fails when there is none)."""
     found = [
         button.callback_data
         for row in reply.buttons
         for button in row
-        if button.callback_data and button.callback_data.split(":", 2)[-1] == value
+        if button.callback_data and button_value(button.callback_data) == value
     ]
     assert found, f"no button for {value!r} in {[[b.callback_data for b in row] for row in reply.buttons]}"
     return found[0]
 
 
 def callbacks(reply: Reply) -> list[str]:
-    """Every callback value offered by ``reply`` (the part after ``ob:<step>:``)."""
+    """Every callback value offered by ``reply`` (see ``button_value``)."""
     return [
-        button.callback_data.split(":", 2)[-1]
-        for row in reply.buttons
-        for button in row
-        if button.callback_data
+        button_value(button.callback_data) for row in reply.buttons for button in row if button.callback_data
     ]
 
 

@@ -9,11 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.store.answers import AnswerStore, thread_key
 from bot.store.base import member_reference_tables, member_tables
 from bot.store.broadcasts import PENDING, SENDING, AnnouncementRow, OutboxRow
-from bot.store.dialogues import DialogueStore
 from bot.store.erasure import count_member_rows, erase_member
 from bot.store.events import EventRow
+from bot.store.guided_chats import GuidedChatStore
 from bot.store.inbox import InboxStore
-from bot.store.onboarding_states import FlowStateStore
 from bot.store.organisers import OrganiserStore
 from bot.store.profiles import ProfileStore
 from knowledge.models import Answer
@@ -21,7 +20,7 @@ from tests.conftest import FIXED_NOW
 
 
 async def fill(sessions: async_sessionmaker[AsyncSession], user: str) -> None:
-    answers, profiles, flows = AnswerStore(sessions), ProfileStore(sessions), FlowStateStore(sessions)
+    answers, profiles, flows = AnswerStore(sessions), ProfileStore(sessions), GuidedChatStore(sessions)
     answer_id = await answers.record_answer(
         platform="slack",
         user_id=user,
@@ -43,11 +42,11 @@ async def fill(sessions: async_sessionmaker[AsyncSession], user: str) -> None:
         region=None,
         now=FIXED_NOW,
     )
-    await flows.save("slack", user, chat_id=f"D{user}", status="done", state="{}", hint="it", now=FIXED_NOW)
-    await OrganiserStore(sessions).grant("slack", user, granted_by="test", now=FIXED_NOW)
-    await DialogueStore(sessions).save(
-        "slack", user, chat_id=f"D{user}", kind="newevent", state="{}", now=FIXED_NOW
+    # One run per table row count: onboarding finished, no dialogue open (a run per flow is its own row).
+    await flows.save(
+        "slack", user, "onboarding", chat_id=f"D{user}", status="done", state="{}", hint="it", now=FIXED_NOW
     )
+    await OrganiserStore(sessions).grant("slack", user, granted_by="test", now=FIXED_NOW)
     async with sessions.begin() as session:
         announcement = AnnouncementRow(
             idempotency_key=f"k-{user}",
@@ -103,10 +102,9 @@ async def test_erase_member_empties_every_member_table(sessions: async_sessionma
         "member_profiles",
         "member_consents",
         "subscriptions",
-        "onboarding_states",
+        "guided_chats",
         "organisers",
         "outbox",
-        "dialogue_states",
     }
     before = await count_member_rows(sessions, "slack", "U1")
     assert all(count == 1 for count in before.values()), before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.i18n import LANGUAGES, Catalogue
-from bot.onboarding.places import Places
+from bot.places import Places
 from bot.subscriptions.reading import EVERYWHERE, PlaceReader, TopicReader, split_place
 
 EU = ("AT", "DE", "ES", "FR", "IT", "PL")
