@@ -32,6 +32,7 @@ from knowledge.question import PreparedQuestion, QuestionReader
 from knowledge.retrieval import HybridRetriever
 from knowledge.spelling import Vocabulary
 from knowledge.text import Texts
+from knowledge.upcoming import upcoming_event_filters
 
 RETRIEVED = 8
 # Share of a question's term weight that must be in words the knowledge base uses for a question
@@ -123,6 +124,13 @@ class Answerer:
             decline=kind,
         )
 
+    def not_grounded(self, question: str, language: str, key: str = "answer.not_found") -> Answer:
+        """The honest "I don't know" answer (an "unknown" decline) in the words of ``key``, pointing to
+        where to ask."""
+        answer = self.decline(question, language, "unknown")
+        answer.text = self.texts.text(key, language, gateway=self.links.gateway, eser=self.links.eser)
+        return answer
+
     def answer(
         self,
         question: str,
@@ -173,14 +181,7 @@ class Answerer:
         started = time.perf_counter()
         intent = prepared.intent
         if intent.upcoming_events:
-            filters = filters.model_copy(
-                update={
-                    "kinds": ("event",),
-                    "starts_after": max(filters.starts_after or now, intent.window_start or now, now),
-                    "starts_before": filters.starts_before or intent.window_end,
-                    "regions": filters.regions or ((intent.region,) if intent.region else ()),
-                }
-            )
+            filters = upcoming_event_filters(filters, intent, now)
         vector = self.index.embed_query(prepared.query.dense_text)
         passages = self.retriever.search(prepared.query, filters=filters, k=RETRIEVED, vector=vector)
         retrieved = (time.perf_counter() - started) * 1000
@@ -191,10 +192,7 @@ class Answerer:
                 prepared.asked, passages, texts=self.texts, language=language, timezone=timezone
             )
             if not events:
-                answer = self.decline(prepared.asked, language, "unknown")
-                answer.text = self.texts.text(
-                    "answer.no_upcoming_events", language, gateway=self.links.gateway, eser=self.links.eser
-                )
+                answer = self.not_grounded(prepared.asked, language, "answer.no_upcoming_events")
             answer.timing_ms["retrieve"] = retrieved
             return answer, bool(events), passages
         focus = question_focus(prepared, self.weights, self.cards.programmes)

@@ -31,6 +31,7 @@ from knowledge.models import Answer, EventData, Passage, SearchFilters
 from knowledge.question import QuestionReader
 from knowledge.retrieval import Mode, Query
 from knowledge.text import Texts
+from knowledge.upcoming import upcoming_event_filters
 
 log = logging.getLogger(__name__)
 CONTEXT_PASSAGES = 5
@@ -235,15 +236,7 @@ class KnowledgeEngine:
         """
         now = self.clock()
         prepared = self.reader.prepare(query or "upcoming social economy events", now=now, language=language)
-        intent = prepared.intent
-        filters = (filters or SearchFilters()).model_copy(
-            update={
-                "kinds": ("event",),
-                "starts_after": max(now, intent.window_start or now),
-                "starts_before": intent.window_end,
-                "regions": (intent.region,) if intent.region else (filters.regions if filters else ()),
-            }
-        )
+        filters = upcoming_event_filters(filters or SearchFilters(), prepared.intent, now)
         passages = await asyncio.to_thread(
             self.retriever.search, prepared.query, filters=filters, k=3 * limit
         )
@@ -268,9 +261,7 @@ class KnowledgeEngine:
 
     def not_grounded(self, question: str, language: str, key: str = "answer.not_found") -> Answer:
         """The honest "I don't know" answer, pointing to where to ask."""
-        answer = self.answerer.decline(question, language, "unknown")
-        answer.text = self.texts.text(key, language, gateway=self.links.gateway, eser=self.links.eser)
-        return answer
+        return self.answerer.not_grounded(question, language, key)
 
     # --- answers --------------------------------------------------------------------------------
     def answer_sync(

@@ -11,6 +11,7 @@ import pytest
 from knowledge.documents import SourceDocument
 from knowledge.engine import KnowledgeEngine
 from knowledge.events import event_document, event_from_mapping
+from knowledge.models import SearchFilters
 from tests.conftest import Clock
 
 
@@ -167,3 +168,13 @@ async def test_an_upcoming_events_question_is_answered_with_a_dated_listing(
     assert answer.text.splitlines()[0] == "Upcoming events I know of:"
     assert "Social economy funding webinar" in answer.text and "1:00\u202fPM" in answer.text  # 14:00 Warsaw
     assert "(Europe/Lisbon)" in answer.text and "network meeting" not in answer.text  # Belgium: left out
+
+
+async def test_a_country_asked_about_wins_over_the_members_region(knowledge: KnowledgeEngine) -> None:
+    belgian_member = SearchFilters(regions=("BE",))
+    answer = await knowledge.answer("What events are coming up in Poland?", filters=belgian_member)
+    _, listed = await knowledge.upcoming_events("Poland", filters=belgian_member)
+    assert "Social economy funding webinar" in answer.text and "network meeting" not in answer.text
+    assert [event.region for event in listed] == ["PL"]
+    _, near_home = await knowledge.upcoming_events("", filters=belgian_member)
+    assert [event.region for event in near_home] == ["BE"]  # no country asked: the member's
