@@ -26,6 +26,7 @@ from knowledge.declines import DeclineKind, decline_kind, mentions_the_network
 from knowledge.focus import Focus, TermWeights, question_focus
 from knowledge.gate import RelevanceGate
 from knowledge.index import VectorIndex
+from knowledge.links import HelpLinks
 from knowledge.listings import event_listing
 from knowledge.models import Answer, Citation, Passage, SearchFilters
 from knowledge.question import PreparedQuestion, QuestionReader
@@ -40,14 +41,6 @@ RETRIEVED = 8
 IN_SCOPE_SHARE = 0.5
 MARKER = re.compile(r"\[(\d{1,2})\]")
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class HelpLinks:
-    """Where declines send members (configuration, not knowledge)."""
-
-    gateway: str = "https://social-economy-gateway.ec.europa.eu/"
-    eser: str = "https://single-market-economy.ec.europa.eu/european-social-economy-regions-eser-2023-call-expression-interest_en"
 
 
 @dataclass(frozen=True)

