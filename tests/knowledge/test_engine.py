@@ -106,13 +106,6 @@ async def test_upcoming_events_question_only_lists_future_events(
     assert not later.grounded and "upcoming" in later.text
 
 
-async def test_funding_listing_orders_open_calls_first(knowledge: KnowledgeEngine) -> None:
-    answer = await knowledge.funding("social economy clusters twinning")
-    statuses = [line.split(":", 1)[1] for line in answer.text.splitlines()[1:]]
-    assert "open" in statuses[0].lower()
-    assert answer.citations[0].doc_id.endswith("test-open-call-2027.yaml")
-
-
 async def test_follow_up_uses_the_thread(knowledge: KnowledgeEngine) -> None:
     answer = await knowledge.answer("And how big is its budget?", history=["What is ESF Social Innovation+?"])
     assert any("esf-social-innovation" in doc for doc in _cited_docs(answer))
