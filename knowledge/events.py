@@ -226,9 +226,21 @@ def event_text(event: EventData) -> str:
 
 
 def event_document(
-    event: EventData, *, doc_id: str, metadata: dict[str, str | int | float | bool] | None = None
+    event: EventData,
+    *,
+    doc_id: str,
+    fallback_url: str,
+    metadata: dict[str, str | int | float | bool] | None = None,
 ) -> SourceDocument:
-    """The event as an indexable document whose metadata supports date-window filters."""
+    """The event as an indexable document whose metadata supports date-window filters.
+
+    Args:
+        event: The event.
+        doc_id: The document's id in the index.
+        fallback_url: The link cited for an event that gives none of its own (the configured
+            Social Economy Gateway); empty leaves such an event without a source link.
+        metadata: Metadata every chunk of the document carries (audience, tags...).
+    """
     meta: dict[str, str | int | float | bool] = dict(metadata or {})
     meta.update(
         {
@@ -251,7 +263,7 @@ def event_document(
         doc_id=doc_id,
         kind="event",
         title=event.title,
-        url=event.url or event.signup_url or "https://social-economy-gateway.ec.europa.eu/",
+        url=event.url or event.signup_url or fallback_url,
         text=event_text(event),
         language=event.language,
         metadata=meta,

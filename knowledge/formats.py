@@ -224,7 +224,14 @@ def read_text(path: Path, doc_id: str) -> Read:
     return Read([document], raw)
 
 
-def read_yaml(path: Path, doc_id: str) -> Read:
+def read_yaml(path: Path, doc_id: str, *, event_link: str) -> Read:
+    """Read a YAML file of answer cards, funding entries or events.
+
+    Args:
+        path: The file.
+        doc_id: Its document id (entries of a list get ``#<n>`` appended).
+        event_link: The link of an event that gives none of its own (see ``event_document``).
+    """
     raw = path.read_text(encoding="utf-8")
     node, data = _yaml(raw, path)
     entries = data if isinstance(data, list) else [data]
@@ -238,7 +245,9 @@ def read_yaml(path: Path, doc_id: str) -> Read:
         try:
             if "start" in entry:
                 event = event_from_mapping(entry, default_id=Path(doc_id).stem)
-                doc = event_document(event, doc_id=entry_id, metadata=common_metadata(entry))
+                doc = event_document(
+                    event, doc_id=entry_id, fallback_url=event_link, metadata=common_metadata(entry)
+                )
                 extra: tuple[str, ...] = (event.signup_url, event.online_url)
             elif "programme" in entry:
                 doc = funding_document(entry, doc_id=entry_id, metadata=common_metadata(entry))
@@ -262,7 +271,8 @@ def _cards(entries: list[tuple[int | None, Any]], path: Path, doc_id: str) -> li
     return docs
 
 
-def read_ics(path: Path, doc_id: str) -> Read:
+def read_ics(path: Path, doc_id: str, *, event_link: str) -> Read:
+    """Read every event of an iCalendar file (``event_link``: see ``read_yaml``)."""
     data = path.read_bytes()
     events = event_from_ics(data)
     if not events:
@@ -271,6 +281,7 @@ def read_ics(path: Path, doc_id: str) -> Read:
         event_document(
             event,
             doc_id=doc_id if len(events) == 1 else f"{doc_id}#{event.id}",
+            fallback_url=event_link,
             metadata=common_metadata({"regions": [event.region], "tags": list(event.topics)}),
         ).model_copy(update={"source_urls": tuple(u for u in (event.signup_url, event.online_url) if u)})
         for event in events

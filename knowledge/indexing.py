@@ -24,14 +24,22 @@ class Indexer:
         index: The index.
         content_roots: The configured content folders; ingested paths are identified relative to them.
         policy: What content may contain (source domains, file size).
+        event_link: The link of an event file's event that gives none of its own (the configured
+            Social Economy Gateway; see ``knowledge.events.event_document``).
     """
 
     def __init__(
-        self, index: VectorIndex, content_roots: Sequence[Path] = (), policy: ContentPolicy | None = None
+        self,
+        index: VectorIndex,
+        content_roots: Sequence[Path] = (),
+        policy: ContentPolicy | None = None,
+        *,
+        event_link: str,
     ) -> None:
         self.index = index
         self.content_roots = list(content_roots)
         self.policy = policy or ContentPolicy()
+        self.event_link = event_link
         # One lock, taken in the worker threads that write: Chroma's embedded client and the BM25
         # rebuild are not meant for concurrent writes. A thread lock works from any event loop.
         self._write_lock = threading.Lock()
@@ -44,7 +52,12 @@ class Indexer:
         """Blocking ``ingest`` (for the CLI and benchmarks)."""
         with self._write_lock:
             return ingest_paths(
-                self.index, list(paths), roots=self.content_roots, progress=progress, policy=self.policy
+                self.index,
+                list(paths),
+                roots=self.content_roots,
+                progress=progress,
+                policy=self.policy,
+                event_link=self.event_link,
             )
 
     async def sync_documents(self, documents: Sequence[SourceDocument], *, source_root: str) -> IngestReport:

@@ -67,13 +67,20 @@ class Loaded(BaseModel):
 
 
 def read_paths(
-    paths: Iterable[Path], roots: Sequence[Path] = (), policy: ContentPolicy | None = None
+    paths: Iterable[Path],
+    roots: Sequence[Path] = (),
+    policy: ContentPolicy | None = None,
+    *,
+    event_link: str = "",
 ) -> Loaded:
-    """Load every supported file under ``paths`` (document ids relative to their content root)."""
+    """Load every supported file under ``paths`` (document ids relative to their content root).
+
+    ``event_link`` is the link of an event that gives none of its own (see ``read_file``).
+    """
     loaded = Loaded()
     failed_ids: dict[str, set[str]] = defaultdict(set)
     for root, path in discover(paths, roots, refused=loaded.errors):
-        result = read_file(root, path, policy)
+        result = read_file(root, path, policy, event_link=event_link)
         if isinstance(result, LoadError):
             loaded.errors.append(result)
             failed_ids[root_label(root)].add(path.relative_to(root).as_posix())
@@ -85,10 +92,14 @@ def read_paths(
 
 
 def load_paths(
-    paths: Iterable[Path], roots: Sequence[Path] = (), policy: ContentPolicy | None = None
+    paths: Iterable[Path],
+    roots: Sequence[Path] = (),
+    policy: ContentPolicy | None = None,
+    *,
+    event_link: str = "",
 ) -> tuple[list[SourceDocument], list[LoadError], dict[str, set[str]]]:
     """``read_paths`` as ``(documents, errors, failed document ids per root)``, without findings."""
-    loaded = read_paths(paths, roots, policy)
+    loaded = read_paths(paths, roots, policy, event_link=event_link)
     return loaded.documents, loaded.errors, loaded.failed_ids
 
 
@@ -188,6 +199,7 @@ def ingest_paths(
     roots: Sequence[Path] = (),
     progress: Progress | None = None,
     policy: ContentPolicy | None = None,
+    event_link: str = "",
 ) -> IngestReport:
     """Ingest files and folders incrementally; load errors are reported, never fatal.
 
@@ -200,9 +212,10 @@ def ingest_paths(
         roots: Configured content roots (document ids are relative to them).
         progress: Called with (total chunks to embed, chunks embedded so far).
         policy: Allowed source domains and file size limit (the defaults when None).
+        event_link: The link of an event that gives none of its own (see ``read_file``).
     """
     started = time.perf_counter()
-    loaded = read_paths(paths, roots, policy or ContentPolicy())
+    loaded = read_paths(paths, roots, policy or ContentPolicy(), event_link=event_link)
     scopes = []
     for path in paths:
         root = content_root(path, roots)

@@ -1,4 +1,5 @@
-"""Which links may reach a member: http(s) only, optionally only on allowed domains.
+"""Which links may reach a member: http(s) only, optionally only on allowed domains; and the links
+the bot gives itself (``HelpLinks``, from the configuration).
 
 A "site" is a host's registrable domain from the Public Suffix List (``ec.europa.eu`` and
 ``social-economy-gateway.ec.europa.eu`` are both ``europa.eu``; ``www.mites.gob.es`` is
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -20,6 +22,20 @@ DEFAULT_MAX_FILE_BYTES = 2_000_000
 # The network's own site: ESER is run by the European Commission, and the bot itself sends members
 # to the Social Economy Gateway and the DG GROW page there. Links to it are never "foreign".
 HOME_DOMAINS = ("europa.eu",)
+
+
+@dataclass(frozen=True)
+class HelpLinks:
+    """Where the bot sends members it cannot answer: configuration (``ESER_GATEWAY_URL``,
+    ``ESER_PAGE_URL``), never knowledge. Empty links name no page (benchmarks only).
+
+    Attributes:
+        gateway: The Social Economy Gateway; also the link of an event that gives none of its own.
+        eser: The ESER page of record (how to join).
+    """
+
+    gateway: str
+    eser: str
 
 
 @lru_cache(maxsize=2)

@@ -65,7 +65,7 @@ def _mb(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} kB"
 
 
-def _read(path: Path, doc_id: str, policy: ContentPolicy) -> Read:
+def _read(path: Path, doc_id: str, policy: ContentPolicy, event_link: str) -> Read:
     suffix = path.suffix.lower()
     size = path.stat().st_size
     limit = policy.max_file_bytes * (PDF_SIZE_FACTOR if suffix == ".pdf" else 1)
@@ -80,9 +80,9 @@ def _read(path: Path, doc_id: str, policy: ContentPolicy) -> Read:
     if suffix == ".txt":
         return read_text(path, doc_id)
     if suffix in (".yaml", ".yml"):
-        return read_yaml(path, doc_id)
+        return read_yaml(path, doc_id, event_link=event_link)
     if suffix == ".ics":
-        return read_ics(path, doc_id)
+        return read_ics(path, doc_id, event_link=event_link)
     raise FileLoadError(f"unsupported file type {suffix!r}")
 
 
@@ -109,13 +109,17 @@ def _quotable(documents: list[SourceDocument]) -> list[SourceDocument]:
     return [document for document in documents if document.kind != "card"]
 
 
-def read_file(root: Path, path: Path, policy: ContentPolicy | None = None) -> Loaded | LoadError:
+def read_file(
+    root: Path, path: Path, policy: ContentPolicy | None = None, *, event_link: str = ""
+) -> Loaded | LoadError:
     """Load one file, with its safety findings.
 
     Args:
         root: The content root the file was found under (document ids are relative to it).
         path: The file.
         policy: Allowed source domains and the size limit (defaults when None).
+        event_link: The link of an event that gives none of its own (the configured Social
+            Economy Gateway); empty: such an event is refused for want of a source link.
 
     Returns:
         Its documents (an ``.ics`` may hold several events) and findings, or the error.
@@ -124,7 +128,7 @@ def read_file(root: Path, path: Path, policy: ContentPolicy | None = None) -> Lo
     doc_id = path.relative_to(root).as_posix()
     source_root = root_label(root)
     try:
-        read = _read(path, doc_id, policy)
+        read = _read(path, doc_id, policy, event_link)
         _check_sources(path, read, policy)
     except FileLoadError as error:
         return LoadError(path=str(path), message=str(error), line=error.line)
@@ -147,8 +151,8 @@ def read_file(root: Path, path: Path, policy: ContentPolicy | None = None) -> Lo
 
 
 def load_file(
-    root: Path, path: Path, policy: ContentPolicy | None = None
+    root: Path, path: Path, policy: ContentPolicy | None = None, *, event_link: str = ""
 ) -> list[SourceDocument] | LoadError:
     """Load one file (see ``read_file``), without its findings."""
-    result = read_file(root, path, policy)
+    result = read_file(root, path, policy, event_link=event_link)
     return result if isinstance(result, LoadError) else result.documents

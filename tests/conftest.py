@@ -26,15 +26,18 @@ os.environ.setdefault("ESER_EMBEDDINGS", "bundled:all-MiniLM-L6-v2")
 from bot.app import App, build_app
 from bot.events import SOURCE_ROOT as EVENTS_ROOT
 from bot.i18n import Catalogue
-from bot.settings import Settings
+from bot.settings import ESER_PAGE_URL, GATEWAY_URL, Settings
 from knowledge.embeddings import build_embeddings, embed_questions, is_multilingual
 from knowledge.engine import KnowledgeEngine
 from knowledge.index import VectorIndex, chroma_client
+from knowledge.links import HelpLinks
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "knowledge" / "content"
 TEST_CONTENT = ROOT / "tests" / "data" / "content"
 FIXED_NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+# The pages the default settings send members to, as ``bot.app.build_knowledge`` passes them.
+LINKS = HelpLinks(gateway=GATEWAY_URL, eser=ESER_PAGE_URL)
 
 
 class Clock:
@@ -126,7 +129,9 @@ def knowledge(
     and leaves the vectors for the others, which wait for them rather than compete for the cores.
     """
     client = chroma_client(tmp_path_factory.mktemp("chroma"))
-    engine = KnowledgeEngine(VectorIndex(client, "eser", embeddings), catalogue, clock=session_clock)
+    engine = KnowledgeEngine(
+        VectorIndex(client, "eser", embeddings), catalogue, clock=session_clock, links=LINKS
+    )
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the run's folder, common to its workers

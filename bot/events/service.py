@@ -38,9 +38,11 @@ def doc_id(event_id: str) -> str:
     return f"event:{event_id}"
 
 
-def event_source(event: EventData) -> SourceDocument:
-    """A database event as an indexable document."""
-    return event_document(event, doc_id=doc_id(event.id)).model_copy(update={"source_root": SOURCE_ROOT})
+def event_source(event: EventData, fallback_url: str) -> SourceDocument:
+    """A database event as an indexable document (cited with ``fallback_url``, the configured
+    Gateway link, when it gives no link of its own)."""
+    document = event_document(event, doc_id=doc_id(event.id), fallback_url=fallback_url)
+    return document.model_copy(update={"source_root": SOURCE_ROOT})
 
 
 class ImportReport(BaseModel):
@@ -146,7 +148,8 @@ class EventService:
             if self._knowledge is None:
                 return
             await self._knowledge.upsert_documents(
-                [event_source(event) for event in events], source_root=SOURCE_ROOT
+                [event_source(event, self._knowledge.links.gateway) for event in events],
+                source_root=SOURCE_ROOT,
             )
             if self._indexed is not None:
                 self._indexed.update(stamps)
@@ -198,7 +201,8 @@ class EventService:
             async with self._sessions() as session:
                 rows = list(await session.scalars(select(EventRow)))
             report = await self._knowledge.sync_documents(
-                [event_source(event_of_row(row)) for row in rows], source_root=SOURCE_ROOT
+                [event_source(event_of_row(row), self._knowledge.links.gateway) for row in rows],
+                source_root=SOURCE_ROOT,
             )
             self._indexed = {row.id: row.updated_at for row in rows}
         if report.added or report.updated or report.removed:
@@ -239,7 +243,9 @@ class EventService:
                 async with self._sessions() as session:
                     rows = list(await session.scalars(select(EventRow).where(EventRow.id.in_(changed))))
                 await self._knowledge.upsert_documents(
-                    [event_source(event_of_row(row)) for row in rows], source_root=SOURCE_ROOT, force=True
+                    [event_source(event_of_row(row), self._knowledge.links.gateway) for row in rows],
+                    source_root=SOURCE_ROOT,
+                    force=True,
                 )
             if removed:
                 await self._knowledge.remove_documents([doc_id(row_id) for row_id in removed])

@@ -11,7 +11,7 @@ import pytest
 from bot.i18n import Catalogue
 from knowledge.engine import KnowledgeEngine
 from knowledge.index import VectorIndex, chroma_client
-from tests.conftest import Clock
+from tests.conftest import LINKS, Clock
 
 _collections = itertools.count()
 
@@ -25,7 +25,7 @@ def fresh_engine(
     def build() -> KnowledgeEngine:
         client = chroma_client(tmp_path / "chroma")
         index = VectorIndex(client, f"test{next(_collections)}", embeddings)
-        return KnowledgeEngine(index, catalogue, clock=clock)
+        return KnowledgeEngine(index, catalogue, clock=clock, links=LINKS)
 
     return build
 

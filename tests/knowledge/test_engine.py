@@ -11,7 +11,8 @@ import pytest
 from knowledge.documents import SourceDocument
 from knowledge.engine import KnowledgeEngine
 from knowledge.events import event_document, event_from_mapping
-from tests.conftest import Clock
+from knowledge.models import SearchFilters
+from tests.conftest import LINKS, Clock
 
 
 def _cited_docs(answer) -> set[str]:  # type: ignore[no-untyped-def]
@@ -105,13 +106,6 @@ async def test_upcoming_events_question_only_lists_future_events(
     assert not later.grounded and "upcoming" in later.text
 
 
-async def test_funding_listing_orders_open_calls_first(knowledge: KnowledgeEngine) -> None:
-    answer = await knowledge.funding("social economy clusters twinning")
-    statuses = [line.split(":", 1)[1] for line in answer.text.splitlines()[1:]]
-    assert "open" in statuses[0].lower()
-    assert answer.citations[0].doc_id.endswith("test-open-call-2027.yaml")
-
-
 async def test_follow_up_uses_the_thread(knowledge: KnowledgeEngine) -> None:
     answer = await knowledge.answer("And how big is its budget?", history=["What is ESF Social Innovation+?"])
     assert any("esf-social-innovation" in doc for doc in _cited_docs(answer))
@@ -129,7 +123,7 @@ def _event_doc(title: str, start: str) -> SourceDocument:
     event = event_from_mapping(
         {"title": title, "start": start, "timezone": "Europe/Rome", "region": "IT"}, default_id=title
     )
-    return event_document(event, doc_id=f"event:{title}")
+    return event_document(event, doc_id=f"event:{title}", fallback_url=LINKS.gateway)
 
 
 async def test_sync_upsert_and_remove_documents_under_their_own_root(
@@ -167,3 +161,13 @@ async def test_an_upcoming_events_question_is_answered_with_a_dated_listing(
     assert answer.text.splitlines()[0] == "Upcoming events I know of:"
     assert "Social economy funding webinar" in answer.text and "1:00\u202fPM" in answer.text  # 14:00 Warsaw
     assert "(Europe/Lisbon)" in answer.text and "network meeting" not in answer.text  # Belgium: left out
+
+
+async def test_a_country_asked_about_wins_over_the_members_region(knowledge: KnowledgeEngine) -> None:
+    belgian_member = SearchFilters(regions=("BE",))
+    answer = await knowledge.answer("What events are coming up in Poland?", filters=belgian_member)
+    _, listed = await knowledge.upcoming_events("Poland", filters=belgian_member)
+    assert "Social economy funding webinar" in answer.text and "network meeting" not in answer.text
+    assert [event.region for event in listed] == ["PL"]
+    _, near_home = await knowledge.upcoming_events("", filters=belgian_member)
+    assert [event.region for event in near_home] == ["BE"]  # no country asked: the member's

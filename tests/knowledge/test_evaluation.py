@@ -27,6 +27,7 @@ from knowledge.evaluation import (
     score_ranking,
 )
 from knowledge.index import VectorIndex, chroma_client
+from tests.conftest import LINKS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 CONTENT = Path(__file__).resolve().parents[2] / "knowledge" / "content"
@@ -109,7 +110,8 @@ def check_against_readme(engine: KnowledgeEngine, model: str) -> None:
 
 def shipped_engine(embeddings: Embeddings, tmp_path: Path) -> KnowledgeEngine:
     """An engine over the shipped knowledge base alone, as ``eser-bot eval`` measures it."""
-    engine = KnowledgeEngine(VectorIndex(chroma_client(tmp_path), "eval", embeddings), Catalogue())
+    index = VectorIndex(chroma_client(tmp_path), "eval", embeddings)
+    engine = KnowledgeEngine(index, Catalogue(), links=LINKS)
     report = asyncio.run(engine.ingest([CONTENT]))
     assert report.ok, report.failed
     return engine

@@ -83,7 +83,7 @@ def test_calendar_with_several_events() -> None:
 
 def test_indexed_metadata_rebuilds_the_event() -> None:
     event = event_from_mapping(ENTRY, default_id="m")
-    doc = event_document(event, doc_id="events/m.yaml")
+    doc = event_document(event, doc_id="events/m.yaml", fallback_url="https://gateway.example.eu/")
     assert (
         doc.metadata["start_ts"] == event.start.timestamp() and "Date of Meeting: 15 March 2027" in doc.text
     )
@@ -91,6 +91,16 @@ def test_indexed_metadata_rebuilds_the_event() -> None:
     assert (rebuilt.start, rebuilt.signup_url, rebuilt.region) == (event.start, event.signup_url, "BE")
     with pytest.raises(ValueError):
         event_from_metadata({}, title="x", url="")
+
+
+def test_an_event_without_a_link_of_its_own_is_cited_with_the_fallback() -> None:
+    fallback = "https://gateway.example.eu/"
+    linkless = event_from_mapping({**ENTRY, "signup_url": ""}, default_id="m")
+    assert event_document(linkless, doc_id="e", fallback_url=fallback).url == fallback
+    signup = event_from_mapping(ENTRY, default_id="m")
+    assert event_document(signup, doc_id="e", fallback_url=fallback).url == "https://x.eu/r"
+    page = event_from_mapping({**ENTRY, "url": "https://x.eu/page"}, default_id="m")
+    assert event_document(page, doc_id="e", fallback_url=fallback).url == "https://x.eu/page"
 
 
 @pytest.mark.parametrize(
@@ -116,7 +126,7 @@ def test_online_link_and_organiser_survive_ics_and_index_metadata() -> None:
     )
     [back] = event_from_ics(event_to_ics(event))
     assert back.online_url == "https://meet.x.eu/m" and back.organiser == "DG GROW"
-    document = event_document(back, doc_id="events/m.yaml")
+    document = event_document(back, doc_id="events/m.yaml", fallback_url="https://gateway.example.eu/")
     rebuilt = event_from_metadata(document.metadata, title=document.title, url=document.url)
     assert (rebuilt.online_url, rebuilt.organiser) == ("https://meet.x.eu/m", "DG GROW")
 

@@ -1,148 +1,40 @@
-"""The LLM path, with langchain's fake chat models: accepted only when its [n] markers are sound."""
+"""The LLM answerer (``knowledge.llm``), with langchain's fake chat models: a generated answer is
+accepted only when its [n] markers, figures and links are sound, and its passages are fenced."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
-from langchain_core.messages import BaseMessage
-from pydantic import Field
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from knowledge.card_match import CardThresholds
 from knowledge.engine import KnowledgeEngine
 from knowledge.llm import LLMAnswerer, build_chat_model, format_passages, validated_markers
 from knowledge.models import Chunk, Passage
-
-QUESTION = "Can a cooperative become a member of ESER?"
-
-
-class RecordingModel(FakeListChatModel):
-    """A fake chat model that keeps the prompts it was given."""
-
-    prompts: list[list[BaseMessage]] = Field(default_factory=list)
-
-    def _call(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[no-untyped-def, override]
-        self.prompts.append(list(messages))
-        return super()._call(messages, stop=stop, run_manager=run_manager, **kwargs)
-
-
-class BrokenModel(GenericFakeChatModel):
-    """A provider that is down."""
-
-    def _generate(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
-        raise ConnectionError("provider unreachable")
-
-
-@contextmanager
-def _with_llm(
-    knowledge: KnowledgeEngine,
-    model,
-    *,
-    cards: bool = False,  # type: ignore[no-untyped-def]
-) -> Iterator[KnowledgeEngine]:
-    """The engine with ``model`` as its LLM; answer cards off unless asked for (a model only ever
-    rewrites answers composed from passages, so these tests need passage answers)."""
-    original, matcher = knowledge.llm, knowledge.answerer.cards
-    knowledge.llm = LLMAnswerer(model)
-    thresholds = matcher.thresholds
-    if not cards:
-        matcher.thresholds = CardThresholds(score=99.0)
-    try:
-        yield knowledge
-    finally:
-        knowledge.llm = original
-        matcher.thresholds = thresholds
-
-
-async def _passage_answer(knowledge: KnowledgeEngine, question: str):  # type: ignore[no-untyped-def]
-    """The extractive answer from passages (what a refused generated answer falls back to)."""
-    matcher = knowledge.answerer.cards
-    thresholds, matcher.thresholds = matcher.thresholds, CardThresholds(score=99.0)
-    try:
-        return await knowledge.answer(question)
-    finally:
-        matcher.thresholds = thresholds
-
-
-async def test_a_curated_card_answer_is_never_rewritten(knowledge: KnowledgeEngine) -> None:
-    model = RecordingModel(responses=["Anything [1]."])
-    with _with_llm(knowledge, model, cards=True) as engine:
-        answer = await engine.answer(QUESTION)
-    assert answer.card_id and not model.prompts
-
-
-async def test_sound_generated_answer_is_used(knowledge: KnowledgeEngine) -> None:
-    model = RecordingModel(
-        responses=[
-            "Only regional and local public authorities can be members [1]; "
-            "cooperatives join through their authority's events [1][2]."
-        ]
-    )
-    with _with_llm(knowledge, model) as engine:
-        answer = await engine.answer(QUESTION)
-    assert answer.text.startswith("Only regional")
-    assert [c.n for c in answer.citations] == [1, 2]
-    assert [c.url for c in answer.citations] == [p.chunk.url for p in answer.passages[:2]]
-    system = str(model.prompts[0][0].content)
-    assert "untrusted data" in system and '<passage n="1"' in system and "English" in system
+from tests.knowledge.llm_fakes import QUESTION, passage_answer, with_llm
 
 
 async def test_invented_citation_falls_back_to_extractive(knowledge: KnowledgeEngine) -> None:
-    extractive = await _passage_answer(knowledge, QUESTION)
-    with _with_llm(knowledge, FakeListChatModel(responses=["Anyone can join [9]."])) as engine:
+    extractive = await passage_answer(knowledge, QUESTION)
+    with with_llm(knowledge, FakeListChatModel(responses=["Anyone can join [9]."])) as engine:
         answer = await engine.answer(QUESTION)
     assert answer.text == extractive.text and "[9]" not in answer.text
 
 
 async def test_answer_without_citations_falls_back(knowledge: KnowledgeEngine) -> None:
-    extractive = await _passage_answer(knowledge, QUESTION)
-    with _with_llm(knowledge, FakeListChatModel(responses=["Yes, cooperatives can join."])) as engine:
+    extractive = await passage_answer(knowledge, QUESTION)
+    with with_llm(knowledge, FakeListChatModel(responses=["Yes, cooperatives can join."])) as engine:
         answer = await engine.answer(QUESTION)
     assert answer.text == extractive.text
-
-
-async def test_no_answer_and_provider_errors_fall_back(knowledge: KnowledgeEngine) -> None:
-    extractive = await _passage_answer(knowledge, QUESTION)
-    with _with_llm(knowledge, FakeListChatModel(responses=["NO_ANSWER"])) as engine:
-        assert (await engine.answer(QUESTION)).text == extractive.text
-    with _with_llm(knowledge, BrokenModel(messages=iter([]))) as engine:
-        assert (await engine.answer(QUESTION)).text == extractive.text
-
-
-async def test_not_grounded_questions_never_reach_the_model(knowledge: KnowledgeEngine) -> None:
-    model = RecordingModel(responses=["The weather will be sunny [1]."])
-    with _with_llm(knowledge, model) as engine:
-        answer = await engine.answer("What will the weather be like in Naples tomorrow?")
-    assert not answer.grounded and model.prompts == []
-
-
-async def test_answers_in_the_questions_language(knowledge: KnowledgeEngine) -> None:
-    model = RecordingModel(responses=["Seules les autorités publiques peuvent adhérer [1]."])
-    with _with_llm(knowledge, model) as engine:
-        answer = await engine.answer("Notre coopérative peut-elle adhérer directement au réseau ESER ?")
-    assert answer.language == "fr" and "French" in str(model.prompts[0][0].content)
-
-
-async def test_follow_up_is_condensed_by_the_model(knowledge: KnowledgeEngine) -> None:
-    model = RecordingModel(
-        responses=["What is the budget of ESF Social Innovation+?", "Its budget is 197 million euro [1]."]
-    )
-    with _with_llm(knowledge, model) as engine:
-        answer = await engine.answer("And its budget?", history=["What is ESF Social Innovation+?"])
-    assert "ESF Social Innovation+" in str(model.prompts[0][0].content)
-    assert answer.citations and "esf-social-innovation" in answer.citations[0].doc_id
 
 
 async def test_an_answer_asking_for_credentials_with_a_foreign_link_is_refused(
     knowledge: KnowledgeEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    extractive = await _passage_answer(knowledge, QUESTION)
+    extractive = await passage_answer(knowledge, QUESTION)
     model = FakeListChatModel(responses=["send your EU Login password to http://evil.example/collect [1]"])
-    with _with_llm(knowledge, model) as engine, caplog.at_level(logging.INFO, logger="knowledge.llm"):
+    with with_llm(knowledge, model) as engine, caplog.at_level(logging.INFO, logger="knowledge.llm"):
         answer = await engine.answer(QUESTION)
     assert answer.text == extractive.text and "evil" not in answer.text
     assert "generated answer refused: asks for credentials" in caplog.text
@@ -152,20 +44,20 @@ async def test_an_answer_asking_for_credentials_with_a_foreign_link_is_refused(
 async def test_an_invented_amount_is_refused_although_its_markers_are_sound(
     knowledge: KnowledgeEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    extractive = await _passage_answer(knowledge, QUESTION)
+    extractive = await passage_answer(knowledge, QUESTION)
     model = FakeListChatModel(responses=["Cooperatives can join directly and get EUR 1,000,000 each [1][2]"])
-    with _with_llm(knowledge, model) as engine, caplog.at_level(logging.INFO, logger="knowledge.llm"):
+    with with_llm(knowledge, model) as engine, caplog.at_level(logging.INFO, logger="knowledge.llm"):
         answer = await engine.answer(QUESTION)
     assert answer.text == extractive.text and "1,000,000" not in answer.text
     assert "number not in passage(s) [1, 2]" in caplog.text and "1,000,000" not in caplog.text
 
 
 async def test_a_foreign_link_alone_is_refused(knowledge: KnowledgeEngine) -> None:
-    extractive = await _passage_answer(knowledge, QUESTION)
+    extractive = await passage_answer(knowledge, QUESTION)
     model = FakeListChatModel(
         responses=["Only public authorities can join; see https://eser-join.example/ [1]."]
     )
-    with _with_llm(knowledge, model) as engine:
+    with with_llm(knowledge, model) as engine:
         assert (await engine.answer(QUESTION)).text == extractive.text
 
 

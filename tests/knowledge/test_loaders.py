@@ -24,6 +24,12 @@ def _load(root: Path, path: Path) -> list[SourceDocument]:
     return result
 
 
+def _load_with(root: Path, path: Path, *, event_link: str) -> list[SourceDocument]:
+    result = load_file(root, path, event_link=event_link)
+    assert not isinstance(result, LoadError), result
+    return result
+
+
 def test_markdown_front_matter_becomes_metadata(tmp_path: Path) -> None:
     path = write(tmp_path / "resources" / "alpha.md", RESOURCE.format(topic="alpha", slug="alpha"))
     [doc] = _load(tmp_path, path)
@@ -180,6 +186,19 @@ def test_funding_yaml(tmp_path: Path) -> None:
     [doc] = _load(tmp_path, path)
     assert doc.kind == "funding" and doc.metadata["deadline"] == "rolling"
     assert "## What it funds" in doc.text and "## Budget" in doc.text
+
+
+def test_an_event_file_without_a_link_is_cited_with_the_configured_link(tmp_path: Path) -> None:
+    path = write(tmp_path / "events" / "e.yaml", "title: T\nstart: 2027-01-01T10:00\n")
+    [event] = _load_with(tmp_path, path, event_link="https://gateway.example.eu/")
+    assert event.url == "https://gateway.example.eu/"
+    ics = tmp_path / "events" / "e.ics"
+    start = dt.datetime(2027, 1, 1, 10, tzinfo=dt.UTC)
+    ics.write_bytes(event_to_ics(EventData(id="e", title="T", start=start, end=start, timezone="UTC")))
+    [from_ics] = _load_with(tmp_path, ics, event_link="https://gateway.example.eu/")
+    assert from_ics.url == "https://gateway.example.eu/"
+    refused = load_file(tmp_path, path)  # no link configured: nothing to cite, so not indexed
+    assert isinstance(refused, LoadError) and "no source link" in refused.message
 
 
 def test_event_yaml_and_ics_agree(tmp_path: Path) -> None:

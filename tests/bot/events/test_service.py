@@ -12,7 +12,7 @@ from bot.events import SOURCE_ROOT, EventError
 from bot.settings import Settings
 from bot.store.events import EventRow
 from knowledge.engine import KnowledgeEngine
-from tests.conftest import Clock
+from tests.conftest import LINKS, Clock
 
 MADRID = {
     "title": "Social economy summit Madrid",
@@ -40,6 +40,14 @@ async def test_an_added_event_is_stored_and_found_by_the_next_question(app: App)
     answer = await app.services.knowledge.answer("What's on in Spain next month?")
     assert answer.grounded and "Social economy summit Madrid" in answer.text
     assert "https://events.example.org/madrid-summit/register" in [a.url for a in answer.actions]
+
+
+async def test_an_event_without_a_link_is_cited_with_the_configured_gateway(app: App) -> None:
+    linkless = {key: value for key, value in MADRID.items() if key != "signup_url"}
+    await app.services.events.add(linkless, created_by="cli")
+    answer = await app.services.knowledge.answer("What's on in Spain next month?")
+    assert "Social economy summit Madrid" in answer.text
+    assert [c.url for c in answer.citations] == [LINKS.gateway]
 
 
 async def test_a_change_and_a_removal_reach_the_index_at_once(app: App) -> None:
