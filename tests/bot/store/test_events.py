@@ -58,7 +58,9 @@ async def test_events_are_listed_soonest_first_and_found_by_start(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     store = EventStore(sessions)
-    await store.save([_event("late", 10), _event("past", -2), _event("soon", 1)], created_by="", now=FIXED_NOW)
+    await store.save(
+        [_event("late", 10), _event("past", -2), _event("soon", 1)], created_by="", now=FIXED_NOW
+    )
     assert [event.id for event in await store.listed()] == ["past", "soon", "late"]
     assert [event.id for event in await store.listed(starting_from=FIXED_NOW)] == ["soon", "late"]
     window = await store.starting(FIXED_NOW, FIXED_NOW + timedelta(days=10))
