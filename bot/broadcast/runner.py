@@ -1,6 +1,8 @@
 """The broadcast side of a running bot: starts due announcements, runs one delivery worker per
-platform with a sender, closes finished announcements, reports to their organisers and schedules
-event reminders.
+platform with a sender, closes finished announcements and reports to their organisers.
+
+It only delivers: what to send comes from organisers (``BroadcastService``) and from the event
+reminders, which the periodic jobs (``bot.jobs``) schedule.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from bot.broadcast.clock import PacingClock, WallClock
 from bot.broadcast.dispatcher import DispatchTuning, PlatformDispatcher
 from bot.broadcast.message import announcement_reply
 from bot.broadcast.pacing import Pacer, PlatformLimits, slack_limits, telegram_limits
-from bot.broadcast.reminders import schedule_reminders
 from bot.broadcast.report import delivery_report
 from bot.models import Reply, Target
 from bot.services import Services
@@ -25,7 +26,6 @@ from knowledge.events import country_zone
 from knowledge.models import EventData
 
 log = logging.getLogger(__name__)
-REMINDERS_EVERY = timedelta(minutes=5)
 
 
 class BroadcastRunner:
@@ -74,14 +74,9 @@ class BroadcastRunner:
             for platform in sorted(self.services.senders)
             if platform in self.limits
         ]
-        last_reminders = None
         try:
             while not stop.is_set():
-                now = self.services.clock()
                 try:
-                    if last_reminders is None or now - last_reminders >= REMINDERS_EVERY:
-                        await schedule_reminders(self.services, now)
-                        last_reminders = now
                     await self.tick()
                 except Exception:
                     log.exception("broadcast bookkeeping failed; trying again at the next tick")
