@@ -27,7 +27,7 @@ class DeliveryCount(NamedTuple):
     platform: str
     state: str
     failure: str | None
-    count: int
+    rows: int
 
 
 class AnnouncementStore:
