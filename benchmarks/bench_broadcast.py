@@ -40,11 +40,11 @@ from bot.app import App, build_app
 from bot.broadcast.clock import ScaledClock
 from bot.broadcast.dispatcher import DispatchTuning
 from bot.broadcast.models import Audience, Draft
-from bot.broadcast.outbox import OutboxStore
 from bot.broadcast.runner import BroadcastRunner
 from bot.models import Target
 from bot.settings import Settings
 from bot.store.base import utcnow
+from bot.store.outbox import OutboxStore
 from tests.bot.broadcast.subscribers import add_subscribers
 
 ORGANISER = Target(platform="telegram", chat_id="1")

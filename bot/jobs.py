@@ -1,8 +1,9 @@
-"""Periodic jobs of a running bot: the onboarding-timeout sweep, the event index sync and the daily
-retention purge.
+"""Periodic jobs of a running bot, all scheduled here: the onboarding-timeout sweep and the event
+index sync at every tick, event reminders every few minutes, the retention purge once a day.
 
-``eser-bot serve`` starts ``run_periodic_jobs`` beside the platform runners; each job is also a plain
-coroutine that tests (and operators) can call directly.
+``eser-bot serve`` starts ``run_periodic_jobs`` beside the platform runners and the broadcast runner
+(which only delivers what is due); each job is also a plain coroutine that tests (and operators) can
+call directly.
 """
 
 from __future__ import annotations
@@ -10,13 +11,33 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.app import App
+from bot.broadcast.reminders import schedule_reminders
 from bot.guided.timeouts import pause_idle_flows
 
 log = logging.getLogger(__name__)
+EVERY_TICK = timedelta(0)
+REMINDERS_EVERY = timedelta(minutes=5)
 PURGE_EVERY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """One job of the loop.
+
+    Attributes:
+        name: What it does, for the log.
+        run: The job itself.
+        every: Time between two successful runs on the app's clock (``EVERY_TICK``: every tick).
+    """
+
+    name: str
+    run: Callable[[App], Awaitable[object]]
+    every: timedelta
 
 
 async def run_onboarding_sweep(app: App) -> int:
@@ -29,39 +50,58 @@ async def run_event_sync(app: App) -> bool:
     return await app.services.events.refresh_if_changed()
 
 
+async def run_reminders(app: App) -> int:
+    """Schedule the reminders of events starting soon (each once); returns how many are new."""
+    return await schedule_reminders(app.services, app.services.clock())
+
+
 async def run_retention_purge(app: App) -> int:
     """Delete what is past its retention; returns how many stored answers went."""
     return await app.purge_expired()
 
 
+def periodic_jobs(app: App) -> list[PeriodicJob]:
+    """The jobs ``app`` runs, in the order of each tick.
+
+    Reminders are made only by an instance that delivers announcements (``ESER_BROADCAST_WORKERS``),
+    so that a bot whose broadcasts are off does not pile up reminders to send late once they are on.
+    """
+    jobs = [
+        PeriodicJob("onboarding timeout sweep", run_onboarding_sweep, EVERY_TICK),
+        PeriodicJob("event index sync", run_event_sync, EVERY_TICK),
+    ]
+    if app.services.settings.broadcast_workers:
+        jobs.append(PeriodicJob("event reminders", run_reminders, REMINDERS_EVERY))
+    jobs.append(PeriodicJob("retention purge", run_retention_purge, PURGE_EVERY))
+    return jobs
+
+
 async def run_periodic_jobs(app: App, stop: asyncio.Event, *, interval_seconds: float = 60) -> None:
-    """Run the sweep and the event sync every ``interval_seconds`` and the purge once a day, until
+    """Run every job of ``periodic_jobs`` when it is due, ticking every ``interval_seconds``, until
     ``stop`` is set.
 
-    The purge runs at the first tick and then whenever a day has passed on the app's clock. A job
-    that fails is logged and tried again at the next tick: one bad run must not stop the others.
+    Each job runs at the first tick and then whenever its ``every`` has passed on the app's clock
+    since its last successful run. A job that fails is logged and tried again at the next tick: one
+    bad run must not stop the others.
 
     Args:
         app: The running core.
         stop: Set it to end the loop (after the current tick).
         interval_seconds: Time between ticks.
     """
-    last_purge: datetime | None = None
+    jobs = periodic_jobs(app)
+    last_run: dict[str, datetime] = {}
     while not stop.is_set():
-        try:
-            await run_onboarding_sweep(app)
-        except Exception:
-            log.exception("onboarding timeout sweep failed")
-        try:
-            await run_event_sync(app)
-        except Exception:
-            log.exception("event index sync failed")
-        now = app.services.clock()
-        if last_purge is None or now - last_purge >= PURGE_EVERY:
+        for job in jobs:
+            now = app.services.clock()
+            last = last_run.get(job.name)
+            if job.every and last is not None and now - last < job.every:
+                continue
             try:
-                await run_retention_purge(app)
-                last_purge = now
+                await job.run(app)
             except Exception:
-                log.exception("retention purge failed")
+                log.exception("%s failed", job.name)
+            else:
+                last_run[job.name] = now
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval_seconds)

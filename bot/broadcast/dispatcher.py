@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.broadcast.outbox import OutboxItem, OutboxStore, Outcome
 from bot.broadcast.pacing import Pacer
 from bot.delivery import (
     ChatMigrated,
@@ -26,6 +25,7 @@ from bot.delivery import (
     TransientDeliveryError,
 )
 from bot.models import Reply, Target
+from bot.store.outbox import OutboxItem, OutboxStore, Outcome
 
 log = logging.getLogger(__name__)
 

@@ -70,10 +70,6 @@ class Pacer:
         self._chat_next: dict[str, float] = {}
         self._lock = asyncio.Lock()
 
-    def chat_ready_at(self, chat_id: str) -> float:
-        """Earliest clock time a message to ``chat_id`` may go."""
-        return max(self._chat_next.get(chat_id, 0.0), self._paused_until)
-
     def _chat_spacing(self, chat_id: str) -> float:
         spacing = self.limits.chat_interval
         if self.limits.group_interval and is_group(self.platform, chat_id):

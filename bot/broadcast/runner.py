@@ -1,6 +1,8 @@
 """The broadcast side of a running bot: starts due announcements, runs one delivery worker per
-platform with a sender, closes finished announcements, reports to their organisers and schedules
-event reminders.
+platform with a sender, closes finished announcements and reports to their organisers.
+
+It only delivers: what to send comes from organisers (``BroadcastService``) and from the event
+reminders, which the periodic jobs (``bot.jobs``) schedule.
 """
 
 from __future__ import annotations
@@ -13,18 +15,17 @@ from datetime import timedelta
 from bot.broadcast.clock import PacingClock, WallClock
 from bot.broadcast.dispatcher import DispatchTuning, PlatformDispatcher
 from bot.broadcast.message import announcement_reply
-from bot.broadcast.outbox import OutboxItem, OutboxStore
 from bot.broadcast.pacing import Pacer, PlatformLimits, slack_limits, telegram_limits
-from bot.broadcast.reminders import schedule_reminders
 from bot.broadcast.report import delivery_report
 from bot.models import Reply, Target
 from bot.services import Services
+from bot.store.announcements import AnnouncementStore
 from bot.store.broadcasts import AnnouncementRow
+from bot.store.outbox import OutboxItem, OutboxStore
 from knowledge.events import country_zone
 from knowledge.models import EventData
 
 log = logging.getLogger(__name__)
-REMINDERS_EVERY = timedelta(minutes=5)
 
 
 class BroadcastRunner:
@@ -49,6 +50,7 @@ class BroadcastRunner:
     ) -> None:
         self.services = services
         self.store = OutboxStore(services.sessions)
+        self.announcements = AnnouncementStore(services.sessions)
         self.clock = clock or WallClock()
         settings = services.settings
         self.tuning = tuning or DispatchTuning(
@@ -72,14 +74,9 @@ class BroadcastRunner:
             for platform in sorted(self.services.senders)
             if platform in self.limits
         ]
-        last_reminders = None
         try:
             while not stop.is_set():
-                now = self.services.clock()
                 try:
-                    if last_reminders is None or now - last_reminders >= REMINDERS_EVERY:
-                        await schedule_reminders(self.services, now)
-                        last_reminders = now
                     await self.tick()
                 except Exception:
                     log.exception("broadcast bookkeeping failed; trying again at the next tick")
@@ -99,7 +96,7 @@ class BroadcastRunner:
         for announcement_id in await self.store.finish_complete(now):
             log.info("announcement %d finished", announcement_id)
             self._announcements.pop(announcement_id, None)
-        for row in await self.store.unreported():
+        for row in await self.announcements.unreported():
             await self._report(row)
 
     def _dispatcher(self, platform: str) -> PlatformDispatcher:
@@ -116,7 +113,7 @@ class BroadcastRunner:
         """The reply ``item``'s recipient gets (announcements and events are read once per run)."""
         cached = self._announcements.get(item.announcement_id)
         if cached is None:
-            row = await self.store.announcement(item.announcement_id)
+            row = await self.announcements.get(item.announcement_id)
             if row is None:
                 raise LookupError(f"announcement {item.announcement_id} vanished")
             cached = (row, await self.services.broadcasts.event(row.event_id))
@@ -137,7 +134,7 @@ class BroadcastRunner:
         sender = self.services.senders.get(target.platform)
         if sender is None:
             return  # reported when that platform's adapter runs; `eser-bot broadcast status` shows it
-        if not await self.store.claim_report(row.id, self.services.clock()):
+        if not await self.announcements.claim_report(row.id, self.services.clock()):
             return  # another instance is sending it
         status = (await self.services.broadcasts.status(row.id))[0]
         language = await self._organiser_language(row.created_by)
@@ -146,7 +143,7 @@ class BroadcastRunner:
             await sender.send(target, reply)
         except Exception as error:
             log.warning("delivery report of announcement %d not sent (%s); will retry", row.id, error)
-            await self.store.release_report(row.id)
+            await self.announcements.release_report(row.id)
 
     async def _organiser_language(self, created_by: str) -> str:
         try:

@@ -13,27 +13,15 @@ from datetime import datetime
 from typing import Protocol
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.broadcast.audience import count_recipients
 from bot.broadcast.message import announcement_reply
-from bot.broadcast.models import Audience, Draft, Preview, Submitted
+from bot.broadcast.models import Draft, Preview, Submitted
 from bot.i18n import LANGUAGES, Catalogue
 from bot.models import Target
 from bot.organisers import Organisers
-from bot.store.broadcasts import (
-    CANCELLED,
-    FAILED,
-    FAILURE_GONE,
-    PENDING,
-    SCHEDULED,
-    SENDING,
-    SENT,
-    AnnouncementRow,
-    OutboxRow,
-)
+from bot.store.announcements import AnnouncementStore
+from bot.store.broadcasts import FAILED, FAILURE_GONE, PENDING, SENDING, SENT
 from bot.topics import TOPICS
 from knowledge.models import EventData
 
@@ -126,7 +114,7 @@ class BroadcastService:
         events: EventLookup | None,
         clock: Callable[[], datetime],
     ) -> None:
-        self._sessions = sessions
+        self._store = AnnouncementStore(sessions)
         self._catalogue = catalogue
         self._organisers = organisers
         self._events = events
@@ -171,8 +159,7 @@ class BroadcastService:
             InvalidDraft: When the draft cannot be sent as it is.
         """
         event = await self.validate(draft)
-        async with self._sessions() as session:
-            counts = await count_recipients(session, draft.audience)
+        counts = await self._store.count_recipients(draft.audience)
         reply = announcement_reply(
             text=draft.text,
             kind="announcement",
@@ -205,36 +192,14 @@ class BroadcastService:
         ):
             raise NotOrganiser(str(organiser))
         await self.validate(draft)
-        now = self._clock()
-        key = draft.idempotency_key or f"auto:{uuid.uuid4().hex}"
-        row = AnnouncementRow(
-            idempotency_key=key,
+        return await self._store.add(
+            draft.model_copy(update={"text": draft.text.strip()}),
+            idempotency_key=draft.idempotency_key or f"auto:{uuid.uuid4().hex}",
             kind=kind,
-            text=draft.text.strip(),
-            event_id=draft.event_id,
-            topics=",".join(draft.audience.topics),
-            region=draft.audience.region,
-            language=draft.audience.language,
-            notify_channel=draft.notify_channel,
             created_by=str(organiser),
             report_to=str(report_to) if report_to else None,
-            state=SCHEDULED,
-            created_at=now,
-            send_at=draft.send_at or now,
+            now=self._clock(),
         )
-        try:
-            async with self._sessions.begin() as session:
-                session.add(row)
-                await session.flush()
-                return Submitted(announcement_id=row.id, created=True, send_at=row.send_at)
-        except IntegrityError:
-            async with self._sessions() as session:
-                existing = await session.scalar(
-                    select(AnnouncementRow).where(AnnouncementRow.idempotency_key == key)
-                )
-            if existing is None:
-                raise
-            return Submitted(announcement_id=existing.id, created=False, send_at=existing.send_at)
 
     async def cancel(self, announcement_id: int, *, organiser: Target) -> bool:
         """Cancel a scheduled announcement (one already sending cannot be called back).
@@ -244,49 +209,26 @@ class BroadcastService:
         """
         if not await self._organisers.allow(organiser.platform, organiser.chat_id, "broadcast cancel"):
             raise NotOrganiser(str(organiser))
-        async with self._sessions.begin() as session:
-            row = await session.get(AnnouncementRow, announcement_id)
-            if row is None or row.state != SCHEDULED:
-                return False
-            row.state = CANCELLED
-            row.finished_at = self._clock()
-            return True
+        return await self._store.cancel(announcement_id, self._clock())
 
     async def status(self, announcement_id: int | None = None, *, limit: int = 10) -> list[BroadcastStatus]:
         """One announcement's progress, or the latest ``limit`` announcements', newest first."""
-        async with self._sessions() as session:
-            query = select(AnnouncementRow).order_by(AnnouncementRow.id.desc())
-            if announcement_id is not None:
-                query = query.where(AnnouncementRow.id == announcement_id)
-            rows = list((await session.scalars(query.limit(limit))).all())
-            statuses = [
-                BroadcastStatus(
-                    id=row.id,
-                    kind=row.kind,
-                    state=row.state,
-                    text=row.text,
-                    created_by=row.created_by,
-                    send_at=row.send_at,
-                    started_at=row.started_at,
-                    finished_at=row.finished_at,
-                )
-                for row in rows
-            ]
-            if not statuses:
-                return []
-            counts = await session.execute(
-                select(
-                    OutboxRow.announcement_id,
-                    OutboxRow.platform,
-                    OutboxRow.state,
-                    OutboxRow.failure,
-                    func.count(),
-                )
-                .where(OutboxRow.announcement_id.in_([status.id for status in statuses]))
-                .group_by(OutboxRow.announcement_id, OutboxRow.platform, OutboxRow.state, OutboxRow.failure)
+        rows, counts = await self._store.with_deliveries(announcement_id, limit=limit)
+        statuses = [
+            BroadcastStatus(
+                id=row.id,
+                kind=row.kind,
+                state=row.state,
+                text=row.text,
+                created_by=row.created_by,
+                send_at=row.send_at,
+                started_at=row.started_at,
+                finished_at=row.finished_at,
             )
+            for row in rows
+        ]
         by_id = {status.id: status for status in statuses}
-        for announcement, platform, state, failure, count in counts.all():
+        for announcement, platform, state, failure, count in counts:
             progress = by_id[announcement].platforms.setdefault(platform, PlatformProgress())
             if state == PENDING:
                 progress.pending += count
@@ -299,12 +241,3 @@ class BroadcastService:
                 if failure == FAILURE_GONE:
                     progress.gone += count
         return statuses
-
-
-def audience_of(row: AnnouncementRow) -> Audience:
-    """The audience stored with an announcement."""
-    return Audience(
-        topics=tuple(topic for topic in row.topics.split(",") if topic),
-        region=row.region,
-        language=row.language,
-    )

@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.events.files import read_event_file
-from bot.events.validation import event_of_row, fill_row, validate_event
-from bot.store.events import EventRow
+from bot.events.validation import validate_event
+from bot.store.events import EventStore
 from knowledge.documents import SourceDocument
 from knowledge.engine import KnowledgeEngine
 from knowledge.events import event_document
@@ -76,7 +75,7 @@ class EventService:
         knowledge: KnowledgeEngine | None,
         clock: Callable[[], datetime],
     ) -> None:
-        self._sessions = sessions
+        self._store = EventStore(sessions)
         self._knowledge = knowledge
         self._clock = clock
         # What this process has indexed: event id -> the row's updated_at (None: not synced yet).
@@ -99,18 +98,15 @@ class EventService:
             EventError: Naming the field that is missing or wrong.
         """
         event = validate_event(fields, event_id=event_id or f"ev-{uuid.uuid4().hex[:8]}")
-        await self._store([event], created_by=created_by)
+        await self._save([event], created_by=created_by)
         log.info("event %s added by %s", event.id, created_by or "?")
         return event
 
     async def remove(self, event_id: str) -> bool:
         """Delete a stored event and take it out of the index; False when there is none."""
         async with self._lock:
-            async with self._sessions.begin() as session:
-                row = await session.get(EventRow, event_id)
-                if row is None:
-                    return False
-                await session.delete(row)
+            if not await self._store.delete(event_id):
+                return False
             if self._knowledge is not None:
                 await self._knowledge.remove_documents([doc_id(event_id)])
                 if self._indexed is not None:
@@ -127,24 +123,17 @@ class EventService:
         events, problems = read_event_file(path)
         report = ImportReport(problems=problems)
         if events:
-            existing = await self._existing_ids([event.id for event in events])
-            await self._store(events, created_by=created_by)
+            existing = await self._store.existing_ids([event.id for event in events])
+            await self._save(events, created_by=created_by)
             for event in events:
                 (report.updated if event.id in existing else report.added).append(event.id)
         return report
 
-    async def _store(self, events: Sequence[EventData], *, created_by: str) -> None:
+    async def _save(self, events: Sequence[EventData], *, created_by: str) -> None:
         now = self._clock()
         async with self._lock:
-            stamps: dict[str, datetime] = {}
-            async with self._sessions.begin() as session:
-                for event in events:
-                    row = await session.get(EventRow, event.id)
-                    if row is None:
-                        row = EventRow(id=event.id, created_by=created_by, created_at=now)
-                        session.add(row)
-                    fill_row(row, event, now)
-                    stamps[event.id] = now
+            await self._store.save(events, created_by=created_by, now=now)
+            stamps = {event.id: now for event in events}
             if self._knowledge is None:
                 return
             await self._knowledge.upsert_documents(
@@ -157,7 +146,7 @@ class EventService:
     # --- reading ---------------------------------------------------------------------------------
     async def get(self, event_id: str) -> EventData | None:
         """Any event by id: a stored one, else one of the knowledge base's event files."""
-        stored = await self._row_event(event_id)
+        stored = await self._store.get(event_id)
         if stored is not None or self._knowledge is None:
             return stored
         found = self._knowledge.indexed_events(event_id=event_id, exclude_root=SOURCE_ROOT)
@@ -165,17 +154,11 @@ class EventService:
 
     async def list_stored(self, *, upcoming: bool = True) -> list[EventData]:
         """Stored events, soonest first: those still to start (``upcoming``), or all of them."""
-        query = select(EventRow).order_by(EventRow.start_at, EventRow.id)
-        if upcoming:
-            query = query.where(EventRow.start_at >= self._clock())
-        async with self._sessions() as session:
-            return [event_of_row(row) for row in await session.scalars(query)]
+        return await self._store.listed(starting_from=self._clock() if upcoming else None)
 
     async def events_starting(self, after: datetime, before: datetime) -> list[EventData]:
         """Every event starting in ``[after, before)``, stored or in the knowledge base, soonest first."""
-        query = select(EventRow).where(EventRow.start_at >= after, EventRow.start_at < before)
-        async with self._sessions() as session:
-            stored = [event_of_row(row) for row in await session.scalars(query)]
+        stored = await self._store.starting(after, before)
         files = (
             self._knowledge.indexed_events(starts_after=after, starts_before=before, exclude_root=SOURCE_ROOT)
             if self._knowledge is not None
@@ -183,28 +166,18 @@ class EventService:
         )
         return sorted([*stored, *files], key=lambda event: (event.start, event.id))
 
-    async def _row_event(self, event_id: str) -> EventData | None:
-        async with self._sessions() as session:
-            row = await session.get(EventRow, event_id)
-            return event_of_row(row) if row is not None else None
-
-    async def _existing_ids(self, ids: Sequence[str]) -> set[str]:
-        async with self._sessions() as session:
-            return set(await session.scalars(select(EventRow.id).where(EventRow.id.in_(ids))))
-
     # --- keeping the index in step with the table ------------------------------------------------
     async def sync_index(self) -> IngestReport:
         """Make the index hold exactly the stored events (at start-up; embeds only what changed)."""
         if self._knowledge is None:
             return IngestReport()
         async with self._lock:
-            async with self._sessions() as session:
-                rows = list(await session.scalars(select(EventRow)))
+            stored = await self._store.stamped()
             report = await self._knowledge.sync_documents(
-                [event_source(event_of_row(row), self._knowledge.links.gateway) for row in rows],
+                [event_source(event, self._knowledge.links.gateway) for event, _ in stored],
                 source_root=SOURCE_ROOT,
             )
-            self._indexed = {row.id: row.updated_at for row in rows}
+            self._indexed = {event.id: stamp for event, stamp in stored}
         if report.added or report.updated or report.removed:
             log.info(
                 "database events indexed: %d added, %d updated, %d removed",
@@ -228,11 +201,7 @@ class EventService:
         if self._indexed is None:
             await self.sync_index()
             return True
-        async with self._sessions() as session:
-            current = {
-                row_id: stamp
-                for row_id, stamp in await session.execute(select(EventRow.id, EventRow.updated_at))
-            }
+        current = await self._store.stamps()
         async with self._lock:
             known = self._indexed or {}
             changed = [row_id for row_id, stamp in current.items() if known.get(row_id) != stamp]
@@ -240,10 +209,11 @@ class EventService:
             if not changed and not removed:
                 return False
             if changed:
-                async with self._sessions() as session:
-                    rows = list(await session.scalars(select(EventRow).where(EventRow.id.in_(changed))))
                 await self._knowledge.upsert_documents(
-                    [event_source(event_of_row(row), self._knowledge.links.gateway) for row in rows],
+                    [
+                        event_source(event, self._knowledge.links.gateway)
+                        for event in await self._store.get_many(changed)
+                    ],
                     source_root=SOURCE_ROOT,
                     force=True,
                 )

@@ -1,4 +1,4 @@
-"""Checking an organiser's event before it is stored, and converting it to and from its database row.
+"""Checking an organiser's event before it is stored (``bot.store.events`` converts it to its row).
 
 Every check names the field it is about (``signup_url is not an http(s) link: 'htp:/x'``), so the CLI,
 a file import and the ``/newevent`` dialogue can all say exactly what to fix.
@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 import pycountry
 
-from bot.store.events import EventRow
 from knowledge.events import event_from_mapping, known_zone
 from knowledge.models import EventData
 
@@ -121,41 +119,3 @@ def event_fields(event: EventData) -> dict[str, Any]:
         "region": event.region,
         "topics": list(event.topics),
     }
-
-
-def event_of_row(row: EventRow) -> EventData:
-    """The stored event."""
-    return EventData(
-        id=row.id,
-        title=row.title,
-        start=row.start_at,
-        end=row.end_at,
-        timezone=row.timezone,
-        place=row.place,
-        online_url=row.online_url,
-        description=row.description,
-        signup_url=row.signup_url,
-        url=row.url,
-        organiser=row.organiser,
-        language=row.language,
-        region=row.region,
-        topics=tuple(topic for topic in row.topics.split(",") if topic),
-    )
-
-
-def fill_row(row: EventRow, event: EventData, now: datetime) -> None:
-    """Copy ``event`` into ``row`` (times in UTC) and stamp it as changed at ``now``."""
-    row.title = event.title
-    row.start_at = event.start
-    row.end_at = event.end
-    row.timezone = event.timezone
-    row.place = event.place
-    row.online_url = event.online_url
-    row.description = event.description
-    row.signup_url = event.signup_url
-    row.url = event.url
-    row.organiser = event.organiser
-    row.language = event.language
-    row.region = event.region
-    row.topics = ",".join(event.topics)
-    row.updated_at = now

@@ -1,19 +1,27 @@
-"""Periodic jobs: the onboarding-timeout sweep and the daily retention purge, on the fixed clock."""
+"""Periodic jobs: the onboarding-timeout sweep, event reminders and the daily retention purge, on the
+fixed clock."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from bot.app import App
 from bot.events import EventService
-from bot.jobs import run_event_sync, run_onboarding_sweep, run_periodic_jobs, run_retention_purge
+from bot.jobs import (
+    run_event_sync,
+    run_onboarding_sweep,
+    run_periodic_jobs,
+    run_reminders,
+    run_retention_purge,
+)
 from bot.store.answers import AnswerRow, FeedbackRow
 from bot.store.guided_chats import GuidedChatRow
 from tests.bot.onboarding.member import Member, RecordingSender
-from tests.conftest import Clock
+from tests.conftest import FIXED_NOW, Clock
 
 
 async def count(app: App, table: type) -> int:
@@ -144,3 +152,65 @@ async def test_an_event_added_from_the_command_line_reaches_the_running_bot_with
     answer = await app.services.knowledge.answer("What's on in Portugal next month?")
     assert "Lisbon social economy day" in answer.text
     assert not await run_event_sync(app)  # nothing changed since: nothing to do
+
+
+async def _add_event(app: App, hours_ahead: float) -> str:
+    event = await app.services.events.add(
+        {"title": "Webinar", "start": (FIXED_NOW + timedelta(hours=hours_ahead)).isoformat(), "region": "ES"}
+    )
+    return event.id
+
+
+async def _reminders(app: App) -> list[int]:
+    return [status.id for status in await app.services.broadcasts.status() if status.kind == "reminder"]
+
+
+async def test_an_event_is_reminded_once_when_it_enters_the_reminder_window(app: App, clock: Clock) -> None:
+    await _add_event(app, hours_ahead=30)  # reminders go 24 hours ahead
+    assert await run_reminders(app) == 0
+    clock.advance(hours=7)
+    assert await run_reminders(app) == 1
+    clock.advance(minutes=5)
+    assert await run_reminders(app) == 0
+    assert len(await _reminders(app)) == 1
+
+
+async def test_the_loop_reminds_an_event_at_the_first_check_after_it_enters_the_window(
+    app: App, clock: Clock
+) -> None:
+    asker = Member(app, user="asker")
+    await asker.say("What is ESER?")
+    clock.advance(days=31)  # that question goes at the first tick's purge, which follows the reminders
+    await _add_event(app, hours_ahead=24 * 32 + 3 / 60)  # three minutes beyond the window
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_periodic_jobs(app, stop, interval_seconds=0.01))
+    try:
+        await eventually(lambda: _equals(count(app, AnswerRow), 0))  # the first tick is over
+        assert await _reminders(app) == []
+        clock.advance(minutes=5)  # the event is in the window and the reminders are due again
+        await eventually(lambda: _truthy_list(_reminders(app)))
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=5)
+    assert len(await _reminders(app)) == 1
+
+
+async def test_an_instance_that_does_not_deliver_makes_no_reminders(app: App, clock: Clock) -> None:
+    app.services.settings.broadcast_workers = False
+    asker = Member(app, user="asker")
+    await asker.say("What is ESER?")
+    clock.advance(days=31)
+    await _add_event(app, hours_ahead=24 * 31 + 2)  # well within the window
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_periodic_jobs(app, stop, interval_seconds=0.01))
+    try:
+        await eventually(lambda: _equals(count(app, AnswerRow), 0))  # the first tick is over
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=5)
+    assert await _reminders(app) == []
+    assert await run_reminders(app) == 1  # the event was due: only the loop left it alone
+
+
+async def _truthy_list(value: Awaitable[list[int]]) -> bool:
+    return bool(await value)

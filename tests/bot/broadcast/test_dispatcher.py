@@ -15,11 +15,11 @@ from bot.app import build_app
 from bot.broadcast.clock import ScaledClock, WallClock
 from bot.broadcast.dispatcher import DispatchTuning, PlatformDispatcher
 from bot.broadcast.models import Draft
-from bot.broadcast.outbox import OutboxItem, OutboxStore
 from bot.broadcast.pacing import Pacer, telegram_limits
 from bot.models import Reply, Target
 from bot.store.base import utcnow
 from bot.store.broadcasts import OutboxRow
+from bot.store.outbox import OutboxItem, OutboxStore
 from knowledge.engine import KnowledgeEngine
 from tests.bot.broadcast.subscribers import add_subscribers
 from tests.conftest import make_settings

@@ -68,10 +68,9 @@ async def test_a_waiting_chat_does_not_hold_up_the_others() -> None:
     pacer = Pacer("slack", slack_limits(), clock)
     start = clock.monotonic()
     await pacer.acquire("C1")
-    assert pacer.chat_ready_at("C1") >= start + 1.0
     await _sequential(pacer, [f"C{n}" for n in range(2, 50)])
     assert clock.monotonic() == start  # Slack has no overall limit: other channels go at once
-    await pacer.acquire("C1")
+    await pacer.acquire("C1")  # the channel that sent first waits out its own second, and only it
     assert clock.monotonic() - start >= 1.0
 
 

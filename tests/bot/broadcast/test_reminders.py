@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.app import App
-from bot.broadcast.outbox import OutboxStore
 from bot.broadcast.reminders import reminder_key, schedule_reminders
 from bot.store.broadcasts import AnnouncementRow, OutboxRow
+from bot.store.outbox import OutboxStore
 from tests.bot.broadcast.subscribers import add_subscribers
 from tests.conftest import FIXED_NOW, Clock
 

@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from bot.app import App, build_app
 from bot.broadcast.models import Draft
-from bot.broadcast.outbox import OutboxStore
 from bot.models import Target
 from bot.store.base import member_reference_tables, member_tables
 from bot.store.broadcasts import AnnouncementRow
 from bot.store.erasure import count_member_rows
 from bot.store.events import EventRow
+from bot.store.outbox import OutboxStore
 from knowledge.engine import KnowledgeEngine
 from tests.bot.onboarding.member import Member, callbacks
 from tests.conftest import Clock, make_settings

@@ -7,10 +7,10 @@ from sqlalchemy import select, update
 
 from bot.app import App
 from bot.broadcast.models import Draft
-from bot.broadcast.outbox import OutboxStore
 from bot.models import Target
 from bot.store.broadcasts import DONE, FAILED, FAILURE_GONE, SENT, AnnouncementRow, OutboxRow
 from bot.store.erasure import count_member_rows
+from bot.store.outbox import OutboxStore
 from tests.bot.broadcast.subscribers import add_subscribers
 from tests.conftest import Clock
 

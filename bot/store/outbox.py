@@ -1,4 +1,5 @@
-"""The durable outbox: starting due announcements, claiming rows, recording what became of them.
+"""The durable outbox: starting due announcements, claiming rows, recording what became of them,
+closing finished announcements. Every query of delivery lives here; the workers only call it.
 
 Every state change is a database write, so a process killed at any point loses nothing: rows it had
 claimed go back to ``pending`` when their lease runs out (those few may go out twice: they were in
@@ -15,8 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.broadcast.audience import enqueue_recipients
-from bot.broadcast.service import audience_of
+from bot.store.audience import audience_of, enqueue_recipients
 from bot.store.broadcasts import (
     DONE,
     FAILED,
@@ -276,40 +276,3 @@ class OutboxStore:
                     .values(state=DONE, finished_at=now)
                 )
         return ids
-
-    async def unreported(self) -> list[AnnouncementRow]:
-        """Finished announcements whose organiser has not had the delivery report yet."""
-        async with self._sessions() as session:
-            rows = await session.scalars(
-                select(AnnouncementRow).where(
-                    AnnouncementRow.state == DONE,
-                    AnnouncementRow.reported_at.is_(None),
-                    AnnouncementRow.report_to.is_not(None),
-                )
-            )
-            return list(rows)
-
-    async def claim_report(self, announcement_id: int, now: datetime) -> bool:
-        """Take the job of sending an announcement's report; False when another worker took it.
-
-        One worker wins, so several instances never send the organiser two reports.
-        """
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                update(AnnouncementRow)
-                .where(AnnouncementRow.id == announcement_id, AnnouncementRow.reported_at.is_(None))
-                .values(reported_at=now)
-            )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    async def release_report(self, announcement_id: int) -> None:
-        """Give the report back (it could not be sent): it is tried again at the next tick."""
-        async with self._sessions.begin() as session:
-            await session.execute(
-                update(AnnouncementRow).where(AnnouncementRow.id == announcement_id).values(reported_at=None)
-            )
-
-    async def announcement(self, announcement_id: int) -> AnnouncementRow | None:
-        """One announcement."""
-        async with self._sessions() as session:
-            return await session.get(AnnouncementRow, announcement_id)

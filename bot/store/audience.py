@@ -20,12 +20,21 @@ from sqlalchemy import ColumnElement, Select, and_, func, insert, literal, or_, 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcast.models import Audience
-from bot.store.broadcasts import PENDING, OutboxRow
+from bot.store.broadcasts import PENDING, AnnouncementRow, OutboxRow
 from bot.store.profiles import ProfileRow, SubscriptionRow
 from bot.topics import ALL_TOPICS
 
 DEFAULT_LANGUAGE = "en"
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
+
+
+def audience_of(row: AnnouncementRow) -> Audience:
+    """The audience stored with an announcement."""
+    return Audience(
+        topics=tuple(topic for topic in row.topics.split(",") if topic),
+        region=row.region,
+        language=row.language,
+    )
 
 
 def _conditions(audience: Audience, language: ColumnElement[str]) -> list[ColumnElement[bool]]:
@@ -84,7 +93,7 @@ def _matching_subscriptions(query: AnySelect, audience: Audience) -> AnySelect:
 
 
 async def count_recipients(session: AsyncSession, audience: Audience) -> dict[str, int]:
-    """Recipient chats per platform (platforms with none are absent)."""
+    """Recipient chats per platform (platforms with none are absent), read in ``session``."""
     query = _matching_subscriptions(
         select(SubscriptionRow.platform, func.count(func.distinct(SubscriptionRow.chat_id))), audience
     ).group_by(SubscriptionRow.platform)

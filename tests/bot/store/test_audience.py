@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.broadcast.audience import count_recipients, enqueue_recipients
 from bot.broadcast.models import Audience
+from bot.store.audience import count_recipients, enqueue_recipients
 from bot.store.broadcasts import SENDING, AnnouncementRow, OutboxRow
 from bot.store.profiles import SubscriptionRow
 from tests.bot.broadcast.subscribers import add_subscribers
