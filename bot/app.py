@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot import conversation, dialogues, onboarding, subscriptions
+from bot import dialogues, onboarding, questions, subscriptions
 from bot.apology import LanguageMemory, apology
 from bot.broadcast.service import BroadcastService
 from bot.callbacks import CallbackSigner, SigningSender
@@ -159,10 +159,10 @@ def build_handlers(services: Services) -> list[Handler]:
 
     Organisers' dialogues come first (an open ``/newevent`` or ``/announce`` owns the organiser's
     direct messages), then onboarding (it owns a member's messages while their guided flow is active,
-    and it is told which handlers come after it), then subscriptions, then the conversation handlers,
+    and it is told which handlers come after it), then subscriptions, then the question handlers,
     whose free-text question handler takes whatever is left.
     """
-    later = conversation.build_handlers(services)
+    later = questions.build_handlers(services)
     return [
         *dialogues.build_handlers(services),
         *onboarding.build_handlers(services, later=later),

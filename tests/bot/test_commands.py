@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.commands import MEMBER_COMMANDS
-from bot.conversation import QUESTION_COMMANDS
+from bot.questions import QUESTION_COMMANDS
 from bot.i18n import LANGUAGES, Catalogue
 
 
