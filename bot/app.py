@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,6 +21,7 @@ from bot.inbox import Inbox
 from bot.models import IncomingMessage, Reply, command_prefix
 from bot.onboarding.directory import ProfileDirectory
 from bot.organisers import Organisers, parse_organiser_ids
+from bot.platforms import PlatformCapabilities, no_markup
 from bot.quota import QuestionQuota
 from bot.router import Handler, Router
 from bot.safety import clean_message, defang_reply
@@ -112,7 +113,9 @@ class App:
         replies = await self.router.route(message)
         if replies:
             self.languages.remember(message, replies[-1].language)
-        return [defang_reply(reply) for reply in replies]
+        platform = self.services.platforms.get(message.platform)
+        escape_markup = platform.escape_markup if platform else no_markup
+        return [defang_reply(reply, escape_markup) for reply in replies]
 
     def _refused_button(self, message: IncomingMessage) -> Reply:
         language = self.languages.language(message)
@@ -211,6 +214,7 @@ async def build_app(
     *,
     knowledge: KnowledgeEngine | None = None,
     clock: Callable[[], datetime] = utcnow,
+    platforms: Sequence[PlatformCapabilities] = (),
 ) -> App:
     """Build the whole core once.
 
@@ -218,6 +222,9 @@ async def build_app(
         settings: Settings read at start-up.
         knowledge: An already built engine (tests share one); built from ``settings`` when None.
         clock: Source of the current UTC time.
+        platforms: What each platform declares (``adapters.platforms.platform_capabilities``); the
+            core reads limits, group chats, mention markup and names only from here. Without
+            them, no platform takes broadcasts and replies get only the plain ``@channel`` defanging.
 
     Returns:
         The app, with the database migrated to the latest schema.
@@ -251,10 +258,18 @@ async def build_app(
         profiles=profiles,
         onboarding_states=FlowStateStore(sessions),
         organisers=organisers,
-        broadcasts=BroadcastService(sessions, catalogue, organisers, events=events, clock=clock),
+        broadcasts=BroadcastService(
+            sessions,
+            catalogue,
+            organisers,
+            events=events,
+            clock=clock,
+            platforms=[platform.name for platform in platforms if platform.broadcasts],
+        ),
         subscriptions=SubscriptionStore(sessions),
         events=events,
         members=ProfileDirectory(profiles),
+        platforms={platform.name: platform for platform in platforms},
     )
 
     languages = LanguageMemory()

@@ -16,6 +16,7 @@ from bot.cli.common import (
     build_engine,
     config_error_exit,
     offline_defaults,
+    platform_capabilities,
     read_settings,
     run_ingest,
 )
@@ -51,7 +52,7 @@ def chat(
         err.print("[yellow]Some files failed to load; chatting with the rest.[/yellow]")
 
     async def main() -> None:
-        app = await build_app(settings, knowledge=engine)
+        app = await build_app(settings, knowledge=engine, platforms=platform_capabilities(settings))
         try:
             await app.services.events.sync_index()
             await engine.warm_up()  # before the prompt, not during the first question

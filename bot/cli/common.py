@@ -28,6 +28,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from bot.app import App
     from bot.models import Target
+    from bot.platforms import PlatformCapabilities
     from knowledge.engine import KnowledgeEngine
 
 T = TypeVar("T")
@@ -59,6 +60,13 @@ def config_error_exit(console: Console, error: ConfigError) -> NoReturn:
     message = f"[red]Configuration error — {error.setting}: {escape(error.problem)}[/red]"
     console.print(message, soft_wrap=True)
     raise typer.Exit(2) from error
+
+
+def platform_capabilities(settings: Settings) -> list[PlatformCapabilities]:
+    """Every platform's declaration to the core (the adapters', read lazily)."""
+    from adapters.platforms import platform_capabilities as declared
+
+    return declared(settings)
 
 
 def build_engine(settings: Settings, *, indexing: bool = False) -> KnowledgeEngine:
@@ -120,7 +128,7 @@ def run_with_app(console: Console, job: Callable[[App], Awaitable[T]]) -> T:
     settings = read_settings(console)
 
     async def main() -> T:
-        app = await build_app(settings)
+        app = await build_app(settings, platforms=platform_capabilities(settings))
         try:
             return await job(app)
         finally:
