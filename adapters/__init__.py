@@ -2,7 +2,9 @@
 renders the core's ``Reply``s in its platform's idiom.
 
 Every platform package (``adapters.telegram``, ``adapters.slack``) exposes a runner with this shape,
-which ``eser-bot serve`` starts and stops; ``adapters.console`` is the terminal chat.
+which ``eser-bot serve`` starts and stops; ``adapters.console`` is the terminal chat. Each platform
+also declares what the core must know of it (``bot.platforms.PlatformCapabilities``: limits, group
+chats, what a 429 holds, mention markup); ``adapters.platforms`` gathers them for ``build_app``.
 """
 
 from __future__ import annotations

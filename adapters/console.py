@@ -17,8 +17,15 @@ from rich.markup import escape
 
 from bot.i18n import Catalogue
 from bot.models import Button, IncomingMessage, Reply
+from bot.platforms import PlatformCapabilities
 
 QUIT_WORDS = frozenset({"/quit", "/exit", ":q"})
+
+
+def console_capabilities() -> PlatformCapabilities:
+    """What the console declares: it answers in the same process, so it takes no broadcasts, and
+    rich prints its text as plain text (no mention markup to escape)."""
+    return PlatformCapabilities(name="console", display_name="console", limits=None)
 
 
 def translate(

@@ -17,6 +17,7 @@ import signal
 from collections.abc import Sequence
 
 from adapters import PlatformRunner
+from adapters.platforms import platform_capabilities
 from bot.app import App, build_app
 from bot.broadcast.runner import BroadcastRunner
 from bot.jobs import run_periodic_jobs
@@ -58,7 +59,7 @@ async def serve_platforms(
         app: An already built core (tests); built from ``settings`` when None.
     """
     stop = stop or asyncio.Event()
-    app = app or await build_app(settings)
+    app = app or await build_app(settings, platforms=platform_capabilities(settings))
     started: list[PlatformRunner] = []
     jobs: asyncio.Task[None] | None = None
     inbox: asyncio.Task[None] | None = None

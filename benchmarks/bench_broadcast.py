@@ -36,6 +36,7 @@ from typing import Any
 
 from common import ROOT  # noqa: F401 - puts the repository on sys.path
 
+from adapters.platforms import platform_capabilities
 from bot.app import App, build_app
 from bot.broadcast.clock import ScaledClock
 from bot.broadcast.dispatcher import DispatchTuning
@@ -53,7 +54,8 @@ TUNING = DispatchTuning(idle_seconds=0.05, flush_seconds=0.1)
 
 async def _app(data: Path, **settings: Any) -> App:
     values: dict[str, Any] = {"ESER_DATA_DIR": str(data), "ESER_ORGANISERS": str(ORGANISER), **settings}
-    return await build_app(Settings(_env_file=None, **values))
+    config = Settings(_env_file=None, **values)
+    return await build_app(config, platforms=platform_capabilities(config))
 
 
 async def _deliver(app: App, clock: ScaledClock, announcements: int) -> float:

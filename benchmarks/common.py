@@ -66,10 +66,11 @@ def knowledge_settings(args: argparse.Namespace) -> dict[str, Any]:
 
 async def app_on_shipped_knowledge(settings: Settings) -> App:
     """The core app with its content folders indexed (stops the benchmark if a file fails)."""
+    from adapters.platforms import platform_capabilities
     from bot.app import build_app
     from knowledge.embeddings import effective_embeddings
 
-    app = await build_app(settings)
+    app = await build_app(settings, platforms=platform_capabilities(settings))
     folders = ", ".join(str(folder) for folder in settings.content_dirs)
     print(f"model: {effective_embeddings(settings.embeddings)}; indexing {folders}…", flush=True)
     started = time.perf_counter()

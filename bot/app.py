@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot import conversation, subscriptions
+from bot import questions, subscriptions
 from bot.apology import LanguageMemory, apology
 from bot.broadcast.service import BroadcastService
 from bot.callbacks import CallbackSigner, SigningSender
@@ -23,6 +23,7 @@ from bot.models import IncomingMessage, Reply, command_prefix
 from bot.onboarding.directory import ProfileDirectory
 from bot.onboarding.privacy import PrivacyHandler
 from bot.organisers import Organisers, parse_organiser_ids
+from bot.platforms import PlatformCapabilities, no_markup
 from bot.quota import QuestionQuota
 from bot.router import Handler, Router
 from bot.safety import clean_message, defang_reply
@@ -113,7 +114,9 @@ class App:
         replies = await self.router.route(message)
         if replies:
             self.languages.remember(message, replies[-1].language)
-        return [defang_reply(reply) for reply in replies]
+        platform = self.services.platforms.get(message.platform)
+        escape_markup = platform.escape_markup if platform else no_markup
+        return [defang_reply(reply, escape_markup) for reply in replies]
 
     def _refused_button(self, message: IncomingMessage) -> Reply:
         language = self.languages.language(message)
@@ -160,10 +163,10 @@ def build_handlers(services: Services) -> list[Handler]:
 
     The privacy commands come first, then guided chats (an active run of onboarding, ``/newevent``
     or ``/announce`` owns the member's messages; it is told which handlers come after it), then
-    subscriptions, then the conversation handlers, whose free-text question handler takes whatever
-    is left.
+    subscriptions, then the question handlers, whose free-text question handler takes whatever is
+    left.
     """
-    later = conversation.build_handlers(services)
+    later = questions.build_handlers(services)
     engine = build_engine(services)
     return [
         PrivacyHandler(services, engine),
@@ -213,6 +216,7 @@ async def build_app(
     *,
     knowledge: KnowledgeEngine | None = None,
     clock: Callable[[], datetime] = utcnow,
+    platforms: Sequence[PlatformCapabilities] = (),
 ) -> App:
     """Build the whole core once.
 
@@ -220,6 +224,9 @@ async def build_app(
         settings: Settings read at start-up.
         knowledge: An already built engine (tests share one); built from ``settings`` when None.
         clock: Source of the current UTC time.
+        platforms: What each platform declares (``adapters.platforms.platform_capabilities``); the
+            core reads limits, group chats, mention markup and names only from here. Without
+            them, no platform takes broadcasts and replies get only the plain ``@channel`` defanging.
 
     Returns:
         The app, with the database migrated to the latest schema.
@@ -253,10 +260,18 @@ async def build_app(
         profiles=profiles,
         guided_chats=GuidedChatStore(sessions),
         organisers=organisers,
-        broadcasts=BroadcastService(sessions, catalogue, organisers, events=events, clock=clock),
+        broadcasts=BroadcastService(
+            sessions,
+            catalogue,
+            organisers,
+            events=events,
+            clock=clock,
+            platforms=[platform.name for platform in platforms if platform.broadcasts],
+        ),
         subscriptions=SubscriptionStore(sessions),
         events=events,
         members=ProfileDirectory(profiles),
+        platforms={platform.name: platform for platform in platforms},
     )
 
     languages = LanguageMemory()

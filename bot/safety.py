@@ -1,8 +1,9 @@
 """Text safety at the core's edges.
 
 Outgoing: knowledge-base text, event descriptions and model output must never page a whole channel;
-a zero-width joiner after the ``@`` (or a look-alike bracket for Slack's ``<!...>`` syntax) keeps the
-text readable while no platform treats it as a mention.
+a zero-width joiner after the ``@`` keeps the text readable while no platform treats it as a
+mention. A platform with mention markup of its own (Slack's ``<!channel>``) escapes it first, with
+the ``escape_markup`` it declares (``bot.platforms.PlatformCapabilities``).
 
 Incoming: members' text is cleaned of what no person types and some stores refuse — NUL and other
 control characters (PostgreSQL rejects NUL in text) and lone UTF-16 surrogates (not encodable as
@@ -12,36 +13,44 @@ UTF-8, so a database or a platform API would fail on them).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.models import Button, IncomingMessage, Reply
+from bot.platforms import no_markup
 
 ZWJ = "\u200d"
 MASS_MENTION = re.compile(r"@(channel|here|everyone|all)\b", re.IGNORECASE)
-SLACK_SPECIAL = re.compile(r"<(!(?:channel|here|everyone|subteam\^[A-Z0-9]+)(?:\|[^>]*)?)>", re.IGNORECASE)
-SLACK_USER = re.compile(r"<(@[UW][A-Z0-9]+)(?:\|[^>]*)?>")
 # C0 controls but tab, line feed and carriage return; DEL; and the surrogate range (always lone in
 # a Python string: a valid pair is one code point).
 UNTYPABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
-def defang(text: str) -> str:
-    """Neutralise ``@channel``/``@here``/``@everyone``, ``<!everyone>`` and ``<@U123>`` in ``text``."""
-    text = SLACK_SPECIAL.sub(lambda match: f"‹{match.group(1)}›", text)
-    text = SLACK_USER.sub(lambda match: f"@{ZWJ}{match.group(1)[1:]}", text)
-    return MASS_MENTION.sub(lambda match: f"@{ZWJ}{match.group(1)}", text)
+def defang(text: str, escape_markup: Callable[[str], str] = no_markup) -> str:
+    """Neutralise the platform's mention markup (``escape_markup``), then ``@channel``, ``@here``,
+    ``@everyone`` and ``@all`` in ``text``."""
+    return MASS_MENTION.sub(lambda match: f"@{ZWJ}{match.group(1)}", escape_markup(text))
 
 
-def defang_reply(reply: Reply) -> Reply:
-    """A copy of ``reply`` with every text field defanged (text, citations, button labels)."""
+def defang_reply(reply: Reply, escape_markup: Callable[[str], str] = no_markup) -> Reply:
+    """A copy of ``reply`` with every text field defanged (text, citations, button labels).
+
+    Args:
+        reply: The reply.
+        escape_markup: The mention escaping its platform declares.
+    """
+
+    def safe(text: str) -> str:
+        return defang(text, escape_markup)
+
     return reply.model_copy(
         update={
-            "text": defang(reply.text),
+            "text": safe(reply.text),
             "citations": [
-                c.model_copy(update={"title": defang(c.title), "snippet": defang(c.snippet)})
+                c.model_copy(update={"title": safe(c.title), "snippet": safe(c.snippet)})
                 for c in reply.citations
             ],
             "buttons": [
-                [Button(label=defang(b.label), url=b.url, callback_data=b.callback_data) for b in row]
+                [Button(label=safe(b.label), url=b.url, callback_data=b.callback_data) for b in row]
                 for row in reply.buttons
             ],
         }

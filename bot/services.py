@@ -15,6 +15,7 @@ from bot.events import EventService
 from bot.i18n import Catalogue
 from bot.members import MemberDirectory, NoProfiles
 from bot.organisers import Organisers
+from bot.platforms import PlatformCapabilities
 from bot.quota import QuestionQuota
 from bot.settings import Settings
 from bot.store.answers import AnswerStore
@@ -44,6 +45,8 @@ class Services:
         subscriptions: Members' and channels' subscriptions to announcements.
         events: Organisers' events (database) and every event's lookup, indexed at once.
         members: Member profiles as far as answers need them.
+        platforms: What each platform declares (limits, group chats, markup, name), by platform name:
+            every platform the adapters know, whether or not it runs in this process.
         senders: Platform senders registered by the adapters that are running, by platform name.
         channel_authorities: Who manages a channel, registered by the running adapters, by platform.
     """
@@ -63,5 +66,6 @@ class Services:
     subscriptions: SubscriptionStore
     events: EventService
     members: MemberDirectory = field(default_factory=NoProfiles)
+    platforms: dict[str, PlatformCapabilities] = field(default_factory=dict)
     senders: dict[str, Sender] = field(default_factory=dict)
     channel_authorities: dict[str, ChannelAuthority] = field(default_factory=dict)

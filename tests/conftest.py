@@ -23,6 +23,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 # and the full evaluation among the slow tests), and every threshold is calibrated per model.
 os.environ.setdefault("ESER_EMBEDDINGS", "bundled:all-MiniLM-L6-v2")
 
+from adapters.platforms import platform_capabilities
 from bot.app import App, build_app
 from bot.events import SOURCE_ROOT as EVENTS_ROOT
 from bot.i18n import Catalogue
@@ -161,7 +162,9 @@ def settings(tmp_path: Path) -> Settings:
 @pytest_asyncio.fixture
 async def app(settings: Settings, knowledge: KnowledgeEngine, clock: Clock) -> AsyncIterator[App]:
     """A core app on a fresh SQLite database, sharing the session's knowledge engine."""
-    built = await build_app(settings, knowledge=knowledge, clock=clock)
+    built = await build_app(
+        settings, knowledge=knowledge, clock=clock, platforms=platform_capabilities(settings)
+    )
     yield built
     await built.services.db.dispose()
     # Events a test stored went into the shared index too: take them out for the next test.

@@ -42,7 +42,7 @@ from adapters.slack.translate import (
 )
 from adapters.slack.users import SlackUsers
 from bot.app import App
-from bot.conversation import QUESTION_COMMANDS
+from bot.questions import QUESTION_COMMANDS
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,11 @@
 """How the Slack Web API client retries: rate limits after ``Retry-After``, server errors and
 dropped connections with exponential backoff. slack_sdk runs these handlers inside every call,
 so each answer is delivered late rather than lost.
+
+Server errors and connections use slack_sdk's own handlers. The rate-limit handler is ours, because
+slack_sdk's waits out any ``Retry-After`` however long (and reads whole seconds only): a long one
+must surface as ``RateLimited``, so that the broadcast pacer holds the channel and the outbox
+reschedules the message instead of a worker sleeping on it.
 """
 
 from __future__ import annotations
@@ -11,6 +16,10 @@ from dataclasses import dataclass
 
 from aiohttp import ClientConnectionError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.http_retry.jitter import Jitter
 from slack_sdk.http_retry.request import HttpRequest
@@ -93,8 +102,9 @@ class RateLimitRetryHandler(AsyncRetryHandler):
         state.increment_current_attempt()
 
 
-class ServerErrorRetryHandler(AsyncRetryHandler):
-    """Retries 5xx answers with backoff."""
+class AnyServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+    """slack_sdk's server-error handler, for every 5xx: it retries only 500 and 503, and a 502 or 504
+    from Slack's gateways is just as passing."""
 
     async def _can_retry_async(
         self,
@@ -107,25 +117,14 @@ class ServerErrorRetryHandler(AsyncRetryHandler):
         return response is not None and 500 <= response.status_code <= 599
 
 
-class ConnectionRetryHandler(ServerErrorRetryHandler):
-    """Retries refused, reset and dropped connections with backoff."""
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return isinstance(error, ClientConnectionError)
-
-
 def retry_handlers(policy: RetryPolicy) -> list[AsyncRetryHandler]:
     """The handlers for ``AsyncWebClient(retry_handlers=...)`` under ``policy``."""
     backoff = BackoffRetryIntervalCalculator(backoff_factor=policy.backoff_seconds, jitter=SmallJitter())
     return [
         RateLimitRetryHandler(policy.rate_limit_attempts, policy.max_retry_after_seconds),
-        ServerErrorRetryHandler(max_retry_count=policy.attempts, interval_calculator=backoff),
-        ConnectionRetryHandler(max_retry_count=policy.attempts, interval_calculator=backoff),
+        AnyServerErrorRetryHandler(max_retry_count=policy.attempts, interval_calculator=backoff),
+        # Every dropped, refused or reset connection (the default list misses some aiohttp raises).
+        AsyncConnectionErrorRetryHandler(
+            max_retry_count=policy.attempts, interval_calculator=backoff, error_types=[ClientConnectionError]
+        ),
     ]

@@ -17,7 +17,6 @@ then, if even that is refused, without any buttons.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import warnings
@@ -30,6 +29,14 @@ from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, M
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.warnings import PTBDeprecationWarning
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
 
 from adapters.telegram.render import RenderedReply, TextPart, render
 from bot.i18n import Catalogue
@@ -102,6 +109,12 @@ async def with_retries(
 ) -> T:
     """Run ``call``, waiting out rate limits and retrying network errors and 5xx with backoff.
 
+    Two tenacity loops, one inside the other: the inner retries network trouble with exponential
+    backoff, the outer waits out each 429 for the ``retry_after`` Telegram asked for. They count
+    separately, so rate limits never use up the tries a network failure gets (a 429 shows Telegram
+    answers, and the inner loop starts afresh after one). python-telegram-bot retries nothing itself,
+    and its ``AIORateLimiter`` would also throttle the broadcasts the outbox already paces.
+
     Args:
         call: Makes the request (called again for each try).
         policy: How often and how long to retry.
@@ -116,28 +129,56 @@ async def with_retries(
         TelegramError: The last error once the policy is exhausted; a ``BadRequest`` at once; for an
             unrepeatable call, a ``NetworkError`` that may hide a delivery at once.
     """
-    failures = waits = 0
-    while True:
-        try:
-            return await call()
-        except RetryAfter as error:
-            waits += 1
-            if waits > policy.rate_limit_waits:
-                raise
-            delay = retry_after_seconds(error)
-            log.info("%s rate limited by Telegram; retrying in %.1fs", what, delay)
-            await asyncio.sleep(delay)
-        except BadRequest:
-            raise  # a subclass of NetworkError, but trying the same request again cannot help
-        except NetworkError as error:  # includes timeouts and 5xx answers
-            failures += 1
-            if failures >= policy.attempts or (not repeatable and may_have_arrived(error)):
-                raise
-            delay = policy.backoff * 2 ** (failures - 1)
-            log.warning(
-                "%s failed (%s); try %d of %d in %.1fs", what, error, failures + 1, policy.attempts, delay
-            )
-            await asyncio.sleep(delay)
+
+    def worth_retrying(error: BaseException) -> bool:
+        # BadRequest is a NetworkError too, but the same request cannot succeed the next time.
+        if not isinstance(error, NetworkError) or isinstance(error, BadRequest):
+            return False
+        return repeatable or not may_have_arrived(error)
+
+    def log_backoff(state: RetryCallState) -> None:
+        delay = state.next_action.sleep if state.next_action else 0.0
+        log.warning(
+            "%s failed (%s); try %d of %d in %.1fs",
+            what,
+            state.outcome.exception() if state.outcome else None,
+            state.attempt_number + 1,
+            policy.attempts,
+            delay,
+        )
+
+    def retry_after(state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        return retry_after_seconds(error) if isinstance(error, RetryAfter) else 1.0
+
+    def log_rate_limit(state: RetryCallState) -> None:
+        log.info("%s rate limited by Telegram; retrying in %.1fs", what, retry_after(state))
+
+    network = AsyncRetrying(
+        retry=retry_if_exception(worth_retrying),
+        stop=stop_after_attempt(policy.attempts),
+        wait=wait_exponential(multiplier=policy.backoff, exp_base=2),
+        before_sleep=log_backoff,
+        reraise=True,
+    )
+    rate_limits = AsyncRetrying(
+        retry=retry_if_exception_type(RetryAfter),
+        stop=stop_after_attempt(policy.rate_limit_waits + 1),
+        wait=retry_after,
+        before_sleep=log_rate_limit,
+        reraise=True,
+    )
+
+    # tenacity awaits only what it recognises as a coroutine function, not a lambda's awaitable.
+    async def attempt() -> T:
+        return await call()
+
+    async def with_network_retries() -> T:
+        result: T = await network(attempt)
+        return result
+
+    result: T = await rate_limits(with_network_retries)
+    return result
 
 
 class ReplyPoster:

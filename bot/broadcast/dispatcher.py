@@ -171,8 +171,7 @@ class PlatformDispatcher:
                 log.warning(
                     "%s said 429 for chat %s: pausing %.1fs", self.platform, item.chat_id, error.retry_after
                 )
-                # Telegram's flood limits are per bot as well as per chat: hold everything.
-                self._pacer.pause(error.retry_after, None if self.platform == "telegram" else item.chat_id)
+                self._pacer.rate_limited(item.chat_id, error.retry_after)
                 continue
             except RecipientGone as error:
                 log.info(

@@ -7,8 +7,11 @@ message to the same chat would halve the rate Telegram allows per chat.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.i18n import Catalogue
 from bot.models import Button, Reply
+from bot.platforms import no_markup
 from bot.safety import defang
 from knowledge.listings import format_when
 from knowledge.models import EventData
@@ -35,6 +38,7 @@ def announcement_reply(
     catalogue: Catalogue,
     notify_channel: bool = False,
     timezone: str | None = None,
+    escape_markup: Callable[[str], str] = no_markup,
 ) -> Reply:
     """Build the announcement as one recipient sees it.
 
@@ -46,13 +50,14 @@ def announcement_reply(
         catalogue: User-facing strings.
         notify_channel: Ping the Slack channel (only for channel recipients, on the organiser's word).
         timezone: The recipient's time zone for the event's dates (the event's own when None).
+        escape_markup: The recipient's platform's mention escaping (its ``PlatformCapabilities``).
     """
     if kind == REMINDER and event is not None:
         body = catalogue.text(
             "broadcast.reminder", language, line=event_line(event, language, catalogue, timezone)
         )
     else:
-        body = defang(text.strip())
+        body = defang(text.strip(), escape_markup)
         if event is not None:
             body += "\n\n" + event_line(event, language, catalogue, timezone)
     buttons: list[list[Button]] = []
@@ -60,7 +65,7 @@ def announcement_reply(
         buttons.append(
             [
                 Button(
-                    label=defang(catalogue.text("answer.signup", language, title=event.title)),
+                    label=defang(catalogue.text("answer.signup", language, title=event.title), escape_markup),
                     url=event.signup_url,
                 )
             ]

@@ -1,18 +1,18 @@
 """Pacing sends within a platform's limits, so that a broadcast never earns a 429 by itself.
 
-Telegram allows about 30 messages per second overall, one per second to a chat and 20 per minute to
-a group; Slack one per second to a channel. The pacer keeps a margin under each (``SAFETY``): the
-fake platform servers in the tests enforce the exact limits, and timing jitter must not cross them.
-When the platform answers 429 anyway, ``pause`` holds the whole platform or one chat for the
-``retry_after`` it asked for.
+The limits, what a group chat is and what a 429 holds up are the platform's declaration
+(``bot.platforms.PlatformCapabilities``, one per adapter). The pacer keeps a margin under each limit
+(``SAFETY``): the fake platform servers in the tests enforce the exact limits, and timing jitter must
+not cross them. When the platform answers 429 anyway, ``rate_limited`` holds the whole platform or
+one chat, as the platform declared, for the ``retry_after`` it asked for.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 from bot.broadcast.clock import PacingClock
+from bot.platforms import PlatformCapabilities
 
 # Share of each limit the pacer uses.
 SAFETY = 0.95
@@ -20,49 +20,22 @@ SAFETY = 0.95
 FORGET_AFTER = 120.0
 
 
-@dataclass(frozen=True)
-class PlatformLimits:
-    """A platform's sending limits.
-
-    Attributes:
-        messages_per_second: Overall rate; None when only per-chat limits apply.
-        chat_interval: Seconds between two messages to one chat.
-        group_interval: Seconds between two messages to one group (Telegram: 20 per minute);
-            None when groups are like other chats.
-    """
-
-    messages_per_second: float | None
-    chat_interval: float
-    group_interval: float | None = None
-
-
-def telegram_limits(messages_per_second: float = 30.0) -> PlatformLimits:
-    """Telegram's limits (30 messages/s overall unless raised, 1/s per chat, 20/min per group)."""
-    return PlatformLimits(messages_per_second=messages_per_second, chat_interval=1.0, group_interval=3.0)
-
-
-def slack_limits() -> PlatformLimits:
-    """Slack's ``chat.postMessage`` limit: one message per second per channel."""
-    return PlatformLimits(messages_per_second=None, chat_interval=1.0)
-
-
-def is_group(platform: str, chat_id: str) -> bool:
-    """Telegram groups and supergroups have negative ids."""
-    return platform == "telegram" and chat_id.startswith("-")
-
-
 class Pacer:
-    """Hands out send slots within ``limits``.
+    """Hands out send slots within a platform's limits.
 
     Args:
-        platform: Whose limits these are (group detection).
-        limits: The limits.
+        platform: The platform's declaration (limits, group chats, what a 429 holds up).
         clock: The clock limits are measured on.
+
+    Raises:
+        ValueError: When the platform declares no limits (it takes no broadcasts).
     """
 
-    def __init__(self, platform: str, limits: PlatformLimits, clock: PacingClock) -> None:
+    def __init__(self, platform: PlatformCapabilities, clock: PacingClock) -> None:
+        if platform.limits is None:
+            raise ValueError(f"{platform.name} takes no broadcasts: it declares no sending limits")
         self.platform = platform
-        self.limits = limits
+        self.limits = limits = platform.limits
         self.clock = clock
         self._interval = 1.0 / (limits.messages_per_second * SAFETY) if limits.messages_per_second else 0.0
         self._next_slot = 0.0
@@ -72,7 +45,7 @@ class Pacer:
 
     def _chat_spacing(self, chat_id: str) -> float:
         spacing = self.limits.chat_interval
-        if self.limits.group_interval and is_group(self.platform, chat_id):
+        if self.limits.group_interval and self.platform.is_group(chat_id):
             spacing = max(spacing, self.limits.group_interval)
         return spacing / SAFETY
 
@@ -88,6 +61,11 @@ class Pacer:
             if len(self._chat_next) > 50_000:
                 self._forget(now)
         await self.clock.sleep(slot - self.clock.monotonic())
+
+    def rate_limited(self, chat_id: str, seconds: float) -> None:
+        """The platform said 429 for ``chat_id``: hold that chat, or every send when the
+        platform's limit is per bot (``rate_limit_scope``), for ``seconds``."""
+        self.pause(seconds, None if self.platform.rate_limit_scope == "platform" else chat_id)
 
     def pause(self, seconds: float, chat_id: str | None = None) -> None:
         """Hold one chat (or, with no chat, the whole platform) for ``seconds``."""

@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.broadcast.service import BroadcastStatus
 from bot.i18n import Catalogue
+from bot.platforms import PlatformCapabilities
 
-PLATFORM_NAMES = {"telegram": "Telegram", "slack": "Slack", "console": "console"}
 
+def delivery_report(
+    status: BroadcastStatus,
+    catalogue: Catalogue,
+    language: str,
+    platforms: Mapping[str, PlatformCapabilities],
+) -> str:
+    """Sent / failed / unsubscribed-by-block per platform, in ``language``.
 
-def delivery_report(status: BroadcastStatus, catalogue: Catalogue, language: str) -> str:
-    """Sent / failed / unsubscribed-by-block per platform, in ``language``."""
+    Args:
+        status: The finished announcement.
+        catalogue: User-facing strings.
+        language: The organiser's language.
+        platforms: The platforms' declarations, by name (their display names).
+    """
     lines = [catalogue.text("broadcast.report.header", language, id=status.id, total=status.total)]
     for platform, progress in sorted(status.platforms.items()):
         lines.append(
             catalogue.text(
                 "broadcast.report.platform",
                 language,
-                platform=PLATFORM_NAMES.get(platform, platform),
+                platform=platforms[platform].display_name if platform in platforms else platform,
                 sent=progress.sent,
                 failed=progress.failed - progress.gone,
                 gone=progress.gone,

@@ -15,7 +15,7 @@ from datetime import timedelta
 from bot.broadcast.clock import PacingClock, WallClock
 from bot.broadcast.dispatcher import DispatchTuning, PlatformDispatcher
 from bot.broadcast.message import announcement_reply
-from bot.broadcast.pacing import Pacer, PlatformLimits, slack_limits, telegram_limits
+from bot.broadcast.pacing import Pacer
 from bot.broadcast.report import delivery_report
 from bot.models import Reply, Target
 from bot.services import Services
@@ -32,10 +32,10 @@ class BroadcastRunner:
     """Delivers announcements for as long as it runs.
 
     Args:
-        services: The core's services (senders are those registered by the running adapters).
+        services: The core's services (senders are those registered by the running adapters; each
+            platform's limits are those it declares in ``services.platforms``).
         clock: Clock of the platform limits (a scaled one in tests and benchmarks).
         tuning: Batching and retry settings of the workers.
-        limits: Per-platform limits (defaults: the platforms' published limits).
         poll_seconds: Time between checks for due and finished announcements.
     """
 
@@ -45,7 +45,6 @@ class BroadcastRunner:
         *,
         clock: PacingClock | None = None,
         tuning: DispatchTuning | None = None,
-        limits: dict[str, PlatformLimits] | None = None,
         poll_seconds: float = 1.0,
     ) -> None:
         self.services = services
@@ -57,10 +56,6 @@ class BroadcastRunner:
             max_attempts=settings.broadcast_max_attempts,
             lease=timedelta(seconds=settings.broadcast_lease_seconds),
         )
-        self.limits = limits or {
-            "telegram": telegram_limits(settings.telegram_messages_per_second),
-            "slack": slack_limits(),
-        }
         self.poll_seconds = poll_seconds
         self._announcements: dict[int, tuple[AnnouncementRow, EventData | None]] = {}
 
@@ -69,10 +64,13 @@ class BroadcastRunner:
 
         Rows a killed process held come back at the first tick (``recover``), once their lease ended.
         """
+        for platform in sorted(set(self.services.senders) - set(self.services.platforms)):
+            # Without its declared limits a platform cannot be paced: say so rather than fall silent.
+            log.warning("%s declared no capabilities: its broadcasts are not delivered", platform)
         workers = [
             asyncio.create_task(self._dispatcher(platform).run(stop), name=f"outbox-{platform}")
             for platform in sorted(self.services.senders)
-            if platform in self.limits
+            if platform in self.services.platforms and self.services.platforms[platform].broadcasts
         ]
         try:
             while not stop.is_set():
@@ -103,7 +101,7 @@ class BroadcastRunner:
         return PlatformDispatcher(
             self.services.senders[platform],
             self.store,
-            Pacer(platform, self.limits[platform], self.clock),
+            Pacer(self.services.platforms[platform], self.clock),
             self.message_for,
             self.services.clock,
             self.tuning,
@@ -127,6 +125,7 @@ class BroadcastRunner:
             catalogue=self.services.catalogue,
             notify_channel=row.notify_channel and item.kind == "channel",
             timezone=country_zone(item.country),
+            escape_markup=self.services.platforms[item.platform].escape_markup,
         )
 
     async def _report(self, row: AnnouncementRow) -> None:
@@ -138,7 +137,8 @@ class BroadcastRunner:
             return  # another instance is sending it
         status = (await self.services.broadcasts.status(row.id))[0]
         language = await self._organiser_language(row.created_by)
-        reply = Reply(text=delivery_report(status, self.services.catalogue, language), language=language)
+        text = delivery_report(status, self.services.catalogue, language, self.services.platforms)
+        reply = Reply(text=text, language=language)
         try:
             await sender.send(target, reply)
         except Exception as error:

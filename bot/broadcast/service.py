@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -104,6 +104,8 @@ class BroadcastService:
         organisers: The organiser check.
         events: Event lookup for announcements about an event (None: events cannot be attached).
         clock: Current UTC time.
+        platforms: The platforms that take broadcasts (``PlatformCapabilities.broadcasts``),
+            counted in every preview.
     """
 
     def __init__(
@@ -113,12 +115,14 @@ class BroadcastService:
         organisers: Organisers,
         events: EventLookup | None,
         clock: Callable[[], datetime],
+        platforms: Sequence[str] = (),
     ) -> None:
         self._store = AnnouncementStore(sessions)
         self._catalogue = catalogue
         self._organisers = organisers
         self._events = events
         self._clock = clock
+        self._platforms = tuple(platforms)
 
     async def event(self, event_id: str | None) -> EventData | None:
         """The event an announcement is about, if it names one that exists."""
@@ -169,7 +173,7 @@ class BroadcastService:
             notify_channel=draft.notify_channel,
         )
         return Preview(
-            counts={"telegram": counts.get("telegram", 0), "slack": counts.get("slack", 0)}, reply=reply
+            counts={platform: counts.get(platform, 0) for platform in self._platforms}, reply=reply
         )
 
     async def submit(

@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from adapters.console import render, run_console, translate
+from adapters.console import console_capabilities, render, run_console, translate
 from bot.app import App
 from bot.i18n import Catalogue
 from bot.models import Button, Reply
@@ -60,3 +60,9 @@ async def test_a_second_session_is_answered_too(app: App) -> None:
             app.handle, app.services.catalogue, ["What is ESER?"], console=out, interactive=False
         )
         assert "Sources" in out.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_the_console_takes_no_broadcasts_and_escapes_no_markup() -> None:
+    console = console_capabilities()
+    assert console.name == "console" and not console.broadcasts
+    assert console.escape_markup("<!channel>") == "<!channel>"

@@ -1,4 +1,5 @@
-"""``eser-bot serve``: both runners together on the fakes, graceful stop, and settings errors."""
+"""``serve_platforms``: both runners together on the fakes, graceful stop, and settings errors
+(the ``eser-bot serve`` command's own checks are in tests/bot/cli/test_serve.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,9 @@ import asyncio
 import socket
 
 import pytest
-from typer.testing import CliRunner
 
 from adapters.serve import serve_platforms
 from bot.app import App
-from bot.cli import cli
 from bot.errors import ConfigError
 from tests.conftest import CONTENT
 from tests.fakes.slack_server import BOT_TOKEN, SIGNING_SECRET, SlackDeliverer, dm_channel, running_fake_slack
@@ -78,12 +77,3 @@ async def test_missing_token_stops_before_any_network_call(app: App) -> None:
     with pytest.raises(ConfigError) as error:
         await serve_platforms(settings, ["telegram"], stop=asyncio.Event(), app=app)
     assert error.value.setting == "TELEGRAM_BOT_TOKEN"
-
-
-def test_cli_names_the_setting(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("ESER_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "not-a-slack-token")
-    monkeypatch.setenv("SLACK_SIGNING_SECRET", "x")
-    result = CliRunner().invoke(cli, ["serve", "slack"])
-    assert result.exit_code == 2 and "SLACK_BOT_TOKEN" in result.output
-    assert CliRunner().invoke(cli, ["serve", "irc"]).exit_code == 2

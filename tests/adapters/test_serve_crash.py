@@ -44,7 +44,7 @@ def _free_port() -> int:
 def _serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-c", "from bot.cli import main; main()", "serve", "all"],
+            [sys.executable, "-m", "bot.cli", "serve", "all"],
             cwd=ROOT,
             env=env,
             stdout=out,

@@ -35,7 +35,7 @@ def _lines(log: Path) -> list[str]:
 def _serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-c", "from bot.cli import main; main()", "serve", "telegram"],
+            [sys.executable, "-m", "bot.cli", "serve", "telegram"],
             cwd=ROOT,
             env=env,
             stdout=out,

@@ -62,6 +62,26 @@ async def test_buttons_the_bot_sent_work_and_replies_are_signed(app: App) -> Non
         assert [row.topic for row in (await session.scalars(select(SubscriptionRow))).all()] == ["all"]
 
 
+@pytest.mark.parametrize(("platform", "shown"), [("slack", "‹!here›"), ("telegram", "<!here>")])
+async def test_replies_escape_the_mention_markup_their_platform_declares(
+    app: App, platform: str, shown: str
+) -> None:
+    # The unknown command is echoed back: Slack's markup in it is made inert on Slack only, where it
+    # would ping; the plain @channel is defanged everywhere.
+    echoed = IncomingMessage(
+        platform=platform,  # type: ignore[arg-type]
+        chat_id="D42",
+        user_id="U42",
+        text="/<!here>@channel",
+        is_direct=True,
+        command="<!here>@channel",
+        language_hint="en",
+        event_id=f"{platform}:1:{next(_ids)}",
+    )
+    [reply] = await app.handle(echoed)
+    assert shown in reply.text and "@channel" not in reply.text
+
+
 async def test_a_signed_button_of_another_platform_is_refused(app: App) -> None:
     signed = app.signer.sign("slack", "pv:forget:yes")
     [refusal] = await app.answer(message(callback=signed))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.commands import MEMBER_COMMANDS
-from bot.conversation import QUESTION_COMMANDS
 from bot.i18n import LANGUAGES, Catalogue
+from bot.questions import QUESTION_COMMANDS
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

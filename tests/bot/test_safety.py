@@ -1,4 +1,5 @@
-"""Mention defanging of outgoing text, and cleaning of incoming text."""
+"""Mention defanging of outgoing text (with the platform's own markup escaping), and cleaning of
+incoming text."""
 
 from __future__ import annotations
 
@@ -9,35 +10,21 @@ from bot.safety import clean_message, clean_text, defang, defang_reply
 from knowledge.models import Citation
 
 
-@pytest.mark.parametrize(
-    "raw",
-    [
-        "Hello @channel",
-        "hi @here!",
-        "@everyone look",
-        "<!everyone> now",
-        "<!channel|channel>",
-        "<!here>",
-        "ping <@U12345>",
-        "ping <@W99AA|bob>",
-        "<!subteam^S123|devs>",
-    ],
-)
+@pytest.mark.parametrize("raw", ["Hello @channel", "hi @here!", "@everyone look", "@ALL of you"])
 def test_mentions_lose_their_power(raw: str) -> None:
     out = defang(raw)
-    for live in (
-        "@channel",
-        "@here",
-        "@everyone",
-        "<!everyone>",
-        "<!channel",
-        "<!here>",
-        "<@U12345>",
-        "<@W99AA",
-        "<!subteam",
-    ):
+    for live in ("@channel", "@here", "@everyone", "@ALL"):
         assert live not in out
     assert any(ch.isalpha() for ch in out)
+
+
+def test_the_platforms_markup_is_escaped_before_the_mention_check() -> None:
+    # A platform whose escaping turns its own markup into a plain mention: the core still catches it.
+    def escape_markup(text: str) -> str:
+        return text.replace("<!all>", "@all")
+
+    assert defang("<!all> now", escape_markup) == "@\u200dall now"
+    assert defang("<!all> now") == "<!all> now"  # no platform markup declared: left as it is
 
 
 def test_ordinary_text_is_untouched() -> None:
@@ -51,7 +38,7 @@ def test_reply_fields_are_all_defanged() -> None:
         citations=[Citation(n=1, title="<!channel> title", url="https://x.eu", snippet="@everyone")],
         buttons=[[Button(label="@channel go", url="https://x.eu")]],
     )
-    out = defang_reply(reply)
+    out = defang_reply(reply, lambda text: text.replace("<!channel>", "‹!channel›"))
     assert "@here" not in out.text
     assert "<!channel>" not in out.citations[0].title and "@everyone" not in out.citations[0].snippet
     assert "@channel" not in out.buttons[0][0].label

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from adapters.slack.capabilities import escape_mentions
 from adapters.slack.render import (
     MAX_BLOCKS,
     SECTION_LIMIT,
@@ -95,11 +96,11 @@ def test_markup_characters_are_escaped_everywhere() -> None:
 def test_mentions_from_content_stay_harmless() -> None:
     hostile = "Ping <!everyone> <!channel> <!here> <@U123> <!subteam^S1|@team> @channel @here"
     reply = cited_reply(text=hostile, citations=[Citation(n=1, title="<!channel> <@U9>", url="https://a.eu")])
-    for candidate in (reply, defang_reply(reply)):
+    for candidate in (reply, defang_reply(reply, escape_mentions)):
         text = all_mrkdwn(render_reply(candidate, sources_label="Sources").blocks)
         # Slack only pings through "<!...>" and "<@...>" markup; none of it survives rendering.
         assert not re.search(r"<[!@#]", text), text
-    defanged = all_mrkdwn(render_reply(defang_reply(reply), sources_label="Sources").blocks)
+    defanged = all_mrkdwn(render_reply(defang_reply(reply, escape_mentions), sources_label="Sources").blocks)
     assert "@channel" not in defanged and "@here" not in defanged  # zero-width joiner inserted by the core
 
 
@@ -178,8 +179,10 @@ def test_escape() -> None:
 
 def test_only_an_explicit_notify_channel_pings_the_channel() -> None:
     text = "Vote today <!channel> @here"
-    quiet = render_reply(defang_reply(Reply(text=text)), sources_label="Sources")
-    loud = render_reply(defang_reply(Reply(text=text, notify_channel=True)), sources_label="Sources")
+    quiet = render_reply(defang_reply(Reply(text=text), escape_mentions), sources_label="Sources")
+    loud = render_reply(
+        defang_reply(Reply(text=text, notify_channel=True), escape_mentions), sources_label="Sources"
+    )
     assert "<!channel>" not in quiet.text and "<!channel>" not in str(quiet.blocks)
     assert loud.text.startswith("<!channel> ") and loud.blocks[0]["text"]["text"].startswith("<!channel> ")
     assert loud.text.count("<!channel>") == 1 and "<!here>" not in loud.text  # the text's own stay defanged

@@ -48,6 +48,13 @@ async def test_server_errors_are_retried_with_backoff(fake_slack: FakeSlack) -> 
     assert time.monotonic() - started >= 0.05 + 0.1  # backoff 0.05 s, then doubled
 
 
+async def test_a_gateway_error_is_retried_like_any_server_error(fake_slack: FakeSlack) -> None:
+    fake_slack.fail_next("chat.postMessage", status=502)
+    response = await client(fake_slack.base_url).chat_postMessage(channel="C1", text="hi")
+    assert response["ok"]
+    assert [call.status for call in fake_slack.calls_of("chat.postMessage")] == [502, 200]
+
+
 async def test_server_errors_surface_when_retries_are_spent(fake_slack: FakeSlack) -> None:
     fake_slack.fail_next("chat.postMessage", 3, status=503)
     with pytest.raises(SlackApiError) as raised:

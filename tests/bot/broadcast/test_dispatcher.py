@@ -10,12 +10,14 @@ from pathlib import Path
 from sqlalchemy import select
 from telegram import Bot
 
+from adapters.platforms import platform_capabilities
+from adapters.telegram.capabilities import telegram_capabilities
 from adapters.telegram.sender import TelegramSender
 from bot.app import build_app
 from bot.broadcast.clock import ScaledClock, WallClock
 from bot.broadcast.dispatcher import DispatchTuning, PlatformDispatcher
 from bot.broadcast.models import Draft
-from bot.broadcast.pacing import Pacer, telegram_limits
+from bot.broadcast.pacing import Pacer
 from bot.models import Reply, Target
 from bot.store.base import utcnow
 from bot.store.broadcasts import OutboxRow
@@ -31,8 +33,9 @@ ORGANISER = Target(platform="telegram", chat_id="9")
 async def test_transient_errors_back_off_then_fail_and_refusals_fail_at_once(
     tmp_path: Path, knowledge: KnowledgeEngine
 ) -> None:
+    settings = make_settings(tmp_path, ESER_ORGANISERS=str(ORGANISER))
     app = await build_app(
-        make_settings(tmp_path, ESER_ORGANISERS=str(ORGANISER)), knowledge=knowledge, clock=utcnow
+        settings, knowledge=knowledge, clock=utcnow, platforms=platform_capabilities(settings)
     )
     sessions = app.services.sessions
     await add_subscribers(sessions, "telegram", ["1", "2", "3", "4"], now=utcnow())
@@ -51,7 +54,7 @@ async def test_transient_errors_back_off_then_fail_and_refusals_fail_at_once(
         dispatcher = PlatformDispatcher(
             TelegramSender(bot, app.services.catalogue),
             store,
-            Pacer("telegram", telegram_limits(30), ScaledClock(20)),
+            Pacer(telegram_capabilities(30), ScaledClock(20)),
             message_for,
             utcnow,
             tuning,
@@ -80,8 +83,9 @@ async def test_transient_errors_back_off_then_fail_and_refusals_fail_at_once(
 async def test_a_stopping_worker_records_what_it_sent_and_hands_back_the_rest(
     tmp_path: Path, knowledge: KnowledgeEngine
 ) -> None:
+    settings = make_settings(tmp_path, ESER_ORGANISERS=str(ORGANISER))
     app = await build_app(
-        make_settings(tmp_path, ESER_ORGANISERS=str(ORGANISER)), knowledge=knowledge, clock=utcnow
+        settings, knowledge=knowledge, clock=utcnow, platforms=platform_capabilities(settings)
     )
     sessions = app.services.sessions
     await add_subscribers(sessions, "telegram", [str(n) for n in range(1, 201)], now=utcnow())
@@ -96,7 +100,7 @@ async def test_a_stopping_worker_records_what_it_sent_and_hands_back_the_rest(
         dispatcher = PlatformDispatcher(
             TelegramSender(bot, app.services.catalogue),
             store,
-            Pacer("telegram", telegram_limits(30), WallClock()),  # real pace: 28.5 messages/s
+            Pacer(telegram_capabilities(30), WallClock()),  # real pace: 28.5 messages/s
             message_for,
             utcnow,
             DispatchTuning(batch=100, idle_seconds=0.02),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from adapters.slack.capabilities import slack_capabilities
 from bot.broadcast.message import UNSUBSCRIBE_CALLBACK, announcement_reply
 from bot.i18n import Catalogue
 from knowledge.models import EventData
@@ -22,7 +23,12 @@ EVENT = EventData(
 
 def test_text_is_defanged_and_ends_with_a_one_tap_unsubscribe(catalogue: Catalogue) -> None:
     reply = announcement_reply(
-        text="Hello @here and <!channel>", kind="announcement", event=None, language="de", catalogue=catalogue
+        text="Hello @here and <!channel>",
+        kind="announcement",
+        event=None,
+        language="de",
+        catalogue=catalogue,
+        escape_markup=slack_capabilities().escape_markup,  # a Slack recipient
     )
     assert "@here" not in reply.text and "<!channel>" not in reply.text
     assert reply.buttons == [[reply.buttons[0][0]]]

@@ -9,8 +9,13 @@ from __future__ import annotations
 import asyncio
 from itertools import pairwise
 
+import pytest
+
+from adapters.slack.capabilities import slack_capabilities
+from adapters.telegram.capabilities import telegram_capabilities
 from bot.broadcast.clock import ScaledClock
-from bot.broadcast.pacing import SAFETY, Pacer, PlatformLimits, slack_limits, telegram_limits
+from bot.broadcast.pacing import SAFETY, Pacer
+from bot.platforms import PlatformCapabilities, PlatformLimits
 from tests.fakes.limits import ManualClock
 
 
@@ -32,7 +37,7 @@ def _most_in_window(times: list[float], window: float) -> int:
 
 
 async def test_overall_rate_is_the_limit_less_the_safety_margin() -> None:
-    pacer = Pacer("telegram", telegram_limits(30), ManualClock())
+    pacer = Pacer(telegram_capabilities(30), ManualClock())
     times = await _sequential(pacer, [str(n) for n in range(300)])
     assert _most_in_window(times, 1.0) <= 30
     rate = (len(times) - 1) / (times[-1] - times[0])
@@ -42,7 +47,7 @@ async def test_overall_rate_is_the_limit_less_the_safety_margin() -> None:
 async def test_concurrent_senders_on_a_scaled_clock_pace_near_the_rate() -> None:
     # Real sleeps: wake-up jitter moves measured times a little either way, hence the loose bounds
     # (the exact slots are checked on the manual clock above).
-    pacer = Pacer("telegram", telegram_limits(30), ScaledClock(2))
+    pacer = Pacer(telegram_capabilities(30), ScaledClock(2))
     times: list[float] = []
 
     async def one(chat: str) -> None:
@@ -56,7 +61,7 @@ async def test_concurrent_senders_on_a_scaled_clock_pace_near_the_rate() -> None
 
 
 async def test_one_chat_gets_one_message_per_second_and_a_group_one_per_three() -> None:
-    pacer = Pacer("telegram", telegram_limits(30), ManualClock())
+    pacer = Pacer(telegram_capabilities(30), ManualClock())
     member = await _sequential(pacer, ["42"] * 4)
     assert min(b - a for a, b in pairwise(member)) >= 1.0
     group = await _sequential(pacer, ["-1001"] * 3)
@@ -65,7 +70,7 @@ async def test_one_chat_gets_one_message_per_second_and_a_group_one_per_three() 
 
 async def test_a_waiting_chat_does_not_hold_up_the_others() -> None:
     clock = ManualClock()
-    pacer = Pacer("slack", slack_limits(), clock)
+    pacer = Pacer(slack_capabilities(), clock)
     start = clock.monotonic()
     await pacer.acquire("C1")
     await _sequential(pacer, [f"C{n}" for n in range(2, 50)])
@@ -76,7 +81,8 @@ async def test_a_waiting_chat_does_not_hold_up_the_others() -> None:
 
 async def test_pause_holds_a_chat_or_everything() -> None:
     clock = ManualClock()
-    pacer = Pacer("telegram", PlatformLimits(messages_per_second=None, chat_interval=0.0), clock)
+    unlimited = PlatformLimits(messages_per_second=None, chat_interval=0.0)
+    pacer = Pacer(PlatformCapabilities(name="test", display_name="Test", limits=unlimited), clock)
     pacer.pause(2.0, "7")
     start = clock.monotonic()
     await pacer.acquire("8")
@@ -87,3 +93,25 @@ async def test_pause_holds_a_chat_or_everything() -> None:
     start = clock.monotonic()
     await pacer.acquire("9")
     assert clock.monotonic() - start >= 1.5
+
+
+async def test_a_429_holds_every_telegram_chat_but_only_the_slack_channel() -> None:
+    clock = ManualClock()
+    telegram = Pacer(telegram_capabilities(30), clock)
+    telegram.rate_limited("7", 5.0)
+    start = clock.monotonic()
+    await telegram.acquire("8")  # Telegram's flood wait is per bot: another chat waits too
+    assert clock.monotonic() - start >= 5.0
+    slack = Pacer(slack_capabilities(), clock)
+    slack.rate_limited("C7", 5.0)
+    start = clock.monotonic()
+    await slack.acquire("C8")
+    assert clock.monotonic() == start
+    await slack.acquire("C7")
+    assert clock.monotonic() - start >= 5.0
+
+
+def test_a_platform_without_limits_gets_no_pacer() -> None:
+    console = PlatformCapabilities(name="console", display_name="console", limits=None)
+    with pytest.raises(ValueError, match="console takes no broadcasts"):
+        Pacer(console, ManualClock())

@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 from telegram import Bot
 
+from adapters.platforms import platform_capabilities
 from adapters.slack.retry import RetryPolicy, retry_handlers
 from adapters.slack.sender import SlackSender
 from adapters.telegram.sender import TelegramSender
@@ -41,8 +42,9 @@ FAST = DispatchTuning(
 @pytest.fixture
 async def live_app(tmp_path: Path, knowledge: KnowledgeEngine) -> AsyncIterator[App]:
     """An app on the real clock (retries and leases are real time), with one organiser."""
+    settings = make_settings(tmp_path, ESER_ORGANISERS=str(ORGANISER))
     app = await build_app(
-        make_settings(tmp_path, ESER_ORGANISERS=str(ORGANISER)), knowledge=knowledge, clock=utcnow
+        settings, knowledge=knowledge, clock=utcnow, platforms=platform_capabilities(settings)
     )
     yield app
     await app.services.db.dispose()

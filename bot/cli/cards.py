@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot.cli.common import read_settings
+
 if TYPE_CHECKING:
     from knowledge.cards import CardProblem, LoadedCard
 
@@ -19,9 +21,7 @@ cards_cli = typer.Typer(
 
 
 def _content_dirs(console: Console) -> list[Path]:
-    from bot.cli import _settings
-
-    return list(_settings(console).content_dirs)
+    return list(read_settings(console).content_dirs)
 
 
 def _load(roots: list[Path]) -> tuple[list[LoadedCard], list[CardProblem]]:

@@ -1,4 +1,4 @@
-"""The conversation handlers, driven through the core ``App`` (no platform involved)."""
+"""The question handlers, driven through the core ``App`` (no platform involved)."""
 
 from __future__ import annotations
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli.main import build_cli
 
+cli = build_cli()
 ADD = [
     "events",
     "add",

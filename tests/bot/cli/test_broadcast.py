@@ -1,30 +1,15 @@
-"""``eser-bot broadcast`` and ``eser-bot organisers``: the organiser check, preview and
-confirmation, the idempotency key, scheduling, cancelling and status."""
+"""``eser-bot broadcast``: the organiser check, preview and confirmation, the idempotency key,
+scheduling, cancelling and status."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from bot.cli import cli
+from tests.bot.cli.conftest import Runner
 
 
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("ESER_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("ESER_ORGANISERS", "slack:UORG")
-    runner = CliRunner()
-
-    def invoke(*args: str, answer: str | None = None):  # type: ignore[no-untyped-def]
-        return runner.invoke(cli, list(args), input=answer)
-
-    return invoke
-
-
-def test_only_organisers_may_broadcast(run) -> None:  # type: ignore[no-untyped-def]
+def test_only_organisers_may_broadcast(run: Runner) -> None:
     refused = run("broadcast", "send", "--as", "telegram:42", "--text", "Hello", "--yes")
     assert refused.exit_code == 2
     assert "telegram:42 is not an organiser" in refused.output and "organisers add" in refused.output
@@ -37,7 +22,7 @@ def test_only_organisers_may_broadcast(run) -> None:  # type: ignore[no-untyped-
     assert run("broadcast", "send", "--as", "telegram:42", "--text", "Again", "--yes").exit_code == 2
 
 
-def test_preview_asks_before_queueing_and_a_key_is_used_once(run) -> None:  # type: ignore[no-untyped-def]
+def test_preview_asks_before_queueing_and_a_key_is_used_once(run: Runner) -> None:
     declined = run(
         "broadcast",
         "send",
@@ -62,7 +47,7 @@ def test_preview_asks_before_queueing_and_a_key_is_used_once(run) -> None:  # ty
     assert status.exit_code == 0 and "scheduled" in status.output
 
 
-def test_bad_input_is_named_and_scheduled_sends_can_be_cancelled(run) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_named_and_scheduled_sends_can_be_cancelled(run: Runner) -> None:
     bad_time = run("broadcast", "send", "--as", "slack:UORG", "--text", "x", "--at", "soon", "--yes")
     assert bad_time.exit_code == 2 and "--at" in bad_time.output
     bad_topic = run("broadcast", "send", "--as", "slack:UORG", "--text", "x", "--topic", "gardening", "--yes")
@@ -87,7 +72,7 @@ def test_bad_input_is_named_and_scheduled_sends_can_be_cancelled(run) -> None:  
     assert run("broadcast", "cancel", "1", "--as", "slack:UORG").exit_code == 1
 
 
-def test_as_is_normalised_so_one_organiser_has_one_spelling(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_as_is_normalised_so_one_organiser_has_one_spelling(run: Runner, tmp_path: Path) -> None:
     sent = run("broadcast", "send", "--as", " Slack : UORG ", "--text", "Hello", "--yes")
     assert sent.exit_code == 0, sent.output
     with sqlite3.connect(tmp_path / "eser.db") as db:

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli.main import build_cli
 from tests.knowledge.conftest import RESOURCE, write
 
-ROOT = Path(__file__).resolve().parents[2]
+cli = build_cli()
+ROOT = Path(__file__).resolve().parents[3]
 LANGUAGES = ("en", "fr", "de", "es", "it", "pl")
 WIDE = {"COLUMNS": "250"}  # a table row per line, whatever the terminal
 

@@ -3,6 +3,9 @@ free-text questions and the 👍/👎 buttons.
 
 Everything a member asks passes the input cap and the per-member quota before it reaches the
 retriever; every answer is recorded (for feedback and thread context) and carries feedback buttons.
+
+``QuestionHandler`` is not python-telegram-bot's ``ConversationHandler`` (a guided dialogue): it
+answers whatever question is left once the guided flows have passed a message on.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ def answer_reply(answer: Answer, *, thread_id: str | None, feedback: list[Button
     )
 
 
-class ConversationHandler:
+class QuestionHandler:
     """Answers questions and the commands around them.
 
     Args:
@@ -270,8 +273,8 @@ class ConversationHandler:
 
 
 def build_handlers(services: Services) -> list[Handler]:
-    """The conversation handlers in routing order."""
-    return [ConversationHandler(services), UnknownCommandHandler(services)]
+    """The question handlers in routing order."""
+    return [QuestionHandler(services), UnknownCommandHandler(services)]
 
 
 class UnknownCommandHandler:

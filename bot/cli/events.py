@@ -17,6 +17,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from bot.cli.common import read_settings
+
 if TYPE_CHECKING:
     from bot.events import EventService
     from bot.settings import Settings
@@ -27,12 +29,6 @@ events_cli = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Organisers' events: add, list, remove, import."
 )
 T = TypeVar("T")
-
-
-def _settings(console: Console) -> Settings:
-    from bot.cli import _settings as read_settings
-
-    return read_settings(console)
 
 
 async def _with_service(settings: Settings, work: Callable[[EventService], Awaitable[T]]) -> T:
@@ -91,7 +87,7 @@ def add(
     from bot.events import EventError
 
     console = Console(stderr=True)
-    settings = _settings(console)
+    settings = read_settings(console)
     fields: dict[str, Any] = {
         "title": title,
         "start": start.strip(),
@@ -121,7 +117,7 @@ def list_events(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON array.")] = False,
 ) -> None:
     """List the events organisers added (upcoming only, soonest first, unless --all)."""
-    settings = _settings(Console(stderr=True))
+    settings = read_settings(Console(stderr=True))
     events = asyncio.run(_with_service(settings, lambda service: service.list_stored(upcoming=not show_all)))
     out = Console(highlight=False, soft_wrap=True)
     if as_json:
@@ -146,7 +142,7 @@ def list_events(
 def remove(event_id: Annotated[str, typer.Argument(help="The event's id (see `events list`).")]) -> None:
     """Remove an event added by an organiser."""
     console = Console(stderr=True)
-    settings = _settings(console)
+    settings = read_settings(console)
     if not asyncio.run(_with_service(settings, lambda service: service.remove(event_id))):
         console.print(
             f"[red]No stored event with id {escape(event_id)} (see `eser-bot events list --all`).[/red]"
@@ -161,7 +157,7 @@ def import_file(path: Annotated[Path, typer.Argument(help="An .ics or .yaml file
     from bot.events.files import SUFFIXES
 
     console = Console(stderr=True)
-    settings = _settings(console)
+    settings = read_settings(console)
     if not path.is_file():
         console.print(f"[red]No such file: {escape(str(path))}[/red]")
         raise typer.Exit(2)

@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.cli.common import build_engine, offline_defaults, progress_bar, read_settings, run_ingest
+
 
 def _fraction(count: int, total: int) -> str:
     return f"{count}/{total}" if total else "–"
@@ -26,14 +28,13 @@ def evaluate_command(
     show_misses: Annotated[bool, typer.Option("--misses", help="List every miss.")] = False,
 ) -> None:
     """Recall@1/@5, stated facts, false refusals, declines and reply language, per set and language group."""
-    from bot.cli import _engine, _offline_defaults, _run_ingest, _settings, progress_bar
     from knowledge.evaluation import MODES, SETS, evaluate, load_questions
 
-    _offline_defaults()
+    offline_defaults()
     console = Console()
-    settings = _settings(console)
-    engine = _engine(settings, indexing=True)
-    if not _run_ingest(engine, list(settings.content_dirs), console, quiet_when_unchanged=True):
+    settings = read_settings(console)
+    engine = build_engine(settings, indexing=True)
+    if not run_ingest(engine, list(settings.content_dirs), console, quiet_when_unchanged=True):
         raise typer.Exit(1)
     for name in sets or ["questions", "dev", "holdout"]:
         path = SETS.get(name) or Path(name)

@@ -1,4 +1,4 @@
-"""``eser-bot broadcast`` (compose, preview, confirm, follow) and ``eser-bot organisers`` (the role).
+"""``eser-bot broadcast``: compose, preview, confirm, follow and cancel announcements.
 
 Composing here only queues the announcement: the running ``eser-bot serve`` delivers it, at the
 platforms' pace, and reports to the organiser when it is done.
@@ -7,69 +7,21 @@ platforms' pace, and reports to the organiser when it is done.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from bot.errors import ConfigError
+from bot.cli.common import parse_target, run_with_app
 
 if TYPE_CHECKING:
     from bot.app import App
 
 broadcast_cli = typer.Typer(no_args_is_help=True, help="Announcements to subscribed members and channels.")
-organisers_cli = typer.Typer(no_args_is_help=True, help="Who may add events and broadcast.")
-T = TypeVar("T")
-
-
-def _run(console: Console, job: Callable[[App], Awaitable[T]]) -> T:
-    """Build the app, run ``job`` on it, close it; configuration errors exit with code 2."""
-    from bot.app import build_app
-    from bot.cli import _offline_defaults, _settings
-
-    _offline_defaults()
-    settings = _settings(console)
-
-    async def main() -> T:
-        app = await build_app(settings)
-        try:
-            return await job(app)
-        finally:
-            await app.close()
-
-    try:
-        return asyncio.run(main())
-    except ConfigError as error:
-        console.print(
-            f"[red]Configuration error — {error.setting}: {escape(error.problem)}[/red]", soft_wrap=True
-        )
-        raise typer.Exit(2) from error
-
-
-def _target(console: Console, value: str, option: str) -> object:
-    """``platform:id`` read leniently (spaces around either part, any case of the platform) and
-    stored one way only, so that the same organiser is never recorded under two spellings.
-
-    ``--as`` is only a claim: anyone with shell access to the bot may name any organiser. The chat
-    commands, where the platform says who is writing, are the authority.
-    """
-    from bot.models import Target
-
-    platform, sep, chat = value.partition(":")
-    chat = chat.strip()
-    try:
-        if any(char.isspace() for char in chat):
-            raise ValueError(f"an id has no spaces: {value!r}")
-        return Target.parse(f"{platform.strip().lower()}{sep}{chat}")
-    except ValueError as error:
-        console.print(f"[red]{option}: {escape(str(error))}[/red]")
-        raise typer.Exit(2) from error
 
 
 @broadcast_cli.command("send")
@@ -100,11 +52,9 @@ def send(
     from bot.events.validation import DEFAULT_ZONE
     from bot.guided.inputs import InputError, read_moment
     from bot.i18n import Catalogue
-    from bot.models import Target
 
     console = Console()
-    who = _target(console, organiser, "--as")
-    assert isinstance(who, Target)
+    who = parse_target(console, organiser, "--as")
     if text_file is not None:
         try:
             text = text_file.read_text(encoding="utf-8")
@@ -173,7 +123,7 @@ def send(
                 "nothing new was queued."
             )
 
-    _run(console, job)
+    run_with_app(console, job)
 
 
 @broadcast_cli.command("status")
@@ -207,7 +157,7 @@ def status(
                     f"(of {progress.total})"
                 )
 
-    _run(console, job)
+    run_with_app(console, job)
 
 
 async def _watch(app: App, announcement: int, console: Console) -> None:
@@ -229,11 +179,9 @@ def cancel(
 ) -> None:
     """Cancel a scheduled announcement before it starts."""
     from bot.broadcast.service import NotOrganiser
-    from bot.models import Target
 
     console = Console()
-    who = _target(console, organiser, "--as")
-    assert isinstance(who, Target)
+    who = parse_target(console, organiser, "--as")
 
     async def job(app: App) -> None:
         try:
@@ -246,53 +194,4 @@ def cancel(
             raise typer.Exit(1)
         console.print(f"Announcement #{announcement} cancelled.")
 
-    _run(console, job)
-
-
-@organisers_cli.command("add")
-def add_organiser(
-    member: Annotated[str, typer.Argument(help="platform:user_id, e.g. telegram:12345")],
-) -> None:
-    """Give a member the organiser role (stored in the database)."""
-    _change_role(member, grant=True)
-
-
-@organisers_cli.command("remove")
-def remove_organiser(member: Annotated[str, typer.Argument(help="platform:user_id")]) -> None:
-    """Take the organiser role away (members in ESER_ORGANISERS keep it)."""
-    _change_role(member, grant=False)
-
-
-def _change_role(member: str, *, grant: bool) -> None:
-    from bot.models import Target
-
-    console = Console()
-    who = _target(console, member, "member")
-    assert isinstance(who, Target)
-
-    async def job(app: App) -> None:
-        store = app.services.organisers.store
-        if grant:
-            changed = await store.grant(who.platform, who.chat_id, granted_by="cli", now=app.services.clock())
-            console.print(f"{who} is now an organiser." if changed else f"{who} already was an organiser.")
-        else:
-            changed = await store.revoke(who.platform, who.chat_id)
-            console.print(f"{who} is no longer an organiser." if changed else f"{who} had no stored role.")
-
-    _run(console, job)
-
-
-@organisers_cli.command("list")
-def list_organisers() -> None:
-    """Organisers from ESER_ORGANISERS and from the database."""
-    console = Console()
-
-    async def job(app: App) -> None:
-        table = Table("organiser", "source", "since")
-        for entry in app.services.settings.organisers:
-            table.add_row(entry.strip(), "ESER_ORGANISERS", "")
-        for platform, user_id, granted_by, granted_at in await app.services.organisers.store.all():
-            table.add_row(f"{platform}:{user_id}", f"database ({granted_by})", granted_at.isoformat())
-        console.print(table)
-
-    _run(console, job)
+    run_with_app(console, job)
