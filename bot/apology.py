@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from bot.i18n import Catalogue, normalise_language
+from bot.i18n import Catalogue, preferred_language
 from bot.models import IncomingMessage, Reply, command_prefix
 from bot.store.database import is_unavailable
 
@@ -39,7 +39,7 @@ class LanguageMemory:
     def language(self, message: IncomingMessage) -> str:
         """The remembered language, else the platform's hint, else English."""
         known = self._languages.get(f"{message.platform}:{message.user_id}")
-        return known or normalise_language(message.language_hint)
+        return preferred_language(known, message.language_hint)
 
 
 def apology(

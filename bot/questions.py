@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.commands import bare_command
-from bot.i18n import normalise_language
+from bot.i18n import preferred_language
 from bot.members import MemberContext
 from bot.models import Attachment, Button, IncomingMessage, Reply
 from bot.quota import minutes_to_wait
@@ -81,15 +81,14 @@ class QuestionHandler:
                 return await self._vote(message)
             return None
         member = await self.services.members.context(message.platform, message.user_id)
-        language = normalise_language(member.language or message.language_hint)
+        language = preferred_language(member.language, message.language_hint)
         command = message.command
         bare = bare_command(message.text) if command is None and not message.callback_data else None
         if bare is not None and await self._addressed(message):
             # "help", "aide", "events" typed without the slash are the commands they name.
             command = bare[0]
-            language = normalise_language(
-                member.language or (bare[1] if bare[1] != "en" else None) or language
-            )
+            # The word's own language ("aide") speaks for a member who has not chosen one.
+            language = preferred_language(member.language, bare[1] if bare[1] != "en" else language)
             message = message.model_copy(update={"command": command, "args": ""})
         if command in ("start", "help"):
             key = "start.welcome" if command == "start" else "help.text"
@@ -192,7 +191,7 @@ class QuestionHandler:
                 filters=member.filters,
                 history=history,
                 timezone=member.timezone,
-                asker=self._asker(member, normalise_language(member.language or message.language_hint)),
+                asker=self._asker(member, preferred_language(member.language, message.language_hint)),
             )
             # An answer that lists or cites events still to come brings them as a calendar file too.
             now = self.services.clock()

@@ -27,7 +27,7 @@ from adapters.slack.users import SlackUsers
 from bot.app import App
 from bot.commands import MEMBER_COMMANDS, ORGANISER_COMMANDS
 from bot.delivery import DeliveryError
-from bot.i18n import normalise_language
+from bot.i18n import preferred_language
 from bot.models import IncomingMessage, command_prefix
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class SlackHandlers:
     async def language(self, user_id: str) -> str:
         """The language of the adapter's own texts for a member: their profile's, else Slack's."""
         member = await self.core.services.members.context("slack", user_id)
-        return normalise_language(member.language or await self.hint(user_id))
+        return preferred_language(member.language, await self.hint(user_id))
 
     async def hint(self, user_id: str) -> str | None:
         """The member's Slack locale (``fr-FR``), or None when it cannot be looked up."""

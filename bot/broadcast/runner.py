@@ -17,6 +17,7 @@ from bot.broadcast.dispatcher import DispatchTuning, PlatformDispatcher
 from bot.broadcast.message import announcement_reply
 from bot.broadcast.pacing import Pacer
 from bot.broadcast.report import delivery_report
+from bot.i18n import preferred_language
 from bot.models import Reply, Target
 from bot.services import Services
 from bot.store.announcements import AnnouncementStore
@@ -151,4 +152,4 @@ class BroadcastRunner:
         except ValueError:  # the organiser asked to be forgotten, or it was the command line
             return "en"
         profile = await self.services.profiles.get(target.platform, target.chat_id)
-        return (profile.language if profile else None) or "en"
+        return preferred_language(profile.language if profile else None, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import io
 
 from rich.console import Console
@@ -66,3 +67,31 @@ def test_the_console_takes_no_broadcasts_and_escapes_no_markup() -> None:
     console = console_capabilities()
     assert console.name == "console" and not console.broadcasts
     assert console.escape_markup("<!channel>") == "<!channel>"
+
+
+async def test_the_three_guided_chats_run_in_the_console(app: App) -> None:
+    await app.services.organisers.store.grant(
+        "console", getpass.getuser(), granted_by="test", now=app.services.clock()
+    )
+    out = Console(file=io.StringIO(), width=200)
+    onboarding = ["/start", "1", "1", "Belgium", "skip", "2", "done", "yes"]  # buttons by number
+    newevent = [
+        "/newevent",
+        "Console forum",
+        "2027-03-03 10:00 Europe/Madrid",
+        "online https://meet.example.org/x",
+    ]
+    newevent += ["skip", "skip", "skip", "skip", "save"]
+    announce = ["/announce", "Hello, members!", "No event", "skip", "skip", "skip", "Now", "yes"]
+    await run_console(
+        app.handle,
+        app.services.catalogue,
+        [*onboarding, *newevent, *announce],
+        console=out,
+        interactive=False,
+    )
+    shown = out.file.getvalue()  # type: ignore[attr-defined]
+    texts = app.services.catalogue
+    assert texts.text("kit.footer", "en").format(cmd="/")[:40] in shown  # onboarding finished with its kit
+    assert "Saved as ev-" in shown and "Console forum" in shown
+    assert "Announcement #1 confirmed. It goes out: Now." in shown
