@@ -81,6 +81,7 @@ class CardMatcher:
         self._version = -1
         self.cards: dict[str, AnswerCard] = {}
         self._phrasings: list[tuple[str, str]] = []  # (card id, folded phrasing)
+        self._phrasing_texts: list[str] = []
         self._card_stems: dict[str, set[str]] = {}
         self._card_text: dict[str, str] = {}
 
@@ -100,6 +101,7 @@ class CardMatcher:
             for chunk in chunks
             if chunk.metadata.get("kind") == CARD_QUESTION
         ]
+        self._phrasing_texts = [text for _, text in self._phrasings]
         self._card_stems = {}
         self._card_text = {}
         for card_id, card in self.cards.items():
@@ -123,7 +125,7 @@ class CardMatcher:
         lexical: dict[str, float] = {}
         for _, score, index in process.extract(
             self._content(question),
-            [text for _, text in self._phrasings],
+            self._phrasing_texts,
             scorer=fuzz.token_sort_ratio,
             limit=20,
         ):

@@ -77,6 +77,7 @@ class VectorIndex:
         self._card_chunks: list[Chunk] = []
         self._card_questions: list[Chunk] = []
         self._card_vectors = np.zeros((0, 0), dtype=np.float32)
+        self._by_id: dict[str, Chunk] = {}  # the passages by id, for dense hits
         self.version = 0  # bumped at every refresh, so caches built on the chunks know to rebuild
         self.refresh_lexical()
 
@@ -176,6 +177,7 @@ class VectorIndex:
         self._card_chunks = [chunk for chunk in chunks if chunk.metadata.get("kind") in CARD_KINDS]
         self._refresh_card_vectors()
         chunks = [chunk for chunk in chunks if chunk.metadata.get("kind") not in CARD_KINDS]
+        self._by_id = {chunk.id: chunk for chunk in chunks}
         self.version += 1
         if not chunks:
             self._lexical = ([], None)
@@ -228,12 +230,19 @@ class VectorIndex:
         stored = len(self)
         if not stored:
             return []
-        results = self.store.similarity_search_by_vector_with_relevance_scores(
-            vector, k=min(k, stored), filter=where
+        # Ids and distances only: the chunks are in memory already (``chunks``), so Chroma need not
+        # read and send back the texts and metadata of every hit (half the query's time on 20k).
+        results = self.store._collection.query(
+            query_embeddings=np.asarray([vector], dtype=np.float32),
+            n_results=min(k, stored),
+            where=where,
+            include=["distances"],
         )
+        by_id = self._by_id
         return [
-            (_chunk_from_record(str(doc.id), doc.page_content, doc.metadata), 1.0 - float(distance))
-            for doc, distance in results
+            (by_id[chunk_id], 1.0 - float(distance))
+            for chunk_id, distance in zip(results["ids"][0], (results["distances"] or [[]])[0], strict=True)
+            if chunk_id in by_id  # written by another process since the last refresh: next time
         ]
 
     def nearest_card_questions(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
@@ -252,13 +261,14 @@ class VectorIndex:
         chunks, bm25 = self._lexical
         if bm25 is None or not query.strip():
             return []
-        tokens = bm25s.tokenize([query], stopwords="en", show_progress=False)
-        if not tokens.vocab:
+        [tokens] = bm25s.tokenize([query], stopwords="en", show_progress=False, return_ids=False)
+        known = bm25.get_tokens_ids(tokens)
+        if not known:
             return []
+        # Scores of every chunk, then the top k: what ``retrieve`` does, without the thread pool it
+        # starts on every call (a millisecond or more per question).
+        scores = bm25.get_scores_from_ids(known)
         k = min(k, len(chunks))
-        indices, scores = bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1)
-        return [
-            (chunks[int(index)], float(score))
-            for index, score in zip(np.asarray(indices[0]), np.asarray(scores[0]), strict=True)
-            if score > 0
-        ]
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(chunks[int(index)], float(scores[index])) for index in top if scores[index] > 0]

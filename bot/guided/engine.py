@@ -144,33 +144,31 @@ class GuidedEngine:
             return Outcome(state=state, cancelled=True)
         if control == "back":
             if not state.history:
-                return self._again(await self.prompt(run, state, notice=run.flow.texts.first_step), state)
+                return self._again(await self.prompt(run, state, notice=run.flow.phrase("first_step")), state)
             state.step = state.history.pop()
             state.pending = {}
             return Outcome(state=state, replies=[await self.prompt(run, state)])
         kind = self.kinds[ctx.step.kind]
         if control == "skip":
             if not ctx.step.skippable:
-                return self._again(await self.prompt(run, state, notice=run.flow.texts.no_skip), state)
+                return self._again(await self.prompt(run, state, notice=run.flow.phrase("no_skip")), state)
             return await self._move(run, state, ctx.step, Accept(kind.default(ctx)))
         if control is None and given.button is None and run.flow.press_typed_labels:
             # A button's label typed instead of pressed ("Now", "No event") is that button.
             pressed = self._typed_choice(ctx, given.text)
             given = UserInput(button=pressed) if pressed is not None else given
         if control is not None and control not in kind.extra_controls:
-            notice = run.flow.texts.not_understood
+            notice = run.flow.phrase("not_understood")
             return self._again(await self.prompt(run, state, notice=notice), state, retried=True)
         given = UserInput(text=given.text, button=f"{CONTROL_MARK}{control}") if control else given
         verdict = await self._read(run, ctx, kind, given)
         return await self._apply(run, state, ctx.step, verdict)
 
     async def _read(self, run: Run, ctx: StepContext, kind: StepKind, given: UserInput) -> Verdict:
-        hooks = self.hooks_of(run.flow)
-        reader = ctx.step.hooks.get("read")
-        verdict: Verdict = await hooks.call(reader, ctx, given) if reader else kind.read(ctx, given)
+        verdict = kind.read(ctx, given)
         checker = ctx.step.hooks.get("check")
         if checker and isinstance(verdict, Accept):
-            verdict = await hooks.call(checker, ctx, verdict)
+            verdict = await self.hooks_of(run.flow).call(checker, ctx, verdict)
         return verdict
 
     async def _apply(self, run: Run, state: GuidedState, step: Step, verdict: Verdict) -> Outcome:
@@ -184,7 +182,7 @@ class GuidedEngine:
         if isinstance(verdict, Retry):
             if verdict.pending is not None:
                 state.pending = dict(verdict.pending)
-            notice = verdict.notice or run.flow.texts.not_understood
+            notice = verdict.notice or run.flow.phrase("not_understood")
             reply = await self.prompt(run, state, notice=notice, notice_values=verdict.values)
             return self._again(reply, state, retried=True)
         return await self._move(run, state, step, verdict)
@@ -277,9 +275,9 @@ class GuidedEngine:
         if notice:
             parts.append(render(self.texts, notice, ctx.language, {**values, **dict(notice_values or {})}))
         parts.append(written.text)
-        if ctx.choices and run.flow.texts.numbered_choices:
+        if ctx.choices and run.flow.numbered_choices:
             parts.append("\n".join(f"{n}. {label}" for n, (_, label) in enumerate(ctx.choices, start=1)))
-        parts.append(ctx.t(run.flow.texts.hint))
+        parts.append(ctx.t(run.flow.phrase("hint")))
         return Reply(
             text="\n\n".join(parts),
             buttons=[*written.buttons, self._controls(ctx)],

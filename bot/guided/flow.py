@@ -71,17 +71,8 @@ class Step(BaseModel, frozen=True):
         return edges
 
 
-class FlowTexts(BaseModel, frozen=True):
-    """The catalogue keys a flow speaks with around its steps (each flow has its own voice)."""
-
-    hint: str
-    not_understood: str
-    first_step: str
-    no_skip: str
-    old_button: str
-    cancelled: str
-    stale: str
-    numbered_choices: bool = True
+# The phrases a flow speaks around its steps: catalogue keys ``<voice>.<phrase>``.
+FLOW_PHRASES = ("hint", "not_understood", "first_step", "no_skip", "old_button", "cancelled", "stale")
 
 
 class Flow(BaseModel, frozen=True):
@@ -97,8 +88,10 @@ class Flow(BaseModel, frozen=True):
         press_typed_labels: A button's label typed in full is that button pressed (organisers'
             flows); otherwise typed text goes to the step's kind (onboarding reads typed lists).
         language_field: The field holding the member's language, when the flow asks for it.
+        voice: The catalogue prefix of the flow's own phrases (``FLOW_PHRASES``): ``onboarding``
+            for members, ``dialogue`` for organisers.
+        numbered_choices: The choices are also listed as numbered lines under the question.
         start: The first step.
-        texts: Catalogue keys of the flow's own phrases.
         steps: The steps by id.
     """
 
@@ -110,8 +103,9 @@ class Flow(BaseModel, frozen=True):
     pause_when_idle: bool = False
     press_typed_labels: bool = False
     language_field: str | None = None
+    voice: str
+    numbered_choices: bool = False
     start: str
-    texts: FlowTexts
     steps: dict[str, Step]
 
     @model_validator(mode="before")
@@ -137,6 +131,10 @@ class Flow(BaseModel, frozen=True):
                     raise ValueError(f"option value {option.value!r} of {step.id!r} may not use '!' or ':'")
         return self
 
+    def phrase(self, name: str) -> str:
+        """The catalogue key of the flow's phrase ``name`` (one of ``FLOW_PHRASES``)."""
+        return f"{self.voice}.{name}"
+
     def step(self, step_id: str) -> Step:
         """The step called ``step_id``."""
         return self.steps[step_id]
@@ -149,8 +147,7 @@ class Flow(BaseModel, frozen=True):
         """Every catalogue key the flow refers to (steps, options and its own phrases)."""
         keys = {key for step in self.steps.values() for key in (step.title, step.prompt) if key}
         keys |= {option.label for step in self.steps.values() for option in step.options}
-        texts = self.texts.model_dump(exclude={"numbered_choices"})
-        return keys | {str(key) for key in texts.values()}
+        return keys | {self.phrase(name) for name in FLOW_PHRASES}
 
     def hook_names(self) -> set[str]:
         """Every hook the flow names."""

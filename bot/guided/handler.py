@@ -144,11 +144,13 @@ class GuidedChatHandler:
             return await self._refuse(message, flow, await member_language(self.services, message))
         if stored is None or stored.status == "done":
             language = await member_language(self.services, message)
-            return [self.reply(message, say(self.services, message, flow.texts.stale, language), language)]
+            return [
+                self.reply(message, say(self.services, message, flow.phrase("stale"), language), language)
+            ]
         state = GuidedState.model_validate_json(stored.state)
         if step != state.step:
             run = self._run(message, flow, stored.hint)
-            reply = await self.engine.prompt(run, state, notice=flow.texts.old_button)
+            reply = await self.engine.prompt(run, state, notice=flow.phrase("old_button"))
             if stored.status != "active":
                 await self._save(message, flow, state, "active", stored.hint)
             return self._threaded(message, [reply])
@@ -183,7 +185,7 @@ class GuidedChatHandler:
         if outcome.cancelled:
             await self._close(message, flow, outcome.state, "stopped", hint)
             return [
-                self.reply(message, say(self.services, message, flow.texts.cancelled, language), language)
+                self.reply(message, say(self.services, message, flow.phrase("cancelled"), language), language)
             ]
         if outcome.finished:
             await self._close(message, flow, outcome.state, "done", hint)

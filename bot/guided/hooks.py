@@ -6,9 +6,8 @@ A flow names hooks per step, by role; the engine calls them at fixed points:
 - ``values(ctx) -> dict``: extra placeholders of the step's prompt (an example date).
 - ``choices(ctx) -> list[(value, label)]``: options known only at run time (upcoming events).
 - ``prompt(ctx) -> Prompt``: the whole question, when a template is not enough (a preview).
-- ``read(ctx, given) -> Verdict``: reads the answer instead of the step's kind (confirm and save).
 - ``check(ctx, accepted) -> Verdict``: after the kind accepted an answer: domain rules (a start in
-  the past) and further fields.
+  the past), further fields, or the flow's work (save the event, send the announcement).
 
 and once per flow ``finish(ctx, values) -> list[Reply]`` (``values``: every answer in words) when
 the last step is answered, and ``saved(ctx)`` after every change to a run's state is stored
@@ -45,7 +44,3 @@ class FlowHooks:
 
     async def saved(self, ctx: StepContext) -> None:
         """Called after the run's state is stored (nothing by default)."""
-
-
-class NoHooks(FlowHooks):
-    """For flows without domain logic."""

@@ -20,7 +20,7 @@ from bot.guided.context import StepContext
 from bot.guided.flows.labels import language_name, region_label, topic_label
 from bot.guided.hooks import FlowHooks
 from bot.guided.inputs import Moment, aware
-from bot.guided.state import Accept, Finish, Prompt, Retry, Stay, UserInput, Verdict
+from bot.guided.state import Accept, Finish, Prompt, Retry, Verdict
 from bot.models import Reply, Target
 from bot.places import Places
 from knowledge.events import country_zone
@@ -182,13 +182,8 @@ class AnnounceHooks(FlowHooks):
             idempotency_key=f"announce:{message.platform}:{message.user_id}:{ctx.state.id}",
         )
 
-    async def send(self, ctx: StepContext, given: UserInput) -> Verdict:
-        """Toggle "notify", or submit on "confirm" (pressed or "yes" typed: no preview is rebuilt)."""
-        if given.button == NOTIFY:
-            return Stay(answers={"notify": not ctx.state.answers.get("notify")})
-        typed_yes = given.button is None and ctx.words.means("yes", given.text, ctx.language)
-        if given.button != CONFIRM and not typed_yes:
-            return Retry()
+    async def send(self, ctx: StepContext, confirmed: Accept) -> Verdict:
+        """Submit the confirmed announcement (a typed "yes" rebuilds no preview: no recount)."""
         message = ctx.needs_message
         try:
             submitted = await ctx.needs_services.broadcasts.submit(

@@ -16,7 +16,7 @@ from bot.guided.context import StepContext
 from bot.guided.flows.labels import EVERYWHERE, language_name, region_label, topic_label
 from bot.guided.hooks import FlowHooks
 from bot.guided.inputs import Moment, Where, aware
-from bot.guided.state import Accept, Finish, Prompt, Retry, UserInput, Verdict
+from bot.guided.state import Accept, Finish, Prompt, Retry, Verdict
 from bot.models import Attachment, Button, Reply
 from bot.places import Places
 from knowledge.events import country_zone, event_to_ics
@@ -137,13 +137,8 @@ class NewEventHooks(FlowHooks):
             "topics": answers.get("topics") or [],
         }
 
-    async def save(self, ctx: StepContext, given: UserInput) -> Verdict:
-        """Save on "save" (pressed, or "yes" / "done" typed), unless the start has passed meanwhile."""
-        typed = given.button is None and any(
-            ctx.words.means(word, given.text, ctx.language) for word in ("yes", "done")
-        )
-        if given.button != SAVE and not typed:
-            return Retry()
+    async def save(self, ctx: StepContext, confirmed: Accept) -> Verdict:
+        """Save the confirmed event, unless its start has passed meanwhile."""
         services, message = ctx.needs_services, ctx.needs_message
         start = dt.datetime.fromisoformat(str(ctx.state.answers.get("start")))
         if aware(start, str(ctx.state.answers.get("timezone") or DEFAULT_ZONE)) <= services.clock():

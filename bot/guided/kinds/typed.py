@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.guided.context import StepContext, render_blank
 from bot.guided.inputs import InputError, read_link, read_moment, read_where, read_zone
-from bot.guided.state import Accept, Retry, UserInput, Verdict
+from bot.guided.state import Accept, Retry, Stay, UserInput, Verdict
 
 
 class _TypedKind:
@@ -108,11 +108,15 @@ class PlaceKind(_TypedKind):
 
 
 class ConfirmKind(_TypedKind):
-    """A confirmation: the step's button, or "yes" / "done" typed. The flow's ``read`` hook usually
-    does the rest (saves, sends); without one a confirmation is accepted as ``True``."""
+    """A confirmation: the step's first option pressed, or "yes" / "done" typed, accepted as ``True``
+    (the step's ``check`` hook then saves or sends). Options named in ``params.toggles`` flip the
+    answer of that name instead ("notify the channel")."""
 
     def read(self, ctx: StepContext, given: UserInput) -> Verdict:
-        """Accept the step's first option or a typed "yes"."""
+        """Accept the confirmation, flip a toggle, or ask again."""
+        toggle = given.button
+        if toggle is not None and toggle in ctx.step.params.get("toggles", ()):
+            return Stay(answers={toggle: not ctx.state.answers.get(toggle)})
         confirm = ctx.step.options[0].value if ctx.step.options else "confirm"
         typed = given.button is None and any(
             ctx.words.means(word, given.text, ctx.language) for word in ("yes", "done")

@@ -15,21 +15,13 @@ from bot.guided.state import Accept, GuidedState, Retry, UserInput, Verdict
 from bot.i18n import Catalogue
 from bot.models import Reply
 
-TEXTS = {
-    "hint": "onboarding.hint",
-    "not_understood": "onboarding.not_understood",
-    "first_step": "onboarding.first_step",
-    "no_skip": "onboarding.no_skip",
-    "old_button": "onboarding.old_button",
-    "cancelled": "onboarding.cancelled",
-    "stale": "onboarding.stale_button",
-}
 TOY = {
     "id": "pizza",
     "command": "pizza",
     "start": "size",
     "language_field": "lang",
-    "texts": TEXTS,
+    "voice": "onboarding",
+    "numbered_choices": True,
     "steps": {
         "size": {
             "prompt": "onboarding.step.organisation",
