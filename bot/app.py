@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from bot.events import EventService
 from bot.guided.assembly import build_engine, build_handler
 from bot.i18n import Catalogue
 from bot.inbox import Inbox
+from bot.logs import bind_request
 from bot.models import IncomingMessage, Reply, command_prefix
 from bot.onboarding.directory import ProfileDirectory
 from bot.onboarding.privacy import PrivacyHandler
@@ -111,7 +113,16 @@ class App:
         return [self.signer.sign_reply(message.platform, reply) for reply in await self._route(message)]
 
     async def _route(self, message: IncomingMessage) -> list[Reply]:
+        bind_request(message.event_id)  # every line logged while answering carries the update's id
+        started = time.perf_counter()
         replies = await self.router.route(message)
+        # One line per update, with nothing the member wrote: what a log collector counts.
+        log.info(
+            "%s update answered: %d replies in %.0f ms",
+            message.platform,
+            len(replies),
+            (time.perf_counter() - started) * 1000,
+        )
         if replies:
             self.languages.remember(message, replies[-1].language)
         platform = self.services.platforms.get(message.platform)

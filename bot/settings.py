@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     # --- core and store ----------------------------------------------------------------------
     database_url: str = Field(default="", validation_alias="DATABASE_URL")
     log_level: str = Field(default="INFO", validation_alias="ESER_LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field(default="text", validation_alias="ESER_LOG_FORMAT")
     quota_questions: int = Field(default=20, ge=1, validation_alias="ESER_QUOTA_QUESTIONS")
     quota_window_seconds: int = Field(default=600, ge=1, validation_alias="ESER_QUOTA_WINDOW_SECONDS")
     max_question_chars: int = Field(default=4000, ge=1, validation_alias="ESER_MAX_QUESTION_CHARS")
