@@ -35,9 +35,7 @@ def delivery_election(app: App, *, settle_seconds: float = 1.0) -> LeaderElectio
     )
 
 
-def delivering_work(
-    app: App, runner: BroadcastRunner | None = None, *, interval_seconds: float = 60
-) -> Work:
+def delivering_work(app: App, runner: BroadcastRunner | None = None, *, interval_seconds: float = 60) -> Work:
     """What the leader runs during a term: the broadcast runner and the leader's periodic jobs.
 
     Args:

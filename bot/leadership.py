@@ -24,14 +24,15 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from bot.store.database import is_unavailable, one_line
 from bot.store.leases import DELIVERY, LeaseStore
 
 log = logging.getLogger(__name__)
 
-Work = Callable[[asyncio.Event], Awaitable[None]]
+Work = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 # Share of the lease between renewals (leader) and between attempts to take it (followers).
 RENEW_SHARE = 1 / 3
 POLL_SHARE = 1 / 6

@@ -61,21 +61,20 @@ class LeaseStore:
             True when ``holder`` holds the role until now + ``seconds``.
         """
         now = func.now()
-        statement = insert(LeaseRow).values(
+        row = insert(LeaseRow).values(
             name=name, holder=holder, acquired_at=now, expires_at=now + timedelta(seconds=seconds)
         )
-        taken_over = LeaseRow.holder != statement.excluded.holder
-        statement = statement.on_conflict_do_update(
+        asked = row.excluded
+        taken_over = LeaseRow.holder != asked.holder
+        statement = row.on_conflict_do_update(
             index_elements=[LeaseRow.name],
             set_={
-                "holder": statement.excluded.holder,
-                "expires_at": statement.excluded.expires_at,
+                "holder": asked.holder,
+                "expires_at": asked.expires_at,
                 # A renewal keeps the start of the term; a takeover starts a new one.
-                "acquired_at": case(
-                    (taken_over, statement.excluded.acquired_at), else_=LeaseRow.acquired_at
-                ),
+                "acquired_at": case((taken_over, asked.acquired_at), else_=LeaseRow.acquired_at),
             },
-            where=or_(LeaseRow.holder == statement.excluded.holder, LeaseRow.expires_at < now),
+            where=or_(LeaseRow.holder == asked.holder, LeaseRow.expires_at < now),
         ).returning(LeaseRow.holder)
         async with self._sessions.begin() as session:
             won = await session.scalar(statement)
