@@ -101,24 +101,31 @@ class LeaderElection:
                 log.info("gave up the delivering role (%s)", self.holder)
 
     async def _lead(self, work: Work, stop: asyncio.Event, *, renew: bool) -> None:
+        loop = asyncio.get_running_loop()
         self.is_leader = True
         self.terms += 1
         log.info("became the delivering replica (%s)", self.holder)
+        interval = self.lease_seconds * RENEW_SHARE
+        # Alone on SQLite there is no other pacer to make room for.
+        start_at = loop.time() + (self.settle_seconds if renew else 0.0)
+        renew_at = self._expires - self.lease_seconds + interval
         term_stop = asyncio.Event()
         task: asyncio.Task[None] | None = None
         try:
-            if renew:  # alone on SQLite: there is no other pacer to make room for
-                await _wait(stop, self.settle_seconds)
-            if stop.is_set():
-                return
-            task = asyncio.create_task(work(term_stop), name=f"leader-{self.name}")
             while not stop.is_set():
-                await _wait_any(stop, task, self.lease_seconds * RENEW_SHARE if renew else None)
-                if task.done():
+                if task is None and loop.time() >= start_at:
+                    task = asyncio.create_task(work(term_stop), name=f"leader-{self.name}")
+                wake_at = renew_at if renew else None
+                if task is None:
+                    wake_at = start_at if wake_at is None else min(wake_at, start_at)
+                await _wait_any(stop, task, None if wake_at is None else wake_at - loop.time())
+                if task is not None and task.done():
                     _log_ended(task)
                     return
-                if renew and not stop.is_set() and not await self._renew():
-                    return
+                if renew and not stop.is_set() and loop.time() >= renew_at:
+                    if not await self._renew():
+                        return
+                    renew_at = self._expires - self.lease_seconds + interval
         finally:
             term_stop.set()
             if task is not None:
@@ -191,9 +198,15 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), timeout=max(0.0, seconds))
 
 
-async def _wait_any(stop: asyncio.Event, task: asyncio.Task[None], seconds: float | None) -> None:
+async def _wait_any(stop: asyncio.Event, task: asyncio.Task[None] | None, seconds: float | None) -> None:
+    """Wait until ``stop`` is set, ``task`` ends or ``seconds`` have passed."""
     stopped = asyncio.ensure_future(stop.wait())
+    waiting: set[asyncio.Future[Any]] = {stopped} if task is None else {stopped, task}
     try:
-        await asyncio.wait({stopped, task}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(
+            waiting,
+            timeout=None if seconds is None else max(0.0, seconds),
+            return_when=asyncio.FIRST_COMPLETED,
+        )
     finally:
         stopped.cancel()
