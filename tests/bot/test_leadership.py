@@ -24,7 +24,6 @@ from tests.bot.store.postgres import (
 )
 from tests.conftest import make_settings
 
-pytestmark = pytest.mark.postgres
 LEASE = 1.5
 
 
@@ -72,6 +71,7 @@ async def until(check: object, within: float) -> float:
     return loop.time() - started
 
 
+@pytest.mark.postgres
 async def test_one_statement_gives_the_lease_to_exactly_one_of_many_askers() -> None:
     async with database() as (_, sessions):
         leases = LeaseStore(sessions)
@@ -87,6 +87,7 @@ async def test_one_statement_gives_the_lease_to_exactly_one_of_many_askers() -> 
         assert not await leases.release("delivery", holder) and await leases.release("delivery", "other")
 
 
+@pytest.mark.postgres
 async def test_two_contenders_one_leads_and_the_other_takes_over_within_the_lease() -> None:
     async with database() as (_, sessions):
         terms = Terms()
@@ -130,6 +131,7 @@ async def test_two_contenders_one_leads_and_the_other_takes_over_within_the_leas
         assert terms.most_at_once == 1 and terms.leading == set()
 
 
+@pytest.mark.postgres
 async def test_a_leader_that_stops_cleanly_hands_over_at_once() -> None:
     async with database() as (_, sessions):
         terms = Terms()
@@ -151,6 +153,7 @@ async def test_a_leader_that_stops_cleanly_hands_over_at_once() -> None:
         assert await LeaseStore(sessions).current("delivery") is None
 
 
+@pytest.mark.postgres
 async def test_a_leader_that_cannot_renew_stops_before_its_lease_runs_out() -> None:
     async with database() as (name, sessions):
         terms = Terms()
@@ -172,3 +175,15 @@ async def test_a_leader_that_cannot_renew_stops_before_its_lease_runs_out() -> N
             allow_connections(name)
             stop.set()
             await asyncio.wait_for(task, 10)
+
+
+async def test_alone_on_sqlite_the_process_leads_at_once_and_stops_when_told() -> None:
+    terms = Terms()
+    stop = asyncio.Event()
+    election = LeaderElection(None, lease_seconds=LEASE, holder="only", settle_seconds=5)
+    task = asyncio.create_task(election.run(terms.work("only"), stop))
+    await until(lambda: terms.leading == {"only"}, within=0.5)  # no settling: nobody to make room for
+    assert election.is_leader
+    stop.set()
+    await asyncio.wait_for(task, 2)
+    assert terms.leading == set() and not election.is_leader and election.terms == 1
