@@ -96,6 +96,11 @@ class Settings(BaseSettings):
         default=60.0, gt=0, validation_alias="ESER_BROADCAST_LEASE_SECONDS"
     )
     broadcast_workers: bool = Field(default=True, validation_alias="ESER_BROADCAST_WORKERS")
+    # How long the delivering replica's lease lasts without renewal: another replica takes over
+    # this long (and a poll) after the delivering one died.
+    leader_lease_seconds: float = Field(
+        default=15.0, ge=1, le=600, validation_alias="ESER_LEADER_LEASE_SECONDS"
+    )
 
     @field_validator("organisers", mode="before")
     @classmethod

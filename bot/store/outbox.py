@@ -138,7 +138,11 @@ class OutboxStore:
     async def claim(self, platform: str, now: datetime, *, limit: int, lease: timedelta) -> list[OutboxItem]:
         """Claim up to ``limit`` due rows of ``platform`` for ``lease`` (oldest announcement first).
 
-        One UPDATE statement takes them, so two workers never hold the same row.
+        One UPDATE statement takes them, so two workers never hold the same row: when two run it at
+        once, PostgreSQL makes the second wait for the first's row locks and then re-checks
+        ``state == PENDING`` on the rows as the first left them, so it skips those. This is what
+        makes a moment with two delivering replicas (``bot.leadership``: an old leader finishing
+        its sends in flight while the new one starts) safe: each row still goes to one of them.
         """
         due = (
             select(OutboxRow.id)
