@@ -66,6 +66,7 @@ async def serve_platforms(
     inbox_stop = asyncio.Event()
     broadcasts: asyncio.Task[None] | None = None
     warm_up: asyncio.Task[None] | None = None
+    index_watch: asyncio.Task[None] | None = None
     loop = asyncio.get_running_loop()
     try:
         runners = build_runners(app, settings, platforms)
@@ -84,6 +85,8 @@ async def serve_platforms(
         # question that comes first simply waits for it.
         warm_up = asyncio.create_task(_warm_up(app))
         jobs = asyncio.create_task(run_periodic_jobs(app, stop))
+        # Another process's writes to a shared Chroma server (``eser-bot ingest``) show within seconds.
+        index_watch = asyncio.create_task(app.services.knowledge.watch.run(stop))
         # Its own stop: holds are renewed until the runners have finished the answers in flight.
         inbox = asyncio.create_task(app.inbox.run(inbox_stop))
         if settings.broadcast_workers:
@@ -108,6 +111,8 @@ async def serve_platforms(
             await inbox
         if jobs is not None:
             await jobs
+        if index_watch is not None:
+            await index_watch
         if warm_up is not None:
             await warm_up
         await app.close()

@@ -207,6 +207,7 @@ def build_knowledge(
         links=HelpLinks(gateway=settings.gateway_url, eser=settings.eser_url),
         policy=ContentPolicy.from_settings(settings),
         embedding_threads=settings.embedding_threads or ((os.cpu_count() or 1) if indexing else 1),
+        index_check_seconds=settings.index_check_seconds,
     )
     return KnowledgeEngine.open(options, texts=catalogue, clock=clock)
 

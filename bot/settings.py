@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     chroma_host: str = Field(default="", validation_alias="CHROMA_HOST")
     chroma_port: int = Field(default=8000, ge=1, le=65535, validation_alias="CHROMA_PORT")
     collection: str = Field(default="eser", validation_alias="ESER_COLLECTION")
+    # How often a process checks whether another one (the ingest job, a replica) changed the index.
+    index_check_seconds: float = Field(default=2.0, gt=0, validation_alias="ESER_INDEX_CHECK_SECONDS")
     source_domains: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="ESER_SOURCE_DOMAINS"
     )
