@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from prometheus_client import CollectorRegistry
+
 from bot import questions, subscriptions
 from bot.apology import LanguageMemory, apology
 from bot.broadcast.service import BroadcastService
@@ -19,6 +21,7 @@ from bot.events import EventService
 from bot.guided.assembly import build_engine, build_handler
 from bot.i18n import Catalogue
 from bot.inbox import Inbox
+from bot.metrics import MeteredSender, Metrics
 from bot.models import IncomingMessage, Reply, command_prefix
 from bot.onboarding.directory import ProfileDirectory
 from bot.onboarding.privacy import PrivacyHandler
@@ -126,8 +129,9 @@ class App:
         return Reply(text=text, thread_id=message.thread_id, language=language, ephemeral=True)
 
     def signing(self, sender: Sender) -> SigningSender:
-        """``sender`` with the buttons of everything it sends signed (register this one)."""
-        return SigningSender(sender, self.signer)
+        """``sender`` with the buttons of everything it sends signed and every send counted
+        (register this one)."""
+        return SigningSender(MeteredSender(sender, self.services.metrics), self.signer)
 
     async def purge_expired(self) -> int:
         """Delete what is past its retention: question logs, de-duplication records and unanswered
@@ -273,6 +277,8 @@ async def build_app(
         events=events,
         members=ProfileDirectory(profiles),
         platforms={platform.name: platform for platform in platforms},
+        # A registry of this app's own: the library's global default would mix two apps' counts.
+        metrics=Metrics(CollectorRegistry()),
     )
 
     languages = LanguageMemory()

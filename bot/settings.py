@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     http_port: int = Field(default=3000, validation_alias="ESER_HTTP_PORT")
     http_host: str = Field(default="0.0.0.0", validation_alias="ESER_HTTP_HOST")
 
+    # --- operations --------------------------------------------------------------------------
+    # 0 = no metrics endpoint; otherwise ``serve`` answers Prometheus at http://host:port/metrics.
+    metrics_port: int = Field(default=0, ge=0, le=65535, validation_alias="ESER_METRICS_PORT")
+    metrics_host: str = Field(default="0.0.0.0", validation_alias="ESER_METRICS_HOST")
+
     # --- onboarding and privacy -----------------------------------------------------------------
     onboarding_timeout_minutes: int = Field(
         default=30, ge=1, validation_alias="ESER_ONBOARDING_TIMEOUT_MINUTES"

@@ -105,7 +105,7 @@ def test_a_replica_answers_from_a_document_another_process_ingested_within_secon
             try:
                 answers.append(replica.answer_sync(QUESTION))
                 replica.search_sync("Zorblat fund deadline")
-            except BaseException as error:  # noqa: BLE001 - any failure fails the test
+            except BaseException as error:
                 failures.append(error)
 
     asking = threading.Thread(target=ask_again_and_again)
