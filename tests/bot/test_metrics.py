@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import urllib.request
 
@@ -80,14 +81,17 @@ async def test_sends_through_the_registered_sender_are_counted_by_result(app: Ap
     sender = app.signing(ScriptedSender([None, RateLimited(1.0), RecipientGone("blocked"), None]))
     target = Target(platform="telegram", chat_id="42")
     for _ in range(4):
-        try:
+        with contextlib.suppress(RateLimited, RecipientGone):
             await sender.send(target, Reply(text="hello"))
-        except (RateLimited, RecipientGone):
-            pass
     metrics = app.services.metrics
     assert value(metrics, "eser_messages_sent_total", platform="telegram", result="sent") == 2
     assert value(metrics, "eser_messages_sent_total", platform="telegram", result="rate_limited") == 1
     assert value(metrics, "eser_messages_sent_total", platform="telegram", result="failed") == 1
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode())
 
 
 async def test_serve_exposes_metrics_over_http_with_the_leader_and_outbox_gauges(app: App) -> None:
@@ -99,7 +103,7 @@ async def test_serve_exposes_metrics_over_http_with_the_leader_and_outbox_gauges
         await app.handle(message("What is the Social Economy Action Plan?"))
         await asyncio.sleep(0.2)
         url = f"http://127.0.0.1:{port}/metrics"
-        text = await asyncio.to_thread(lambda: urllib.request.urlopen(url, timeout=5).read().decode())
+        text = await asyncio.to_thread(_get, url)
     finally:
         stop.set()
         await task
@@ -107,7 +111,7 @@ async def test_serve_exposes_metrics_over_http_with_the_leader_and_outbox_gauges
     assert re.search(r"^eser_leader 1\.0$", text, re.M)
     assert re.search(r'^eser_outbox_pending\{platform="telegram"\} 0\.0$', text, re.M)
     with pytest.raises(OSError):  # stopped with serve
-        urllib.request.urlopen(url, timeout=2)
+        await asyncio.to_thread(urllib.request.urlopen, url, timeout=2)
 
 
 def test_two_apps_keep_their_counts_apart() -> None:
