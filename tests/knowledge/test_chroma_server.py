@@ -4,6 +4,9 @@ engine — another replica, with its own client — picks up what the first one 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +18,7 @@ import pytest
 from bot.app import build_knowledge
 from bot.i18n import Catalogue
 from knowledge.card_index import card_document
+from knowledge.embeddings import collection_suffix
 from knowledge.engine import KnowledgeEngine
 from knowledge.index import CARD_COLLECTION_SUFFIX, VectorIndex, chroma_client
 from knowledge.index_watch import IndexWatch
@@ -174,3 +178,54 @@ def test_the_version_is_checked_at_most_once_per_interval_and_a_lost_server_is_s
     # The server is gone: the check says so in the log and the index keeps what it had.
     assert not watch.check()
     assert reader.card_chunks and "index version check failed" in caplog.text
+
+
+@pytest.mark.slow  # a whole `eser-bot ingest` process: about 20 s on two cores
+def test_eser_bot_ingest_in_its_own_process_reaches_a_serving_replica(
+    tmp_path: Path, chroma: ChromaServer, embeddings, catalogue: Catalogue, clock: Clock
+) -> None:  # type: ignore[no-untyped-def]
+    model = "bundled:all-MiniLM-L6-v2"
+    collection = f"eser--{collection_suffix(model)}"  # the name ``build_knowledge`` gives both
+    index = VectorIndex(chroma_client(None, chroma.host, chroma.port), collection, embeddings)
+    replica = KnowledgeEngine(index, catalogue, clock=clock, links=LINKS, index_check_seconds=0.2)
+    assert not replica.answer_sync(QUESTION).grounded
+    content = tmp_path / "content"
+    write(content / "resources" / "zorblat.md", NEW_PAGE)
+    environment = {
+        **os.environ,
+        "CHROMA_HOST": chroma.host,
+        "CHROMA_PORT": str(chroma.port),
+        "ESER_EMBEDDINGS": model,
+        "ESER_DATA_DIR": str(tmp_path / "data"),
+        "ESER_CONTENT_DIRS": str(content),
+    }
+    failures: list[BaseException] = []
+    answers: list[Answer] = []
+    stop = threading.Event()
+
+    def ask_again_and_again() -> None:
+        while not stop.is_set():
+            try:
+                answers.append(replica.answer_sync(QUESTION))
+            except BaseException as error:  # any failure fails the test
+                failures.append(error)
+            time.sleep(0.05)
+
+    asking = threading.Thread(target=ask_again_and_again)
+    asking.start()
+    try:
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "eser-bot"), "ingest"],
+            env=environment,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        waited = _until(lambda: bool(answers) and answers[-1].grounded, 5)
+    finally:
+        stop.set()
+        asking.join()
+    assert not failures and waited < 5
+    assert "14 March 2027" in answers[-1].text
