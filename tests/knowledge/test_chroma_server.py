@@ -229,3 +229,51 @@ def test_eser_bot_ingest_in_its_own_process_reaches_a_serving_replica(
         asking.join()
     assert not failures and waited < 5
     assert "14 March 2027" in answers[-1].text
+
+
+def test_answers_and_searches_never_fail_while_the_index_reloads_again_and_again(
+    tmp_path: Path, chroma: ChromaServer, embeddings, catalogue: Catalogue, clock: Clock
+) -> None:  # type: ignore[no-untyped-def]
+    writer = _engine(chroma, embeddings, catalogue, clock)
+    replica = _engine(chroma, embeddings, catalogue, clock)
+    content = tmp_path / "content"
+    write(content / "resources" / "zorblat.md", NEW_PAGE)
+    assert writer.ingest_sync([TEST_CONTENT, content]).ok
+    cards = chunks_of(make_card()) + chunks_of(make_card("other-card"), doc_id="answers/x.yaml#other-card")
+    failures: list[BaseException] = []
+    reloads: list[bool] = []
+    stop = threading.Event()
+
+    def churn() -> None:  # cards come and go, so every reload sees another set
+        for n in range(3):  # all, half, all
+            part = cards if n % 2 == 0 else cards[: len(cards) // 2]
+            writer.index.delete([chunk.id for chunk in cards])
+            writer.index.upsert(part)
+
+    def reload() -> None:
+        while not stop.is_set():
+            reloads.append(replica.watch.check())
+
+    def ask() -> None:
+        while not stop.is_set():
+            try:
+                replica.answer_sync(QUESTION)
+                replica.answer_sync("Who can join ESER?")
+                replica.search_sync("Zorblat fund deadline")
+            except BaseException as error:  # any failure fails the test
+                failures.append(error)
+
+    threads = [threading.Thread(target=reload), threading.Thread(target=ask)]
+    for thread in threads:
+        thread.start()
+    try:
+        churn()
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert not failures, failures[0]
+    assert sum(reloads) >= 2  # it did reload while answering
+    replica.watch.check()
+    assert {chunk.id for chunk in replica.index.card_chunks} == {chunk.id for chunk in cards}
