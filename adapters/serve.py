@@ -19,6 +19,7 @@ import signal
 from collections.abc import Sequence
 
 from adapters import PlatformRunner
+from adapters.metrics import run_metrics
 from adapters.platforms import platform_capabilities
 from bot.app import App, build_app
 from bot.delivering import delivering_work, delivery_election
@@ -68,6 +69,8 @@ async def serve_platforms(
     inbox_stop = asyncio.Event()
     broadcasts: asyncio.Task[None] | None = None
     warm_up: asyncio.Task[None] | None = None
+    index_watch: asyncio.Task[None] | None = None
+    metrics: asyncio.Task[None] | None = None
     loop = asyncio.get_running_loop()
     try:
         runners = build_runners(app, settings, platforms)
@@ -85,6 +88,9 @@ async def serve_platforms(
         # The model loads beside the runners: deliveries resume at once after a restart, and a
         # question that comes first simply waits for it.
         warm_up = asyncio.create_task(_warm_up(app))
+        # Another process's writes to a shared Chroma server (``eser-bot ingest``) show within seconds.
+        index_watch = asyncio.create_task(app.services.knowledge.watch.run(stop))
+        metrics = asyncio.create_task(run_metrics(app, settings, stop))
         # Its own stop: holds are renewed until the runners have finished the answers in flight.
         inbox = asyncio.create_task(app.inbox.run(inbox_stop))
         if settings.broadcast_workers:
@@ -114,6 +120,10 @@ async def serve_platforms(
             await inbox
         if jobs is not None:
             await jobs
+        if index_watch is not None:
+            await index_watch
+        if metrics is not None:
+            await metrics
         if warm_up is not None:
             await warm_up
         await app.close()

@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from prometheus_client import CollectorRegistry
+
 from bot import questions, subscriptions
 from bot.apology import LanguageMemory, apology
 from bot.broadcast.service import BroadcastService
@@ -21,6 +23,7 @@ from bot.guided.assembly import build_engine, build_handler
 from bot.i18n import Catalogue
 from bot.inbox import Inbox
 from bot.logs import bind_request
+from bot.metrics import MeteredSender, Metrics
 from bot.models import IncomingMessage, Reply, command_prefix
 from bot.onboarding.directory import ProfileDirectory
 from bot.onboarding.privacy import PrivacyHandler
@@ -137,8 +140,9 @@ class App:
         return Reply(text=text, thread_id=message.thread_id, language=language, ephemeral=True)
 
     def signing(self, sender: Sender) -> SigningSender:
-        """``sender`` with the buttons of everything it sends signed (register this one)."""
-        return SigningSender(sender, self.signer)
+        """``sender`` with the buttons of everything it sends signed and every send counted
+        (register this one)."""
+        return SigningSender(MeteredSender(sender, self.services.metrics), self.signer)
 
     async def purge_expired(self) -> int:
         """Delete what is past its retention: question logs, de-duplication records and unanswered
@@ -218,6 +222,7 @@ def build_knowledge(
         links=HelpLinks(gateway=settings.gateway_url, eser=settings.eser_url),
         policy=ContentPolicy.from_settings(settings),
         embedding_threads=settings.embedding_threads or ((os.cpu_count() or 1) if indexing else 1),
+        index_check_seconds=settings.index_check_seconds,
     )
     return KnowledgeEngine.open(options, texts=catalogue, clock=clock)
 
@@ -283,6 +288,8 @@ async def build_app(
         events=events,
         members=ProfileDirectory(profiles),
         platforms={platform.name: platform for platform in platforms},
+        # A registry of this app's own: the library's global default would mix two apps' counts.
+        metrics=Metrics(CollectorRegistry()),
     )
 
     languages = LanguageMemory()

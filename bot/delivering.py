@@ -46,9 +46,13 @@ def delivering_work(app: App, runner: BroadcastRunner | None = None, *, interval
 
     async def deliver(stop: asyncio.Event) -> None:
         broadcasts = runner or BroadcastRunner(app.services)
-        await asyncio.gather(
-            broadcasts.run(stop),
-            run_periodic_jobs(app, stop, interval_seconds=interval_seconds, jobs=leader_jobs()),
-        )
+        app.services.metrics.leader.set(1)  # this replica delivers for as long as its term lasts
+        try:
+            await asyncio.gather(
+                broadcasts.run(stop),
+                run_periodic_jobs(app, stop, interval_seconds=interval_seconds, jobs=leader_jobs()),
+            )
+        finally:
+            app.services.metrics.leader.set(0)
 
     return deliver

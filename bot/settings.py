@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     chroma_host: str = Field(default="", validation_alias="CHROMA_HOST")
     chroma_port: int = Field(default=8000, ge=1, le=65535, validation_alias="CHROMA_PORT")
     collection: str = Field(default="eser", validation_alias="ESER_COLLECTION")
+    # How often a process checks whether another one (the ingest job, a replica) changed the index.
+    index_check_seconds: float = Field(default=2.0, gt=0, validation_alias="ESER_INDEX_CHECK_SECONDS")
     source_domains: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="ESER_SOURCE_DOMAINS"
     )
@@ -72,6 +74,11 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
     http_port: int = Field(default=3000, validation_alias="ESER_HTTP_PORT")
     http_host: str = Field(default="0.0.0.0", validation_alias="ESER_HTTP_HOST")
+
+    # --- operations --------------------------------------------------------------------------
+    # 0 = no metrics endpoint; otherwise ``serve`` answers Prometheus at http://host:port/metrics.
+    metrics_port: int = Field(default=0, ge=0, le=65535, validation_alias="ESER_METRICS_PORT")
+    metrics_host: str = Field(default="0.0.0.0", validation_alias="ESER_METRICS_HOST")
 
     # --- onboarding and privacy -----------------------------------------------------------------
     onboarding_timeout_minutes: int = Field(

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.audience import audience_of, enqueue_recipients
@@ -113,6 +113,16 @@ class OutboxStore:
                 row.started_at = now
                 started.append(row.id)
         return started
+
+    async def pending_counts(self) -> dict[str, int]:
+        """Rows waiting or in flight, by platform (for the metrics; one indexed count)."""
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(OutboxRow.platform, func.count())
+                .where(OutboxRow.state.in_((PENDING, SENDING)))
+                .group_by(OutboxRow.platform)
+            )
+            return {str(platform): int(count) for platform, count in rows.all()}
 
     async def recover(self, now: datetime) -> int:
         """Put rows whose claim expired (their worker died) back to ``pending``; returns how many."""
