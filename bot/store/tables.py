@@ -8,6 +8,7 @@ from bot.store import (
     inbox,
     organisers,
     profiles,
+    quota,
     secrets,
 )
 from bot.store.base import Base
@@ -21,5 +22,6 @@ __all__ = [
     "inbox",
     "organisers",
     "profiles",
+    "quota",
     "secrets",
 ]
