@@ -61,7 +61,13 @@ class RedisQuota:
 
     @classmethod
     def from_url(
-        cls, url: str, limit: int, window: timedelta, clock: Callable[[], datetime], *, prefix: str = KEY_PREFIX
+        cls,
+        url: str,
+        limit: int,
+        window: timedelta,
+        clock: Callable[[], datetime],
+        *,
+        prefix: str = KEY_PREFIX,
     ) -> RedisQuota:
         """A quota on the Redis server at ``url`` (``redis://host:6379/0``); connects on first use."""
         return cls(Redis.from_url(url), limit, window, clock, prefix=prefix)
@@ -84,9 +90,12 @@ class RedisQuota:
 
         The handler that calls this does not wait for it; the task is kept until it has run.
         """
-        task = asyncio.get_running_loop().create_task(self._client.delete(self._prefix + member))
+        task = asyncio.get_running_loop().create_task(self._erase(self._prefix + member))
         self._forgetting.add(task)
         task.add_done_callback(self._forgetting.discard)
+
+    async def _erase(self, key: str) -> int:
+        return int(await self._client.delete(key))
 
     async def close(self) -> None:
         """Finish pending erasures and close the connections."""

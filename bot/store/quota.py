@@ -21,7 +21,7 @@ class QuotaRow(Base):
     """The times of one member's recent questions (at most the quota's limit of them)."""
 
     __tablename__ = "question_quota"
-    __table_args__ = {"info": {"member_keys": ("platform", "user_id")}}
+    __table_args__ = {"info": {"member_keys": ("platform", "user_id")}}  # noqa: RUF012 - read by SQLAlchemy
 
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -77,7 +77,9 @@ class DatabaseQuota:
                 .with_for_update()
             )
             assert row is not None  # inserted above, or already there
-            asked, wait = take(json.loads(row.asked), now.timestamp(), self.limit, self.window.total_seconds())
+            asked, wait = take(
+                json.loads(row.asked), now.timestamp(), self.limit, self.window.total_seconds()
+            )
             row.asked = json.dumps(asked)
             row.updated_at = now
         return wait

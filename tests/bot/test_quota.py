@@ -75,7 +75,7 @@ async def test_forget_resets_a_member(make_quota: QuotaMaker) -> None:
     await asyncio.sleep(0.05)  # Redis erases in the background
     if isinstance(quota, DatabaseQuota):  # the row is a member table's: /forget's erasure takes it
         assert await quota.try_take("telegram:a") is not None
-        await erase_member(quota._sessions, "telegram", "a")  # noqa: SLF001
+        await erase_member(quota._sessions, "telegram", "a")
     assert await quota.try_take("telegram:a") is None
 
 

@@ -28,9 +28,7 @@ Replicas = Callable[..., Awaitable[tuple[App, App]]]
 
 
 @pytest_asyncio.fixture
-async def replicas(
-    tmp_path: Path, knowledge: KnowledgeEngine, clock: Clock
-) -> AsyncIterator[Replicas]:
+async def replicas(tmp_path: Path, knowledge: KnowledgeEngine, clock: Clock) -> AsyncIterator[Replicas]:
     """Builds two apps on one fresh PostgreSQL database (each with its own data folder)."""
     name = create_database()
     built: list[App] = []

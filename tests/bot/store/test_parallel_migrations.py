@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import multiprocessing
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,7 +48,9 @@ async def test_engines_in_parallel_processes_all_migrate_one_fresh_database(tmp_
         url = make_settings(tmp_path, DATABASE_URL=url_of(name)).effective_database_url
         spawn = multiprocessing.get_context("spawn")
         start = spawn.Barrier(ENGINES, timeout=60)
-        processes = [spawn.Process(target=migrate_at_the_start_line, args=(url, start)) for _ in range(ENGINES)]
+        processes = [
+            spawn.Process(target=migrate_at_the_start_line, args=(url, start)) for _ in range(ENGINES)
+        ]
         for process in processes:
             process.start()
         for process in processes:
@@ -64,15 +65,22 @@ async def test_migrate_commands_started_at_once_all_succeed(tmp_path: Path) -> N
     name = create_database()
     try:
         env = {**os.environ, "DATABASE_URL": url_of(name), "ESER_DATA_DIR": str(tmp_path)}
-        command = [sys.executable, "-m", "bot.cli", "migrate"]
         processes = [
-            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "migrate",
+                env=env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+            )
             for _ in range(PROCESSES)
         ]
-        outputs = [await asyncio.to_thread(process.communicate, timeout=120) for process in processes]
+        outputs = await asyncio.wait_for(asyncio.gather(*(p.communicate() for p in processes)), 120)
         for process, (output, _) in zip(processes, outputs, strict=True):
-            assert process.returncode == 0, output
-            assert "The database schema is up to date." in output
+            assert process.returncode == 0, output.decode()
+            assert "The database schema is up to date." in output.decode()
         await _assert_current(make_settings(tmp_path, DATABASE_URL=url_of(name)).effective_database_url)
     finally:
         drop_database(name)
