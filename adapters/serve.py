@@ -3,9 +3,11 @@
 Start-up order: settings are checked (a missing or malformed token stops here, naming the setting),
 the knowledge base is brought up to date (only changes are embedded), the platform runners start,
 and beside them run the inbox (it keeps this process's hold on the events it is answering and
-answers those a stopped process left unanswered), the periodic jobs (onboarding timeouts, retention
-purge) and the broadcast outbox workers. On SIGTERM or Ctrl-C the outbox workers record the sends in
-flight, the runners stop taking events and finish the answers in flight, then the store closes.
+answers those a stopped process left unanswered), the event index sync, and the election of the
+delivering replica: while this process holds the role (``bot.delivering``) it runs the broadcast
+outbox workers and the leader's periodic jobs (onboarding timeouts, reminders, retention purge). On
+SIGTERM or Ctrl-C the outbox workers record the sends in flight and the role is given up, the
+runners stop taking events and finish the answers in flight, then the store closes.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import signal
 from collections.abc import Sequence
 
 from adapters import PlatformRunner
+from adapters.metrics import run_metrics
 from adapters.platforms import platform_capabilities
 from bot.app import App, build_app
-from bot.broadcast.runner import BroadcastRunner
-from bot.jobs import run_periodic_jobs
+from bot.delivering import delivering_work, delivery_election
+from bot.jobs import replica_jobs, run_periodic_jobs
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -66,6 +69,8 @@ async def serve_platforms(
     inbox_stop = asyncio.Event()
     broadcasts: asyncio.Task[None] | None = None
     warm_up: asyncio.Task[None] | None = None
+    index_watch: asyncio.Task[None] | None = None
+    metrics: asyncio.Task[None] | None = None
     loop = asyncio.get_running_loop()
     try:
         runners = build_runners(app, settings, platforms)
@@ -83,11 +88,17 @@ async def serve_platforms(
         # The model loads beside the runners: deliveries resume at once after a restart, and a
         # question that comes first simply waits for it.
         warm_up = asyncio.create_task(_warm_up(app))
-        jobs = asyncio.create_task(run_periodic_jobs(app, stop))
+        # Another process's writes to a shared Chroma server (``eser-bot ingest``) show within seconds.
+        index_watch = asyncio.create_task(app.services.knowledge.watch.run(stop))
+        metrics = asyncio.create_task(run_metrics(app, settings, stop))
         # Its own stop: holds are renewed until the runners have finished the answers in flight.
         inbox = asyncio.create_task(app.inbox.run(inbox_stop))
         if settings.broadcast_workers:
-            broadcasts = asyncio.create_task(BroadcastRunner(app.services).run(stop))
+            jobs = asyncio.create_task(run_periodic_jobs(app, stop, jobs=replica_jobs()))
+            election = delivery_election(app)
+            broadcasts = asyncio.create_task(election.run(delivering_work(app), stop))
+        else:  # never delivers: keeps the jobs that are safe anywhere, as one process did before
+            jobs = asyncio.create_task(run_periodic_jobs(app, stop))
         await stop.wait()
         log.info("stopping: finishing the answers in flight")
     finally:
@@ -96,7 +107,8 @@ async def serve_platforms(
                 loop.remove_signal_handler(sig)
         stop.set()
         if broadcasts is not None:
-            # The outbox workers finish their sends in flight and record them while senders still work.
+            # The outbox workers finish their sends in flight and record them while senders still
+            # work; then the role is given up, so another replica takes over at once.
             await broadcasts
         for runner in reversed(started):
             try:
@@ -108,6 +120,10 @@ async def serve_platforms(
             await inbox
         if jobs is not None:
             await jobs
+        if index_watch is not None:
+            await index_watch
+        if metrics is not None:
+            await metrics
         if warm_up is not None:
             await warm_up
         await app.close()

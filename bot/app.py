@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import questions, subscriptions
@@ -21,6 +23,8 @@ from bot.events import EventService
 from bot.guided.assembly import build_engine, build_handler
 from bot.i18n import Catalogue
 from bot.inbox import Inbox
+from bot.logs import bind_request
+from bot.metrics import MeteredSender, Metrics
 from bot.models import IncomingMessage, Reply, command_prefix
 from bot.onboarding.directory import ProfileDirectory
 from bot.onboarding.privacy import PrivacyHandler
@@ -114,7 +118,16 @@ class App:
         return [self.signer.sign_reply(message.platform, reply) for reply in await self._route(message)]
 
     async def _route(self, message: IncomingMessage) -> list[Reply]:
+        bind_request(message.event_id)  # every line logged while answering carries the update's id
+        started = time.perf_counter()
         replies = await self.router.route(message)
+        # One line per update, with nothing the member wrote: what a log collector counts.
+        log.info(
+            "%s update answered: %d replies in %.0f ms",
+            message.platform,
+            len(replies),
+            (time.perf_counter() - started) * 1000,
+        )
         if replies:
             self.languages.remember(message, replies[-1].language)
         platform = self.services.platforms.get(message.platform)
@@ -129,8 +142,9 @@ class App:
         return Reply(text=text, thread_id=message.thread_id, language=language, ephemeral=True)
 
     def signing(self, sender: Sender) -> SigningSender:
-        """``sender`` with the buttons of everything it sends signed (register this one)."""
-        return SigningSender(sender, self.signer)
+        """``sender`` with the buttons of everything it sends signed and every send counted
+        (register this one)."""
+        return SigningSender(MeteredSender(sender, self.services.metrics), self.signer)
 
     async def purge_expired(self) -> int:
         """Delete what is past its retention: question logs, de-duplication records and unanswered
@@ -216,6 +230,7 @@ def build_knowledge(
         links=HelpLinks(gateway=settings.gateway_url, eser=settings.eser_url),
         policy=ContentPolicy.from_settings(settings),
         embedding_threads=settings.embedding_threads or ((os.cpu_count() or 1) if indexing else 1),
+        index_check_seconds=settings.index_check_seconds,
     )
     return KnowledgeEngine.open(options, texts=catalogue, clock=clock)
 
@@ -294,6 +309,8 @@ async def build_app(
         events=events,
         members=ProfileDirectory(profiles),
         platforms={platform.name: platform for platform in platforms},
+        # A registry of this app's own: the library's global default would mix two apps' counts.
+        metrics=Metrics(CollectorRegistry()),
     )
 
     languages = LanguageMemory()

@@ -1,8 +1,9 @@
 """Periodic jobs of a running bot, all scheduled here: the onboarding-timeout sweep and the event
 index sync at every tick, event reminders every few minutes, the retention purge once a day.
 
-``eser-bot serve`` starts ``run_periodic_jobs`` beside the platform runners and the broadcast runner
-(which only delivers what is due); each job is also a plain coroutine that tests (and operators) can
+With several replicas, every one runs the ``replica_jobs`` (each keeps its own event index), and only
+the delivering replica (``bot.delivering``) runs the ``leader_jobs`` beside the broadcast runner
+(which only delivers what is due). Each job is also a plain coroutine that tests (and operators) can
 call directly.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -60,15 +61,29 @@ async def run_retention_purge(app: App) -> int:
     return await app.purge_expired()
 
 
+def replica_jobs() -> list[PeriodicJob]:
+    """The jobs every replica runs: keeping its own event index in step with the database."""
+    return [PeriodicJob("event index sync", run_event_sync, EVERY_TICK)]
+
+
+def leader_jobs() -> list[PeriodicJob]:
+    """The jobs only the delivering replica runs, in the order of each tick."""
+    return [
+        PeriodicJob("onboarding timeout sweep", run_onboarding_sweep, EVERY_TICK),
+        PeriodicJob("event reminders", run_reminders, REMINDERS_EVERY),
+        PeriodicJob("retention purge", run_retention_purge, PURGE_EVERY),
+    ]
+
+
 def periodic_jobs(app: App) -> list[PeriodicJob]:
-    """The jobs ``app`` runs, in the order of each tick.
+    """Every job of a process that takes no part in the election, in the order of each tick.
 
     Reminders are made only by an instance that delivers announcements (``ESER_BROADCAST_WORKERS``),
     so that a bot whose broadcasts are off does not pile up reminders to send late once they are on.
     """
     jobs = [
         PeriodicJob("onboarding timeout sweep", run_onboarding_sweep, EVERY_TICK),
-        PeriodicJob("event index sync", run_event_sync, EVERY_TICK),
+        *replica_jobs(),
     ]
     if app.services.settings.broadcast_workers:
         jobs.append(PeriodicJob("event reminders", run_reminders, REMINDERS_EVERY))
@@ -76,9 +91,15 @@ def periodic_jobs(app: App) -> list[PeriodicJob]:
     return jobs
 
 
-async def run_periodic_jobs(app: App, stop: asyncio.Event, *, interval_seconds: float = 60) -> None:
-    """Run every job of ``periodic_jobs`` when it is due, ticking every ``interval_seconds``, until
-    ``stop`` is set.
+async def run_periodic_jobs(
+    app: App,
+    stop: asyncio.Event,
+    *,
+    interval_seconds: float = 60,
+    jobs: Sequence[PeriodicJob] | None = None,
+) -> None:
+    """Run every job of ``jobs`` (``periodic_jobs(app)`` when None) when it is due, ticking every
+    ``interval_seconds``, until ``stop`` is set.
 
     Each job runs at the first tick and then whenever its ``every`` has passed on the app's clock
     since its last successful run. A job that fails is logged and tried again at the next tick: one
@@ -88,8 +109,9 @@ async def run_periodic_jobs(app: App, stop: asyncio.Event, *, interval_seconds: 
         app: The running core.
         stop: Set it to end the loop (after the current tick).
         interval_seconds: Time between ticks.
+        jobs: The jobs to run.
     """
-    jobs = periodic_jobs(app)
+    jobs = periodic_jobs(app) if jobs is None else jobs
     last_run: dict[str, datetime] = {}
     while not stop.is_set():
         for job in jobs:

@@ -10,6 +10,9 @@ Three filters sit on the root handler, so they see every record, the libraries' 
   and anything shaped like a platform token, in messages and tracebacks alike: httpx and
   python-telegram-bot put the token in URLs.
 
+``ESER_LOG_FORMAT=json`` writes one JSON object per line (python-json-logger) with the id of the
+update being answered (``request_id``), for a log collector; redaction and throttling apply alike.
+
 ``ESER_LOG_LEVEL=DEBUG`` makes the bot's own modules verbose, but the platform and HTTP libraries stay
 at INFO: at DEBUG they log whole request and update bodies, which hold members' questions and names.
 """
@@ -21,13 +24,20 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TextIO
+
+from pythonjsonlogger.json import JsonFormatter
 
 from bot.settings import Settings
 from bot.store.database import is_unavailable, one_line
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
+# The update being answered, for every record logged while answering it. A context variable is
+# module-level by design: each asyncio task (one per update) sees its own value.
+REQUEST_ID: ContextVar[str] = ContextVar("eser_request_id", default="-")
 # Their DEBUG output carries message bodies (questions, names) or request URLs with the token.
 BODY_LOGGERS = (
     "telegram",
@@ -65,6 +75,20 @@ TOKEN_PATTERNS = (
     re.compile(r"\bxapp-[A-Za-z0-9-]+"),  # Slack app-level token
     re.compile(r"(?<=://)([^:/@\s]+):[^@\s/]+(?=@)"),  # the password of user:password@host
 )
+
+
+def bind_request(request_id: str) -> None:
+    """Mark every record logged from now on in this task with ``request_id`` (an update's id)."""
+    REQUEST_ID.set(request_id)
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds ``request_id`` (the update being answered, ``-`` outside one) to every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Always keeps the record."""
+        record.request_id = REQUEST_ID.get()
+        return True
 
 
 class RedactingFilter(logging.Filter):
@@ -191,7 +215,7 @@ def configure_logging(
     earlier call is replaced.
 
     Args:
-        settings: ``ESER_LOG_LEVEL`` and the secrets to redact.
+        settings: ``ESER_LOG_LEVEL``, ``ESER_LOG_FORMAT`` and the secrets to redact.
         stream: Where log lines go (standard error by default).
         force: Install the handler even beside foreign handlers.
 
@@ -208,7 +232,12 @@ def configure_logging(
     handler: logging.Handler | None = None
     if force or not root.handlers:
         handler = logging.StreamHandler(stream or sys.stderr)
-        handler.setFormatter(logging.Formatter(FORMAT))
+        handler.setFormatter(
+            JsonFormatter(JSON_FIELDS, rename_fields={"asctime": "time", "levelname": "level"})
+            if settings.log_format == "json"
+            else logging.Formatter(FORMAT)
+        )
+        handler.addFilter(RequestIdFilter())
         handler.addFilter(RepeatFilter())  # first: it reads the message template before redaction
         handler.addFilter(OutageFilter())
         handler.addFilter(RedactingFilter(secrets_of(settings)))

@@ -10,6 +10,7 @@ answers whatever question is left once the guided flows have passed a message on
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from bot.commands import bare_command
@@ -167,6 +168,7 @@ class QuestionHandler:
                 )
             ]
 
+        started = time.perf_counter()
         knowledge = self.services.knowledge
         events: list[EventData] = []
         thread = thread_key(message.platform, message.chat_id, message.thread_id)
@@ -213,6 +215,7 @@ class QuestionHandler:
             thread_id=message.thread_id,
             feedback=feedback_buttons(self.services, answer_id, answer.language),
         )
+        self.services.metrics.answered(message.platform, answer, time.perf_counter() - started)
         if events:
             reply.attachments = [
                 Attachment(
@@ -232,6 +235,8 @@ class QuestionHandler:
             vote=vote,
             now=self.services.clock(),
         )
+        if stored:
+            self.services.metrics.voted(message.platform, up=vote > 0)
         language = stored or await member_language(self.services, message)  # thanks in the answer's language
         key = (
             "feedback.unknown_answer"

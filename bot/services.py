@@ -14,6 +14,7 @@ from bot.delivery import Sender
 from bot.events import EventService
 from bot.i18n import Catalogue
 from bot.members import MemberDirectory, NoProfiles
+from bot.metrics import Metrics
 from bot.organisers import Organisers
 from bot.platforms import PlatformCapabilities
 from bot.quota import Quota
@@ -49,6 +50,7 @@ class Services:
             every platform the adapters know, whether or not it runs in this process.
         senders: Platform senders registered by the adapters that are running, by platform name.
         channel_authorities: Who manages a channel, registered by the running adapters, by platform.
+        metrics: This process's Prometheus metrics (their registry is built with the app).
     """
 
     settings: Settings
@@ -69,3 +71,4 @@ class Services:
     platforms: dict[str, PlatformCapabilities] = field(default_factory=dict)
     senders: dict[str, Sender] = field(default_factory=dict)
     channel_authorities: dict[str, ChannelAuthority] = field(default_factory=dict)
+    metrics: Metrics = field(default_factory=Metrics)

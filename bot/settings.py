@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     chroma_host: str = Field(default="", validation_alias="CHROMA_HOST")
     chroma_port: int = Field(default=8000, ge=1, le=65535, validation_alias="CHROMA_PORT")
     collection: str = Field(default="eser", validation_alias="ESER_COLLECTION")
+    # How often a process checks whether another one (the ingest job, a replica) changed the index.
+    index_check_seconds: float = Field(default=2.0, gt=0, validation_alias="ESER_INDEX_CHECK_SECONDS")
     source_domains: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="ESER_SOURCE_DOMAINS"
     )
@@ -46,6 +48,7 @@ class Settings(BaseSettings):
     # --- core and store ----------------------------------------------------------------------
     database_url: str = Field(default="", validation_alias="DATABASE_URL")
     log_level: str = Field(default="INFO", validation_alias="ESER_LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field(default="text", validation_alias="ESER_LOG_FORMAT")
     quota_questions: int = Field(default=20, ge=1, validation_alias="ESER_QUOTA_QUESTIONS")
     quota_window_seconds: int = Field(default=600, ge=1, validation_alias="ESER_QUOTA_WINDOW_SECONDS")
     max_question_chars: int = Field(default=4000, ge=1, validation_alias="ESER_MAX_QUESTION_CHARS")
@@ -74,6 +77,11 @@ class Settings(BaseSettings):
     http_port: int = Field(default=3000, validation_alias="ESER_HTTP_PORT")
     http_host: str = Field(default="0.0.0.0", validation_alias="ESER_HTTP_HOST")
 
+    # --- operations --------------------------------------------------------------------------
+    # 0 = no metrics endpoint; otherwise ``serve`` answers Prometheus at http://host:port/metrics.
+    metrics_port: int = Field(default=0, ge=0, le=65535, validation_alias="ESER_METRICS_PORT")
+    metrics_host: str = Field(default="0.0.0.0", validation_alias="ESER_METRICS_HOST")
+
     # --- onboarding and privacy -----------------------------------------------------------------
     onboarding_timeout_minutes: int = Field(
         default=30, ge=1, validation_alias="ESER_ONBOARDING_TIMEOUT_MINUTES"
@@ -97,6 +105,11 @@ class Settings(BaseSettings):
         default=60.0, gt=0, validation_alias="ESER_BROADCAST_LEASE_SECONDS"
     )
     broadcast_workers: bool = Field(default=True, validation_alias="ESER_BROADCAST_WORKERS")
+    # How long the delivering replica's lease lasts without renewal: another replica takes over
+    # this long (and a poll) after the delivering one died.
+    leader_lease_seconds: float = Field(
+        default=15.0, ge=1, le=600, validation_alias="ESER_LEADER_LEASE_SECONDS"
+    )
 
     @field_validator("organisers", mode="before")
     @classmethod

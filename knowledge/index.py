@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from langchain_core.embeddings import Embeddings
 
 from knowledge.chunking import embedding_text
 from knowledge.embeddings import embed_questions
+from knowledge.index_version import VersionMarker
 from knowledge.models import CARD_KINDS, CARD_QUESTION, Chunk
 
 log = logging.getLogger(__name__)
@@ -69,16 +71,21 @@ class VectorIndex:
         # the passage search run unfiltered — a metadata filter makes Chroma pre-select ids in SQLite
         # before the HNSW search, which tripled the query time on 20,000 chunks.
         self.card_store = self._collection(client, f"{collection}{CARD_COLLECTION_SUFFIX}")
-        self._move_cards_out_of_passages()
+        # Every process on the same Chroma store (replicas, the ``ingest`` job) reads and stamps it.
+        self.marker = VersionMarker(client, collection)
+        self.loaded_token = ""  # the marker's token when the in-memory side was last loaded
+        # One refresh at a time: the ingest's own and a replica's reload may meet.
+        self._refresh_lock = threading.Lock()
         # Chunks and their BM25 index are swapped together as one tuple, so a search running while
         # an ingest refreshes them never pairs new scores with old chunks. BM25 covers the passages
-        # only; answer cards (``card_chunks``) are matched on their own.
+        # only; answer cards (``card_chunks``) are matched on their own. The card phrasings and
+        # their vectors are one tuple for the same reason.
         self._lexical: tuple[list[Chunk], bm25s.BM25 | None] = ([], None)
         self._card_chunks: list[Chunk] = []
-        self._card_questions: list[Chunk] = []
-        self._card_vectors = np.zeros((0, 0), dtype=np.float32)
+        self._card_matrix: tuple[list[Chunk], np.ndarray] = ([], np.zeros((0, 0), dtype=np.float32))
         self._by_id: dict[str, Chunk] = {}  # the passages by id, for dense hits
         self.version = 0  # bumped at every refresh, so caches built on the chunks know to rebuild
+        self._move_cards_out_of_passages()
         self.refresh_lexical()
 
     def _collection(self, client: chromadb.ClientAPI, name: str) -> Chroma:
@@ -103,6 +110,7 @@ class VectorIndex:
             documents=records["documents"],
         )
         self.store._collection.delete(ids=records["ids"])
+        self.marker.stamp()
         log.info("Moved %d answer-card records to their own collection", len(records["ids"]))
 
     def _stores_of(self, chunks: Sequence[Chunk]) -> list[tuple[Chroma, list[Chunk]]]:
@@ -135,6 +143,8 @@ class VectorIndex:
         for store, part in self._stores_of(chunks):
             for start in range(0, len(part), batch_size):
                 self._upsert_batch(store, part[start : start + batch_size])
+        if chunks:
+            self.marker.stamp()  # after the data, so a replica that sees the token finds it
 
     def _upsert_batch(self, store: Chroma, batch: list[Chunk]) -> None:
         texts = [embedding_text(chunk) for chunk in batch]
@@ -164,9 +174,38 @@ class VectorIndex:
             batch = list(chunk_ids[start : start + 1000])
             self.store.delete(ids=batch)
             self.card_store.delete(ids=batch)
+        if chunk_ids:
+            self.marker.stamp()
 
     def refresh_lexical(self) -> None:
-        """Rebuild the BM25 index from what Chroma holds (after every write)."""
+        """Rebuild the in-memory side (BM25, card vectors, chunk map) from what Chroma holds.
+
+        Called after every write of this process, and by ``refresh_if_changed`` when another
+        process wrote. Searches running meanwhile keep reading the previous state: each part is
+        swapped in whole, and ``version`` is bumped last, so caches rebuilt on it see the new chunks.
+        """
+        with self._refresh_lock:
+            self._refresh()
+
+    def refresh_if_changed(self) -> bool:
+        """Reload when another process stamped a new version since the last load.
+
+        Returns:
+            Whether the index was reloaded.
+        """
+        if self.marker.read() == self.loaded_token:
+            return False
+        with self._refresh_lock:
+            if self.marker.read() == self.loaded_token:  # reloaded while this one waited
+                return False
+            self._refresh()
+        log.info("index reloaded: another process changed it (%d passages)", len(self))
+        return True
+
+    def _refresh(self) -> None:
+        # The token is read before the records: a write landing in between stamps a newer one,
+        # which the next check sees, so nothing written is ever missed.
+        token = self.marker.read()
         records = self._records(["documents", "metadatas"])
         chunks = [
             _chunk_from_record(chunk_id, document or "", metadata or {})
@@ -174,38 +213,37 @@ class VectorIndex:
                 records["ids"], records["documents"], records["metadatas"], strict=True
             )
         ]
-        self._card_chunks = [chunk for chunk in chunks if chunk.metadata.get("kind") in CARD_KINDS]
-        self._refresh_card_vectors()
+        card_chunks = [chunk for chunk in chunks if chunk.metadata.get("kind") in CARD_KINDS]
+        card_matrix = self._card_vectors(card_chunks)
         chunks = [chunk for chunk in chunks if chunk.metadata.get("kind") not in CARD_KINDS]
+        bm25: bm25s.BM25 | None = None
+        if chunks:
+            corpus = bm25s.tokenize(
+                [embedding_text(chunk) for chunk in chunks], stopwords="en", show_progress=False
+            )
+            bm25 = bm25s.BM25()
+            bm25.index(corpus, show_progress=False)
+        self._card_chunks, self._card_matrix = card_chunks, card_matrix
         self._by_id = {chunk.id: chunk for chunk in chunks}
-        self.version += 1
-        if not chunks:
-            self._lexical = ([], None)
-            return
-        corpus = bm25s.tokenize(
-            [embedding_text(chunk) for chunk in chunks], stopwords="en", show_progress=False
-        )
-        bm25 = bm25s.BM25()
-        bm25.index(corpus, show_progress=False)
         self._lexical = (chunks, bm25)
+        self.loaded_token = token
+        self.version += 1
 
-    def _refresh_card_vectors(self) -> None:
+    def _card_vectors(self, card_chunks: list[Chunk]) -> tuple[list[Chunk], np.ndarray]:
         # The cards' phrasings are a few thousand short vectors, matched on every question: kept in
         # memory, one matrix product finds the nearest in well under a millisecond, where a filtered
         # Chroma query over a large collection took tens of milliseconds.
-        wanted = {
-            chunk.id: chunk for chunk in self._card_chunks if chunk.metadata.get("kind") == CARD_QUESTION
-        }
+        wanted = {chunk.id: chunk for chunk in card_chunks if chunk.metadata.get("kind") == CARD_QUESTION}
         if not wanted:
-            self._card_questions, self._card_vectors = [], np.zeros((0, 0), dtype=np.float32)
-            return
+            return [], np.zeros((0, 0), dtype=np.float32)
         records = self.card_store.get(where={"kind": CARD_QUESTION}, include=["embeddings"])
         ids = [chunk_id for chunk_id in records["ids"] if chunk_id in wanted]
         by_id = dict(zip(records["ids"], records["embeddings"], strict=True))
         matrix = np.asarray([by_id[chunk_id] for chunk_id in ids], dtype=np.float32)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        self._card_questions = [wanted[chunk_id] for chunk_id in ids]
-        self._card_vectors = (matrix / np.where(norms == 0, 1, norms)).astype(np.float32)
+        return [wanted[chunk_id] for chunk_id in ids], (matrix / np.where(norms == 0, 1, norms)).astype(
+            np.float32
+        )
 
     # --- reading ---------------------------------------------------------------------------
     @property
@@ -247,14 +285,15 @@ class VectorIndex:
 
     def nearest_card_questions(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
         """The ``k`` card phrasings nearest to ``vector``, with cosine similarity, best first."""
-        if not self._card_questions or k <= 0:
+        questions, vectors = self._card_matrix  # one snapshot: a reload swaps both together
+        if not questions or k <= 0:
             return []
         query = np.asarray(vector, dtype=np.float32)
-        scores = self._card_vectors @ (query / (np.linalg.norm(query) or 1.0))
+        scores = vectors @ (query / (np.linalg.norm(query) or 1.0))
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]  # the k best unordered, then only they are sorted
         top = top[np.argsort(-scores[top])]
-        return [(self._card_questions[i], float(scores[i])) for i in top]
+        return [(questions[i], float(scores[i])) for i in top]
 
     def lexical(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """Best BM25 matches for ``query`` (scores > 0 only)."""

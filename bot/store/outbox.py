@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.audience import audience_of, enqueue_recipients
@@ -114,6 +114,16 @@ class OutboxStore:
                 started.append(row.id)
         return started
 
+    async def pending_counts(self) -> dict[str, int]:
+        """Rows waiting or in flight, by platform (for the metrics; one indexed count)."""
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(OutboxRow.platform, func.count())
+                .where(OutboxRow.state.in_((PENDING, SENDING)))
+                .group_by(OutboxRow.platform)
+            )
+            return {str(platform): int(count) for platform, count in rows.all()}
+
     async def recover(self, now: datetime) -> int:
         """Put rows whose claim expired (their worker died) back to ``pending``; returns how many."""
         async with self._sessions.begin() as session:
@@ -138,7 +148,11 @@ class OutboxStore:
     async def claim(self, platform: str, now: datetime, *, limit: int, lease: timedelta) -> list[OutboxItem]:
         """Claim up to ``limit`` due rows of ``platform`` for ``lease`` (oldest announcement first).
 
-        One UPDATE statement takes them, so two workers never hold the same row.
+        One UPDATE statement takes them, so two workers never hold the same row: when two run it at
+        once, PostgreSQL makes the second wait for the first's row locks and then re-checks
+        ``state == PENDING`` on the rows as the first left them, so it skips those. This is what
+        makes a moment with two delivering replicas (``bot.leadership``: an old leader finishing
+        its sends in flight while the new one starts) safe: each row still goes to one of them.
         """
         due = (
             select(OutboxRow.id)

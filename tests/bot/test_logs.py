@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -153,3 +154,28 @@ def test_a_database_outage_is_one_line_without_its_traceback() -> None:
     other = _record("handler failed", exc=ValueError("a bug"))
     OutageFilter().filter(other)
     assert other.exc_info is not None  # real bugs keep their traceback
+
+
+async def test_json_lines_carry_the_updates_id_and_no_question_at_info(
+    restore_logging: None, app: App
+) -> None:
+    stream = io.StringIO()
+    settings = app.services.settings.model_copy(update={"log_format": "json", "telegram_bot_token": TELEGRAM})
+    configure_logging(settings, stream=stream, force=True)
+    async with telegram_driver(app) as driver:
+        member = driver.user_id("ana")
+        chat = {"id": member, "type": "private", "first_name": "Annegret"}
+        update = driver.server.updates.message(
+            chat, user(member), "Can a cooperative from Zwickau join ESER?"
+        )
+        await driver.deliver(update)
+        logging.getLogger("bot.test").info("outside any update")
+    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert records and all({"time", "level", "name", "message", "request_id"} <= set(r) for r in records)
+    answering = [r for r in records if r["request_id"] not in ("-", "")]
+    [request_id] = {r["request_id"] for r in answering}  # one update, one id on all its lines
+    assert request_id.startswith("telegram:") and request_id.endswith(f":{update['update_id']}")
+    assert any(r["message"].startswith("telegram update answered: 1 replies") for r in answering)
+    [outside] = [r for r in records if r["message"] == "outside any update"]
+    assert outside["request_id"] == "-"
+    assert not any("Zwickau" in json.dumps(r) for r in records)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from bot.i18n import Catalogue
 from knowledge.engine import KnowledgeEngine
 from knowledge.index import VectorIndex, chroma_client
+from tests.chroma_server import ChromaServer, chroma_server
 from tests.conftest import LINKS, Clock
 
 _collections = itertools.count()
@@ -60,3 +61,10 @@ The {topic} second section explains another thing in a full sentence.
 
 Source: [Other source](https://example.org/{slug}/second)
 """
+
+
+@pytest.fixture
+def chroma(tmp_path: Path) -> Iterator[ChromaServer]:
+    """A Chroma server of this test's own, on a free port of 127.0.0.1."""
+    with chroma_server(tmp_path / "chroma-server") as server:
+        yield server

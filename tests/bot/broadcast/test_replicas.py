@@ -1,0 +1,253 @@
+"""Two replicas on one PostgreSQL database deliver one announcement through the fake Telegram Bot
+API (which enforces the real limits and counts 429s): only the elected one sends, and when it dies
+mid-broadcast the other takes over and finishes, with nobody served twice and no 429 — in one
+process (two apps) and, among the slow tests, as two ``eser-bot serve telegram`` processes, the
+delivering one killed with SIGKILL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from telegram import Bot
+
+from adapters.platforms import platform_capabilities
+from adapters.telegram.sender import TelegramSender
+from bot.app import App, build_app
+from bot.broadcast.clock import ScaledClock
+from bot.broadcast.dispatcher import DispatchTuning
+from bot.broadcast.models import Draft
+from bot.broadcast.runner import BroadcastRunner
+from bot.delivering import delivering_work
+from bot.i18n import Catalogue
+from bot.leadership import LeaderElection
+from bot.models import Target
+from bot.store.base import utcnow
+from bot.store.broadcasts import OutboxRow
+from bot.store.leases import DELIVERY, LeaseStore
+from knowledge.engine import KnowledgeEngine
+from knowledge.index import VectorIndex, chroma_client
+from tests.bot.broadcast.subscribers import add_subscribers
+from tests.bot.store.postgres import create_database, drop_database, url_of
+from tests.conftest import LINKS, ROOT, Clock, RememberingEmbeddings, make_settings
+from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
+
+pytestmark = pytest.mark.postgres
+ORGANISER = Target(platform="telegram", chat_id="777")
+RECIPIENTS = 300
+LEASE = 1.5
+FAST = DispatchTuning(backoff_seconds=0.05, lease=timedelta(seconds=5), idle_seconds=0.05, flush_seconds=0.05)
+
+
+@pytest.fixture
+def empty_knowledge(
+    tmp_path: Path, embeddings: RememberingEmbeddings, catalogue: Catalogue, clock: Clock
+) -> KnowledgeEngine:
+    """A knowledge engine with nothing indexed: broadcasts never ask it anything."""
+    index = VectorIndex(chroma_client(tmp_path / "chroma"), "eser", embeddings)
+    return KnowledgeEngine(index, catalogue, clock=clock, links=LINKS)
+
+
+@pytest.fixture
+async def replicas(tmp_path: Path, empty_knowledge: KnowledgeEngine) -> AsyncIterator[tuple[App, App]]:
+    """Two apps (as two replicas would build them) on one fresh PostgreSQL database."""
+    name = create_database()
+    apps: list[App] = []
+    try:
+        for replica in ("a", "b"):
+            settings = make_settings(
+                tmp_path / replica, DATABASE_URL=url_of(name), ESER_ORGANISERS=str(ORGANISER)
+            )
+            apps.append(
+                await build_app(
+                    settings,
+                    knowledge=empty_knowledge,
+                    clock=utcnow,
+                    platforms=platform_capabilities(settings),
+                )
+            )
+        yield apps[0], apps[1]
+    finally:
+        for app in apps:
+            await app.close()
+        drop_database(name)
+
+
+async def test_two_replicas_deliver_once_each_and_the_survivor_finishes(replicas: tuple[App, App]) -> None:
+    first, second = replicas
+    clock = ScaledClock(2.0)  # 300 messages at Telegram's pace take about five seconds
+    chats = [str(20_000 + n) for n in range(RECIPIENTS)]
+    await add_subscribers(first.services.sessions, "telegram", chats, now=utcnow())
+    async with (
+        FakeTelegramServer(limits=TelegramLimits(), clock=clock) as telegram,
+        Bot(telegram.token, base_url=telegram.base_url) as bot_a,
+        Bot(telegram.token, base_url=telegram.base_url) as bot_b,
+    ):
+        elections: dict[str, LeaderElection] = {}
+        tasks: dict[str, asyncio.Task[None]] = {}
+        stop = asyncio.Event()
+        for name, app, bot in (("a", first, bot_a), ("b", second, bot_b)):
+            app.services.senders["telegram"] = TelegramSender(bot, app.services.catalogue)
+            runner = BroadcastRunner(app.services, clock=clock, tuning=FAST, poll_seconds=0.05)
+            elections[name] = LeaderElection(
+                LeaseStore(app.services.sessions), lease_seconds=LEASE, holder=name, settle_seconds=1.0
+            )
+            work = delivering_work(app, runner, interval_seconds=0.5)
+            tasks[name] = asyncio.create_task(elections[name].run(work, stop))
+        submitted = await second.services.broadcasts.submit(
+            Draft(text="Registration for the ESER annual meeting is open."),
+            organiser=ORGANISER,
+            report_to=None,
+        )
+        loop = asyncio.get_running_loop()
+        try:
+            # A third of the way through, the delivering replica dies without a word.
+            await telegram.wait_for_deliveries(RECIPIENTS // 3, seconds=30)
+            leaders = [name for name, election in elections.items() if election.is_leader]
+            assert len(leaders) == 1, leaders
+            [leader] = leaders
+            survivor = "b" if leader == "a" else "a"
+            tasks[leader].cancel()
+            await asyncio.gather(tasks[leader], return_exceptions=True)
+            died = loop.time()
+            sent_by_then = telegram.delivered_total
+            assert sent_by_then < RECIPIENTS
+
+            while not elections[survivor].is_leader:
+                assert loop.time() - died < LEASE * 2, "no takeover"
+                await asyncio.sleep(0.02)
+            taken_over = loop.time() - died
+            while True:
+                [status] = await first.services.broadcasts.status(submitted.announcement_id)
+                if status.state == "done":
+                    break
+                assert loop.time() - died < 60, status
+                await asyncio.sleep(0.1)
+        finally:
+            stop.set()
+            await asyncio.wait_for(asyncio.gather(*tasks.values(), return_exceptions=True), 30)
+
+        assert taken_over <= LEASE * (1 + 1 / 6) + 0.3, taken_over
+        assert elections[survivor].terms == 1 and telegram.delivered_total > sent_by_then
+        assert telegram.duplicates() == {}
+        assert sum(telegram.rate_limited.values()) == 0, telegram.rate_limited
+        assert sorted(telegram.delivered) == sorted(int(chat) for chat in chats)
+        async with first.services.sessions() as session:
+            rows = list(await session.scalars(select(OutboxRow)))
+        assert len(rows) == RECIPIENTS and {row.state for row in rows} == {"sent"}
+
+
+def _serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "telegram"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+async def _until(check: Callable[[], Awaitable[bool]], within: float, why: Callable[[], str]) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, why()
+        await asyncio.sleep(0.1)
+
+
+@pytest.mark.slow
+async def test_sigkill_of_the_delivering_serve_process_lets_the_other_finish(
+    tmp_path: Path, replicas: tuple[App, App]
+) -> None:
+    app, _ = replicas
+    sessions = app.services.sessions
+    chats = [str(30_000 + n) for n in range(RECIPIENTS)]
+    await add_subscribers(sessions, "telegram", chats, now=utcnow())
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "about.md").write_text(
+        "---\nurl: https://example.org/eser\n---\n# ESER\n\nThe European Social Economy Regions network.\n"
+    )
+    logs = [tmp_path / "serve-1.log", tmp_path / "serve-2.log"]
+
+    def tails() -> str:
+        return "\n".join(f"--- {log.name}\n{log.read_text()[-2500:]}" for log in logs if log.exists())
+
+    async def leader_pid() -> int | None:
+        lease = await LeaseStore(sessions).current(DELIVERY)
+        return int(lease.holder.split(":")[-2]) if lease is not None else None
+
+    async def state() -> str:
+        [status] = await app.services.broadcasts.status(submitted.announcement_id)
+        return status.state
+
+    async with FakeTelegramServer(limits=TelegramLimits()) as telegram:
+        env = {
+            **os.environ,
+            "DATABASE_URL": str(app.services.settings.database_url),
+            "ESER_CONTENT_DIRS": str(content),
+            "TELEGRAM_BOT_TOKEN": telegram.token,
+            "TELEGRAM_API_BASE_URL": telegram.base_url,
+            "ESER_LEADER_LEASE_SECONDS": "3",
+            "ESER_BROADCAST_LEASE_SECONDS": "2",
+            "HF_HUB_OFFLINE": "1",
+        }
+        processes = [
+            _serve({**env, "ESER_DATA_DIR": str(tmp_path / f"data-{n}")}, log) for n, log in enumerate(logs)
+        ]
+        try:
+            for log in logs:
+                await _until(lambda log=log: _contains(log, "telegram runner started"), within=180, why=tails)
+            submitted = await app.services.broadcasts.submit(
+                Draft(text="The ESER annual meeting opens for registration today."),
+                organiser=ORGANISER,
+                report_to=None,
+            )
+            await telegram.wait_for_deliveries(RECIPIENTS // 3, seconds=60)
+            pid = await leader_pid()
+            [leader] = [process for process in processes if process.pid == pid]
+            leader.send_signal(signal.SIGKILL)
+            leader.wait(10)
+            killed_at = telegram.delivered_total
+            assert killed_at < RECIPIENTS, "the broadcast was over before the kill"
+            async with sessions() as session:
+                in_flight = len(
+                    list(await session.scalars(select(OutboxRow).where(OutboxRow.state == "sending")))
+                )
+            [survivor] = [process for process in processes if process is not leader]
+            await _until(lambda: _is(state, "done"), within=90, why=tails)
+            assert await leader_pid() == survivor.pid
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+                    assert process.wait(60) == 0, tails()
+
+        async with sessions() as session:
+            rows = list(await session.scalars(select(OutboxRow)))
+        assert sorted(row.chat_id for row in rows) == sorted(chats)  # one row per recipient
+        assert {row.state for row in rows} == {"sent"}
+        assert set(telegram.delivered) >= {int(chat) for chat in chats}
+        doubled = sum(count - 1 for count in telegram.delivered.values())
+        # Only what was in flight at the kill may have gone twice.
+        assert doubled <= in_flight, (doubled, in_flight, killed_at)
+        assert sum(telegram.rate_limited.values()) == 0, telegram.rate_limited
+        survivor_log = logs[processes.index(survivor)].read_text()
+        assert "became the delivering replica" in survivor_log
+        assert "stopped delivering" in survivor_log  # at its SIGTERM
+
+
+async def _contains(log: Path, text: str) -> bool:
+    return await asyncio.to_thread(lambda: log.exists() and text in log.read_text())
+
+
+async def _is(state: Callable[[], Awaitable[str]], expected: str) -> bool:
+    return await state() == expected
