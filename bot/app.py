@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from prometheus_client import CollectorRegistry
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import questions, subscriptions
 from bot.apology import LanguageMemory, apology
@@ -29,7 +30,7 @@ from bot.onboarding.directory import ProfileDirectory
 from bot.onboarding.privacy import PrivacyHandler
 from bot.organisers import Organisers, parse_organiser_ids
 from bot.platforms import PlatformCapabilities, no_markup
-from bot.quota import QuestionQuota
+from bot.quota import Quota
 from bot.router import Handler, Router
 from bot.safety import clean_message, defang_reply
 from bot.services import Services
@@ -41,6 +42,7 @@ from bot.store.guided_chats import GuidedChatStore
 from bot.store.inbox import InboxStore
 from bot.store.organisers import OrganiserStore
 from bot.store.profiles import ProfileStore
+from bot.store.quota import DatabaseQuota
 from bot.store.retention import anonymise_deliveries
 from bot.store.secrets import app_secret
 from bot.store.subscriptions import SubscriptionStore
@@ -166,10 +168,16 @@ class App:
             self.services.sessions, now - timedelta(days=settings.delivery_retention_days)
         )
         log.info("retention purge removed the recipients of %d old deliveries", deliveries)
+        if isinstance(self.services.quota, DatabaseQuota):  # Redis keys expire by themselves
+            quotas = await self.services.quota.purge()
+            log.info("retention purge removed %d question quota rows past their window", quotas)
         return removed
 
     async def close(self) -> None:
-        """Release the database."""
+        """Release the database (and Redis, when the quota lives there)."""
+        close_quota = getattr(self.services.quota, "close", None)
+        if close_quota is not None:
+            await close_quota()
         await self.services.db.dispose()
 
 
@@ -227,6 +235,21 @@ def build_knowledge(
     return KnowledgeEngine.open(options, texts=catalogue, clock=clock)
 
 
+def build_quota(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+) -> Quota:
+    """The question quota: in Redis when ``REDIS_URL`` is set, else in the database.
+
+    Either way every replica counts a member's questions together.
+    """
+    window = timedelta(seconds=settings.quota_window_seconds)
+    if settings.redis_url:
+        from bot.redis_quota import RedisQuota  # only deployments with Redis load its client
+
+        return RedisQuota.from_url(settings.redis_url, settings.quota_questions, window, clock)
+    return DatabaseQuota(sessions, settings.quota_questions, window, clock)
+
+
 async def build_app(
     settings: Settings,
     *,
@@ -270,9 +293,7 @@ async def build_app(
         knowledge=engine,
         clock=clock,
         answers=AnswerStore(sessions),
-        quota=QuestionQuota(
-            settings.quota_questions, timedelta(seconds=settings.quota_window_seconds), clock
-        ),
+        quota=build_quota(settings, sessions, clock),
         profiles=profiles,
         guided_chats=GuidedChatStore(sessions),
         organisers=organisers,

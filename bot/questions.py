@@ -150,7 +150,7 @@ class QuestionHandler:
                     language,
                 )
             ]
-        wait = self.quota.try_take(f"{message.platform}:{message.user_id}")
+        wait = await self.quota.try_take(f"{message.platform}:{message.user_id}")
         if wait is not None:
             return [
                 self._notice(

@@ -1,49 +1,67 @@
-"""Per-member question quota: a sliding window of recent question times."""
+"""Per-member question quota: at most ``limit`` questions in any ``window`` (a sliding window).
+
+The counts are shared by every process on one database (``bot.store.quota.DatabaseQuota``) or one
+Redis server (``bot.redis_quota.RedisQuota``, when ``REDIS_URL`` is set), so N replicas give a member
+one quota, not N. Both keep the same sliding log of question times and decide with ``take``.
+"""
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict, deque
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Protocol
 
 
-class QuestionQuota:
-    """At most ``limit`` questions per member in any ``window``.
+class Quota(Protocol):
+    """What the question handlers need of a quota.
 
-    Kept in memory: a restart forgives everyone, which is the friendly failure mode for a quota whose
-    job is to stop a runaway script, not to bill anyone.
-
-    Args:
+    Attributes:
         limit: Questions allowed per window.
         window: The window length.
-        clock: Current UTC time.
     """
 
-    def __init__(self, limit: int, window: timedelta, clock: Callable[[], datetime]) -> None:
-        self.limit = limit
-        self.window = window
-        self._clock = clock
-        self._asked: dict[str, deque[datetime]] = defaultdict(deque)
+    limit: int
+    window: timedelta
 
-    def try_take(self, member: str) -> float | None:
-        """Count one question for ``member``.
+    async def try_take(self, member: str) -> float | None:
+        """Count one question for ``member`` (``platform:user_id``).
 
         Returns:
             None when allowed; otherwise the seconds until the next question is allowed.
         """
-        now = self._clock()
-        asked = self._asked[member]
-        while asked and now - asked[0] >= self.window:
-            asked.popleft()
-        if len(asked) >= self.limit:
-            return max(0.0, (asked[0] + self.window - now).total_seconds())
-        asked.append(now)
-        return None
+        ...
 
     def forget(self, member: str) -> None:
         """Drop what is known about ``member`` (``/forget``)."""
-        self._asked.pop(member, None)
+        ...
+
+
+def take(asked: Sequence[float], now: float, limit: int, window: float) -> tuple[list[float], float | None]:
+    """One question asked at ``now`` against the times of the member's earlier questions.
+
+    Args:
+        asked: The times (seconds since the epoch) of the member's earlier questions.
+        now: The time of this question.
+        limit: Questions allowed per window.
+        window: The window length in seconds.
+
+    Returns:
+        The times to keep (only those still inside the window, this one added when allowed), and
+        None when allowed or else the seconds until the oldest kept question leaves the window.
+    """
+    # Sorted: replicas' clocks may disagree by a little, and the oldest decides the wait.
+    kept = sorted(moment for moment in asked if now - moment < window)
+    if len(kept) >= limit:
+        return kept, max(0.0, kept[0] + window - now)
+    kept.append(now)
+    return kept, None
+
+
+def split_member(member: str) -> tuple[str, str]:
+    """``platform:user_id`` as its two parts (a user id may itself hold colons)."""
+    platform, _, user_id = member.partition(":")
+    return platform, user_id
 
 
 def minutes_to_wait(seconds: float) -> int:

@@ -17,7 +17,7 @@ from bot.members import MemberDirectory, NoProfiles
 from bot.metrics import Metrics
 from bot.organisers import Organisers
 from bot.platforms import PlatformCapabilities
-from bot.quota import QuestionQuota
+from bot.quota import Quota
 from bot.settings import Settings
 from bot.store.answers import AnswerStore
 from bot.store.guided_chats import GuidedChatStore
@@ -38,7 +38,7 @@ class Services:
         knowledge: Retrieval and answer composition.
         clock: Returns the current UTC time (replaced by a fixed clock in tests).
         answers: Answers, votes, feedback and seen events.
-        quota: The per-member question quota.
+        quota: The per-member question quota (in the database, or Redis), shared by every replica.
         profiles: Member profiles, consents and subscriptions.
         guided_chats: Where each member is in each guided chat (onboarding, /newevent, /announce).
         organisers: Who may add events and broadcast.
@@ -60,7 +60,7 @@ class Services:
     knowledge: KnowledgeEngine
     clock: Callable[[], datetime]
     answers: AnswerStore
-    quota: QuestionQuota
+    quota: Quota
     profiles: ProfileStore
     guided_chats: GuidedChatStore
     organisers: Organisers

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # How long a process holds a message it is answering; it renews the hold while it works, so
     # only a crashed process's messages are taken over (and answered) once it has run out.
     inbox_lease_seconds: float = Field(default=30.0, gt=0, validation_alias="ESER_INBOX_LEASE_SECONDS")
+    # Empty: the question quota is counted in the database (shared by every replica on it).
+    redis_url: str = Field(default="", validation_alias="REDIS_URL")
 
     # --- Telegram ----------------------------------------------------------------------------
     telegram_bot_token: str = Field(default="", validation_alias="TELEGRAM_BOT_TOKEN")

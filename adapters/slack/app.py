@@ -26,6 +26,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.health import add_health_routes, app_probe
 from adapters.slack.channels import SlackChannelAuthority
 from adapters.slack.config import EVENTS_PATH, SlackConfig
 from adapters.slack.connect import authenticate, socket_url
@@ -221,6 +222,7 @@ class SlackRunner:
         endpoint = events_endpoint(bolt, self.config.signing_secret, lambda: self._accepting)
         web_app = web.Application()
         web_app.router.add_post(EVENTS_PATH, endpoint)
+        add_health_routes(web_app, app_probe(self.core, lambda: self._accepting))
         self._http = web.AppRunner(web_app, handle_signals=False, access_log=None)
         await self._http.setup()
         self._accepting = True

@@ -18,6 +18,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, TypeHandler
 
+from adapters.health import app_probe
 from adapters.telegram.channels import TelegramChannelAuthority
 from adapters.telegram.commands import register_commands, register_organiser_commands
 from adapters.telegram.config import TelegramConfig
@@ -173,7 +174,11 @@ class TelegramRunner:
         listener = bind_listener(self.config.webhook_listen, self.config.webhook_port)
         self.webhook_port = listener.getsockname()[1]
         self._webhook = WebhookServer(
-            self.application.bot, self.queue, self.config.webhook_path, self.config.webhook_secret
+            self.application.bot,
+            self.queue,
+            self.config.webhook_path,
+            self.config.webhook_secret,
+            probe=app_probe(self._app),
         )
         await self._webhook.start(listener)
         await with_retries(

@@ -16,6 +16,7 @@ import socket
 from aiohttp import web
 from telegram import Bot, Update
 
+from adapters.health import Probe, add_health_routes
 from adapters.telegram.queue import DurableUpdateQueue
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,14 @@ class WebhookServer:
         queue: Where updates go.
         path: The URL path (without slashes at either end).
         secret: The ``secret_token`` given to ``setWebhook``.
+        probe: Answers ``/readyz`` (``adapters.health``, which adds ``/healthz`` too); None: neither.
     """
 
-    def __init__(self, bot: Bot, queue: DurableUpdateQueue, path: str, secret: str) -> None:
+    def __init__(
+        self, bot: Bot, queue: DurableUpdateQueue, path: str, secret: str, probe: Probe | None = None
+    ) -> None:
         self._bot = bot
+        self._probe = probe
         self._queue = queue
         self._path = "/" + path.strip("/")
         self._secret = secret.encode()
@@ -45,6 +50,8 @@ class WebhookServer:
         """Serve on ``listener`` (bound by the caller, so that port 0 works)."""
         app = web.Application(client_max_size=MAX_BODY_BYTES)
         app.router.add_post(self._path, self._post)
+        if self._probe is not None:
+            add_health_routes(app, self._probe)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
         await web.SockSite(self._runner, listener).start()

@@ -7,7 +7,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -21,6 +23,10 @@ CONNECT_TIMEOUT = 5.0
 # SQLSTATE classes meaning "the database cannot serve you now": connection exceptions, operator
 # intervention (shutdown, not accepting connections), insufficient resources; and no such database.
 UNAVAILABLE_SQLSTATES = ("08", "57", "53", "3D000")
+# The advisory lock every process migrating a PostgreSQL database takes first: replicas starting at
+# once would otherwise race to create the same tables (``alembic_version`` first) and all but one die.
+# Any fixed 64-bit number works; this one is "ESER" in ASCII followed by "mig".
+MIGRATION_LOCK_KEY = 0x45534552_006D6967
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -126,6 +132,28 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
+def _missing_revisions(connection: Connection) -> set[str]:
+    script = ScriptDirectory.from_config(_alembic_config(connection))
+    current = MigrationContext.configure(connection).get_current_heads()
+    # The version table keeps only the newest applied revision of each line; a head another revision
+    # depends on (0001_conversation) is applied when any revision after it is.
+    applied = {revision.revision for revision in script.iterate_revisions(current, "base")}
+    return set(script.get_heads()) - applied
+
+
+async def missing_revisions(engine: AsyncEngine) -> set[str]:
+    """The migration heads the database has not reached yet (empty when its schema is current).
+
+    Args:
+        engine: The engine of the database to look at.
+
+    Raises:
+        Exception: Whatever the driver raises when the database cannot be reached.
+    """
+    async with engine.connect() as connection:
+        return await connection.run_sync(_missing_revisions)
+
+
 def _upgrade(connection: Connection) -> None:
     command.upgrade(_alembic_config(connection), "heads")
 
@@ -133,8 +161,16 @@ def _upgrade(connection: Connection) -> None:
 async def migrate(engine: AsyncEngine) -> None:
     """Bring the schema up to date (every migration branch to its head).
 
+    On PostgreSQL the migrating transaction first takes an advisory lock on a fixed key
+    (``MIGRATION_LOCK_KEY``), so any number of processes may start at once: one migrates, the others
+    wait for it and then find nothing left to do. The lock is transaction-scoped, so it goes with the
+    commit, or with the connection when a process dies mid-migration. SQLite needs none: it lets one
+    writer at a time in anyway.
+
     Args:
         engine: The engine of the database to migrate.
     """
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         await connection.run_sync(_upgrade)

@@ -9,6 +9,7 @@ from bot.store import (
     leases,
     organisers,
     profiles,
+    quota,
     secrets,
 )
 from bot.store.base import Base
@@ -23,5 +24,6 @@ __all__ = [
     "leases",
     "organisers",
     "profiles",
+    "quota",
     "secrets",
 ]

@@ -15,6 +15,7 @@ from bot.store.guided_chats import GuidedChatStore
 from bot.store.inbox import InboxStore
 from bot.store.organisers import OrganiserStore
 from bot.store.profiles import ProfileStore
+from bot.store.quota import DatabaseQuota
 from knowledge.models import Answer
 from tests.conftest import FIXED_NOW
 
@@ -88,6 +89,7 @@ async def fill(sessions: async_sessionmaker[AsyncSession], user: str) -> None:
         now=FIXED_NOW,
         hold_until=FIXED_NOW,
     )
+    await DatabaseQuota(sessions, 20, timedelta(minutes=10), lambda: FIXED_NOW).try_take(f"slack:{user}")
 
 
 async def test_erase_member_empties_every_member_table(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -105,6 +107,7 @@ async def test_erase_member_empties_every_member_table(sessions: async_sessionma
         "guided_chats",
         "organisers",
         "outbox",
+        "question_quota",
     }
     before = await count_member_rows(sessions, "slack", "U1")
     assert all(count == 1 for count in before.values()), before
