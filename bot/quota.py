@@ -32,7 +32,7 @@ class Quota(Protocol):
         """
         ...
 
-    def forget(self, member: str) -> None:
+    async def forget(self, member: str) -> None:
         """Drop what is known about ``member`` (``/forget``)."""
         ...
 

@@ -7,7 +7,6 @@ window after the member's last question, so nothing outlives its use.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -57,7 +56,6 @@ class RedisQuota:
         self._clock = clock
         self._prefix = prefix
         self._take = client.register_script(TAKE_SCRIPT)
-        self._forgetting: set[asyncio.Task[int]] = set()
 
     @classmethod
     def from_url(
@@ -85,20 +83,10 @@ class RedisQuota:
         )
         return None if wait is None else float(wait)
 
-    def forget(self, member: str) -> None:
-        """Delete the member's question times (``/forget``), in the background.
-
-        The handler that calls this does not wait for it; the task is kept until it has run.
-        """
-        task = asyncio.get_running_loop().create_task(self._erase(self._prefix + member))
-        self._forgetting.add(task)
-        task.add_done_callback(self._forgetting.discard)
-
-    async def _erase(self, key: str) -> int:
-        return int(await self._client.delete(key))
+    async def forget(self, member: str) -> None:
+        """Delete the member's question times (``/forget``) before the erasure is confirmed."""
+        await self._client.delete(self._prefix + member)
 
     async def close(self) -> None:
-        """Finish pending erasures and close the connections."""
-        if self._forgetting:
-            await asyncio.gather(*self._forgetting, return_exceptions=True)
+        """Close the connections."""
         await self._client.aclose()

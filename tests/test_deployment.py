@@ -41,10 +41,12 @@ def setting_names() -> set[str]:
 
 def test_compose_runs_postgres_chroma_an_ingest_job_and_two_bot_replicas() -> None:
     services = COMPOSE["services"]
-    assert set(services) >= {"postgres", "chroma", "ingest", "bot", "redis"}
+    assert set(services) >= {"postgres", "chroma", "migrate", "ingest", "bot", "redis"}
     assert services["bot"]["deploy"]["replicas"] == 2
     assert services["bot"]["depends_on"]["ingest"]["condition"] == "service_completed_successfully"
-    assert services["ingest"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert services["ingest"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "/readyz" in " ".join(services["bot"]["healthcheck"]["test"])
     assert services["redis"]["profiles"] == ["redis"]  # optional
     for name, service in services.items():
         for needed in service.get("depends_on", {}):
@@ -59,7 +61,7 @@ def test_the_settings_compose_passes_are_real_and_valid(tmp_path: Path) -> None:
     assert (settings.chroma_host, settings.chroma_port) == ("chroma", 8000)
 
 
-@pytest.mark.parametrize("service", ["chroma", "ingest", "bot"])
+@pytest.mark.parametrize("service", ["chroma", "migrate", "ingest", "bot"])
 def test_every_command_compose_runs_exists(service: str) -> None:
     command = COMPOSE["services"][service]["command"]
     program, *arguments = command

@@ -168,7 +168,7 @@ class PrivacyHandler:
         removed = await erase_member(
             self.services.sessions, message.platform, message.user_id, current_event=message.event_id
         )
-        self.services.quota.forget(f"{message.platform}:{message.user_id}")
+        await self.services.quota.forget(f"{message.platform}:{message.user_id}")
         key = "onboarding.forget_done" if removed else "onboarding.forget_nothing"
         return self._reply(message, say(self.services, message, key, language, count=removed), language)
 

@@ -84,7 +84,7 @@ class DatabaseQuota:
             row.updated_at = now
         return wait
 
-    def forget(self, member: str) -> None:
+    async def forget(self, member: str) -> None:
         """Nothing to do: the member's row is a member table's, erased by ``/forget`` with the rest."""
 
     async def purge(self) -> int:
