@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import pickle
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -170,3 +170,35 @@ async def app(settings: Settings, knowledge: KnowledgeEngine, clock: Clock) -> A
     # Events a test stored went into the shared index too: take them out for the next test.
     if any(chunk.metadata.get("source_root") == EVENTS_ROOT for chunk in knowledge.index.chunks):
         await knowledge.sync_documents([], source_root=EVENTS_ROOT)
+
+
+PostgresReplicas = Callable[[Callable[[Path], Settings]], Awaitable[tuple[App, App]]]
+
+
+@pytest_asyncio.fixture
+async def postgres_replicas(
+    tmp_path: Path, knowledge: KnowledgeEngine, clock: Clock
+) -> AsyncIterator[PostgresReplicas]:
+    """Builds two apps (two replicas) on one fresh PostgreSQL database, each from the settings made
+    for its own data folder; the database is dropped afterwards."""
+    from tests.bot.store.postgres import create_database, drop_database, url_of
+
+    name = create_database()
+    built: list[App] = []
+
+    async def build(settings_for: Callable[[Path], Settings]) -> tuple[App, App]:
+        for replica in ("a", "b"):
+            settings = settings_for(tmp_path / replica).model_copy(update={"database_url": url_of(name)})
+            built.append(
+                await build_app(
+                    settings, knowledge=knowledge, clock=clock, platforms=platform_capabilities(settings)
+                )
+            )
+        return built[0], built[1]
+
+    try:
+        yield build
+    finally:
+        for app in built:
+            await app.close()
+        drop_database(name)

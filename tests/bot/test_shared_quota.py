@@ -4,21 +4,16 @@ against one quota: in the database, and in Redis when ``REDIS_URL`` is set."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 
 import pytest
-import pytest_asyncio
 from redis.asyncio import Redis
 
-from adapters.platforms import platform_capabilities
-from bot.app import App, build_app
+from bot.app import App
 from bot.redis_quota import KEY_PREFIX, RedisQuota
 from bot.store.quota import DatabaseQuota
-from knowledge.engine import KnowledgeEngine
-from tests.bot.store.postgres import create_database, drop_database, url_of
 from tests.bot.test_questions import message
-from tests.conftest import Clock, make_settings
+from tests.conftest import Clock, PostgresReplicas, make_settings
 
 pytestmark = pytest.mark.postgres
 
@@ -27,30 +22,16 @@ LIMIT = 3
 Replicas = Callable[..., Awaitable[tuple[App, App]]]
 
 
-@pytest_asyncio.fixture
-async def replicas(tmp_path: Path, knowledge: KnowledgeEngine, clock: Clock) -> AsyncIterator[Replicas]:
-    """Builds two apps on one fresh PostgreSQL database (each with its own data folder)."""
-    name = create_database()
-    built: list[App] = []
+@pytest.fixture
+def replicas(postgres_replicas: PostgresReplicas) -> Replicas:
+    """Two apps on one fresh PostgreSQL database with a quota of ``LIMIT`` questions."""
 
     async def build(**overrides: object) -> tuple[App, App]:
-        for replica in ("a", "b"):
-            settings = make_settings(
-                tmp_path / replica, DATABASE_URL=url_of(name), ESER_QUOTA_QUESTIONS=LIMIT, **overrides
-            )
-            built.append(
-                await build_app(
-                    settings, knowledge=knowledge, clock=clock, platforms=platform_capabilities(settings)
-                )
-            )
-        return built[0], built[1]
+        return await postgres_replicas(
+            lambda folder: make_settings(folder, ESER_QUOTA_QUESTIONS=LIMIT, **overrides)
+        )
 
-    try:
-        yield build
-    finally:
-        for app in built:
-            await app.close()
-        drop_database(name)
+    return build
 
 
 async def _asks_spread_over(first: App, second: App, clock: Clock, user: str) -> None:
