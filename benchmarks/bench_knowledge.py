@@ -153,15 +153,9 @@ def synthetic_corpus(
 
 def stored_records(index: VectorIndex) -> dict[str, list[Any]]:
     """Ids, documents, metadata and embeddings of everything stored: passages, then answer cards."""
-    merged: dict[str, list[Any]] = {"ids": [], "documents": [], "metadatas": [], "embeddings": []}
-    for store in (index.store, index.card_store):
-        records = store._collection.get(include=["documents", "metadatas", "embeddings"])
-        merged["ids"] += list(records["ids"])
-        merged["documents"] += list(records["documents"] or [])
-        merged["metadatas"] += list(records["metadatas"] or [])
-        embeddings = records["embeddings"] if records["embeddings"] is not None else []
-        merged["embeddings"] += [list(vector) for vector in embeddings]
-    return merged
+    records = index.records(["documents", "metadatas", "embeddings"])
+    records["embeddings"] = [list(vector) for vector in records["embeddings"]]
+    return records
 
 
 def write_records(index: VectorIndex, records: dict[str, list[Any]], batch: int = 2000) -> None:

@@ -118,7 +118,7 @@ class VectorIndex:
         passages = [chunk for chunk in chunks if chunk.metadata.get("kind") not in CARD_KINDS]
         return [(store, part) for store, part in ((self.store, passages), (self.card_store, cards)) if part]
 
-    def _records(self, include: list[str], where: dict[str, Any] | None = None) -> dict[str, list[Any]]:
+    def records(self, include: list[str], where: dict[str, Any] | None = None) -> dict[str, list[Any]]:
         """Ids and the ``include`` fields of every record, passages then cards."""
         merged: dict[str, list[Any]] = {"ids": [], **{field: [] for field in include}}
         for store in (self.store, self.card_store):
@@ -131,7 +131,7 @@ class VectorIndex:
     # --- writing ---------------------------------------------------------------------------
     def stored_hashes(self) -> dict[str, dict[str, Any]]:
         """Every stored chunk id (passages and cards) with its metadata (doc_id, hash, source_root...)."""
-        records = self._records(["metadatas"])
+        records = self.records(["metadatas"])
         return dict(zip(records["ids"], records["metadatas"], strict=True))
 
     def upsert(self, chunks: Sequence[Chunk], batch_size: int = 512) -> None:
@@ -206,7 +206,7 @@ class VectorIndex:
         # The token is read before the records: a write landing in between stamps a newer one,
         # which the next check sees, so nothing written is ever missed.
         token = self.marker.read()
-        records = self._records(["documents", "metadatas"])
+        records = self.records(["documents", "metadatas"])
         chunks = [
             _chunk_from_record(chunk_id, document or "", metadata or {})
             for chunk_id, document, metadata in zip(

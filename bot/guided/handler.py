@@ -115,10 +115,10 @@ class GuidedChatHandler:
             hint = normalise_language(message.language_hint)
             profile = await self.services.profiles.get(message.platform, message.user_id)
             known = {flow.language_field: profile.language} if profile and profile.language else {}
-            outcome = await self.engine.begin(self._run(message, flow, hint), answers=known)
+            outcome = await self.engine.begin(self.run_for(message, flow, hint), answers=known)
         else:
             hint = language
-            outcome = await self.engine.begin(self._run(message, flow, hint), language=language)
+            outcome = await self.engine.begin(self.run_for(message, flow, hint), language=language)
         await self._save(message, flow, outcome.state, "active", hint)
         replies = self._threaded(message, outcome.replies)
         if welcome and replies:
@@ -149,7 +149,7 @@ class GuidedChatHandler:
             ]
         state = GuidedState.model_validate_json(stored.state)
         if step != state.step:
-            run = self._run(message, flow, stored.hint)
+            run = self.run_for(message, flow, stored.hint)
             reply = await self.engine.prompt(run, state, notice=flow.phrase("old_button"))
             if stored.status != "active":
                 await self._save(message, flow, state, "active", stored.hint)
@@ -172,7 +172,7 @@ class GuidedChatHandler:
         if not await self._allowed(message, flow):
             return await self._refuse(message, flow, await member_language(self.services, message))
         state = GuidedState.model_validate_json(stored.state)
-        run = self._run(message, flow, stored.hint)
+        run = self.run_for(message, flow, stored.hint)
         outcome = await self.engine.advance(run, state, given)
         if only_answers and outcome.retried:
             return None
@@ -202,7 +202,8 @@ class GuidedChatHandler:
             await self.store.end(message.platform, message.user_id, flow.id)
 
     # --- small helpers -------------------------------------------------------------------------
-    def _run(self, message: IncomingMessage, flow: Flow, hint: str) -> Run:
+    def run_for(self, message: IncomingMessage, flow: Flow, hint: str) -> Run:
+        """A run of ``flow`` for the member who sent ``message``, in their platform's syntax."""
         return Run(
             flow=flow,
             hint=hint,
@@ -224,7 +225,7 @@ class GuidedChatHandler:
             hint=hint,
             now=self.services.clock(),
         )
-        run = self._run(message, flow, hint)
+        run = self.run_for(message, flow, hint)
         await self.engine.hooks_of(flow).saved(self.engine.context(run, state, state.step))
 
     async def _allowed(self, message: IncomingMessage, flow: Flow) -> bool:

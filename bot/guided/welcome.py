@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.guided.context import RUN_BUTTON, callback
-from bot.guided.engine import Run
 from bot.guided.flow import Flow
 from bot.guided.state import GuidedState
 from bot.i18n import normalise_language
-from bot.models import Button, IncomingMessage, Reply, command_prefix
+from bot.models import Button, IncomingMessage, Reply
 from bot.router import Handler
 from bot.speech import member_language, say
 from bot.store.guided_chats import StoredChat
@@ -102,14 +101,7 @@ class Welcome:
         await self.store.set_status(
             message.platform, message.user_id, flow.id, "active", self.services.clock()
         )
-        run = Run(
-            flow=flow,
-            hint=record.hint,
-            cmd=command_prefix(message.platform),
-            message=message,
-            services=self.services,
-        )
-        reply = await self.handler.engine.prompt(run, state)
+        reply = await self.handler.engine.prompt(self.handler.run_for(message, flow, record.hint), state)
         return [reply.model_copy(update={"thread_id": message.thread_id})]
 
     async def _first_contact(self, message: IncomingMessage) -> list[Reply] | None:
