@@ -205,7 +205,7 @@ async def test_event_dates_are_shown_in_the_members_language_and_time_zone(app: 
     )
     [reply] = await app.handle(message(command="events"))
     # The network meeting starts at 10:00 in Brussels: 09:00 in Lisbon, dated in French.
-    assert "15 mars 2027, 09:00 (Europe/Lisbon)" in reply.text
+    assert "15 mars 2027, 09:00 – 16:00 (Europe/Lisbon)" in reply.text
 
 
 async def test_organisers_see_their_commands_in_help(app: App, clock: Clock) -> None:
