@@ -2,7 +2,8 @@
 
 Lines typed (or piped) become ``IncomingMessage``s; ``/name args`` is a command; a number typed right
 after a reply with buttons presses that button. Replies are rendered with rich: the answer, its
-numbered sources with their links, and the buttons.
+numbered sources with their links, and the buttons. Attachments (an event's ``.ics``) are saved in a
+folder under the data folder and their path is printed. The welcome and ``/help`` say how to leave.
 """
 
 from __future__ import annotations
@@ -11,21 +12,31 @@ import getpass
 import itertools
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 
+from bot.commands import bare_command
 from bot.i18n import Catalogue
-from bot.models import Button, IncomingMessage, Reply
+from bot.models import Attachment, Button, IncomingMessage, Reply
 from bot.platforms import PlatformCapabilities
 
 QUIT_WORDS = frozenset({"/quit", "/exit", ":q"})
+# After these the console adds how to leave it (only the console has a "leave").
+GREETING_COMMANDS = frozenset({"start", "help"})
 
 
 def console_capabilities() -> PlatformCapabilities:
     """What the console declares: it answers in the same process, so it takes no broadcasts, and
     rich prints its text as plain text (no mention markup to escape)."""
-    return PlatformCapabilities(name="console", display_name="console", limits=None)
+    return PlatformCapabilities(
+        name="console",
+        display_name="console",
+        limits=None,
+        question_quota=False,  # a local operator at the bot's own terminal
+        language_source="terminal",
+    )
 
 
 def translate(
@@ -69,10 +80,29 @@ def translate(
     )
 
 
-def render(reply: Reply, catalogue: Catalogue) -> tuple[str, list[Button]]:
+def save_attachment(attachment: Attachment, folder: Path) -> Path:
+    """Write ``attachment`` into ``folder`` (created if missing) under its own name; returns the path.
+
+    The name is reduced to its last part, so that a name like ``../x`` cannot leave the folder.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (Path(attachment.filename).name or "attachment")
+    path.write_bytes(attachment.content)
+    return path
+
+
+def render(
+    reply: Reply, catalogue: Catalogue, attachments_dir: Path | None = None
+) -> tuple[str, list[Button]]:
     """Rich markup for ``reply`` and the callback buttons it offers (numbered from 1).
 
     Content is escaped: a ``[1]`` marker stays a ``[1]``, never rich markup.
+
+    Args:
+        reply: What the bot said.
+        catalogue: For labels.
+        attachments_dir: Where attachments are saved (their path is shown); None shows only
+            their name and size.
     """
     lines = [escape(reply.text)]
     if reply.citations:
@@ -89,7 +119,13 @@ def render(reply: Reply, catalogue: Catalogue) -> tuple[str, list[Button]]:
         pending.append(button)
         lines.append(f"  ({len(pending)}) {escape(button.label)}")
     for attachment in reply.attachments:
-        lines.append(f"  📎 {escape(attachment.filename)} ({len(attachment.content)} bytes)")
+        if attachments_dir is None:
+            lines.append(f"  📎 {escape(attachment.filename)} ({len(attachment.content)} bytes)")
+            continue
+        saved = save_attachment(attachment, attachments_dir)
+        lines.append(
+            "  📎 " + escape(catalogue.text("console.attachment_saved", reply.language, path=str(saved)))
+        )
     return "\n".join(lines), pending
 
 
@@ -101,6 +137,8 @@ async def run_console(
     console: Console,
     interactive: bool,
     language: str | None = None,
+    user_id: str | None = None,
+    attachments_dir: Path | None = None,
 ) -> int:
     """Chat until the input ends (or ``/quit``); returns how many messages were handled.
 
@@ -111,8 +149,10 @@ async def run_console(
         console: Where replies go.
         interactive: Whether a person is typing (then a prompt and a greeting are shown).
         language: The terminal's language.
+        user_id: Who is typing (the OS user by default): the member ``console:<user_id>``.
+        attachments_dir: Where attachments are saved (None: only named).
     """
-    user_id = getpass.getuser()
+    user_id = user_id or getpass.getuser()
     pending: list[Button] = []
     # Event ids are unique across sessions: the core remembers the ids it has handled.
     session = uuid.uuid4().hex[:12]
@@ -120,7 +160,8 @@ async def run_console(
     handled = 0
     if interactive:
         console.print(escape(catalogue.text("start.welcome", language)) + "\n")
-        console.print(escape(catalogue.text("help.text", language, cmd="/")) + "\n")
+        console.print(escape(catalogue.text("help.text", language, cmd="/")))
+        console.print(escape(catalogue.text("console.quit_hint", language)) + "\n")
     for line in lines:
         if not line.strip():
             continue
@@ -134,9 +175,13 @@ async def run_console(
             language=language,
         )
         handled += 1
-        for reply in await handle(message):
-            markup, buttons = render(reply, catalogue)
+        replies = await handle(message)
+        for reply in replies:
+            markup, buttons = render(reply, catalogue, attachments_dir)
             console.print(markup)
             console.print()
             pending = buttons
+        bare = bare_command(message.text) if message.command is None else None
+        if replies and (message.command or (bare[0] if bare else None)) in GREETING_COMMANDS:
+            console.print(escape(catalogue.text("console.quit_hint", replies[-1].language)) + "\n")
     return handled

@@ -56,6 +56,12 @@ class PlatformCapabilities:
         is_group: True when a chat id names a group chat (paced by ``limits.group_interval``).
         escape_markup: Neutralises the platform's own mention markup in outgoing text, keeping it
             readable (the core then defangs plain ``@channel``-style mentions on every platform).
+        buttons: Whether replies' buttons are shown (as buttons, or numbered like the console's);
+            without them guided chats list their choices as numbered lines.
+        question_quota: Whether members' questions count against the question quota (the console,
+            a local operator at the bot's own terminal, is exempt).
+        language_source: Where a member's first language comes from, as onboarding says it
+            (``app``: the platform's app settings; ``terminal``: the terminal's ``LANG``).
     """
 
     name: str
@@ -64,6 +70,9 @@ class PlatformCapabilities:
     rate_limit_scope: RateLimitScope = "chat"
     is_group: Callable[[str], bool] = no_groups
     escape_markup: Callable[[str], str] = no_markup
+    buttons: bool = True
+    question_quota: bool = True
+    language_source: Literal["app", "terminal"] = "app"
 
     @property
     def broadcasts(self) -> bool:

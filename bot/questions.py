@@ -1,8 +1,11 @@
 """The question-answering handlers: commands ask, help, start, events, funding, join, feedback, plus
 free-text questions and the 👍/👎 buttons.
 
-Everything a member asks passes the input cap and the per-member quota before it reaches the
-retriever; every answer is recorded (for feedback and thread context) and carries feedback buttons.
+Everything a member asks passes the input cap before it reaches the retriever, and questions (``ask``
+and free text; not commands, button presses or a stray number) count against the per-member quota
+on the platforms that have one; every answer is recorded (for feedback and thread context) and
+carries feedback buttons. Events another process added are indexed before answering, so that
+``/events`` lists what ``/announce`` offers.
 
 ``QuestionHandler`` is not python-telegram-bot's ``ConversationHandler`` (a guided dialogue): it
 answers whatever question is left once the guided flows have passed a message on.
@@ -107,7 +110,20 @@ class QuestionHandler:
             return None
         if not await self._addressed(message):
             return None
+        if message.text.strip().strip(".)").isdigit():
+            # A number left over from a choice that is no longer pending (a vote already taken, a
+            # finished dialogue) is not a question: say so, and count nothing.
+            return [
+                self._notice(
+                    message, say(self.services, message, "choice.nothing_pending", language), language
+                )
+            ]
         return await self._question(message, member, language, "ask", message.text.strip())
+
+    def _counted(self, message: IncomingMessage, command: str) -> bool:
+        """Only questions count against the quota, and only on platforms that have one."""
+        platform = self.services.platforms.get(message.platform)
+        return command == "ask" and (platform is None or platform.question_quota)
 
     async def _addressed(self, message: IncomingMessage) -> bool:
         if message.is_direct or message.mentioned:
@@ -150,7 +166,11 @@ class QuestionHandler:
                     language,
                 )
             ]
-        wait = await self.quota.try_take(f"{message.platform}:{message.user_id}")
+        wait = (
+            await self.quota.try_take(f"{message.platform}:{message.user_id}")
+            if self._counted(message, command)
+            else None
+        )
         if wait is not None:
             return [
                 self._notice(
@@ -172,6 +192,9 @@ class QuestionHandler:
         knowledge = self.services.knowledge
         events: list[EventData] = []
         thread = thread_key(message.platform, message.chat_id, message.thread_id)
+        # `eser-bot events add` writes the table only: index its changes before reading the index
+        # (one small query when nothing changed), as /announce reads the table itself.
+        await self.services.events.refresh_if_changed()
         if command == "events":
             answer, events = await knowledge.upcoming_events(
                 question, filters=member.filters, language=language, timezone=member.timezone

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import get_global
 from icalendar import Calendar, Event
+from rapidfuzz import fuzz, process
 
 from knowledge.documents import SourceDocument, pipe_join
 from knowledge.models import EventData
@@ -49,6 +51,35 @@ def known_zone(name: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# "Online" typed as a place, in the six languages: the place is then the online link alone.
+ONLINE_WORDS = frozenset(
+    {"online", "en ligne", "virtual", "virtuel", "en línea", "in linea", "w sieci", "zdalnie"}
+)
+
+
+def is_online_place(place: str) -> bool:
+    """Whether a typed place only says the event is online ("Online", "en ligne")."""
+    return place.strip().strip(".").casefold() in ONLINE_WORDS
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def close_zones(name: str, limit: int = 3) -> list[str]:
+    """Known IANA zones spelt like ``name`` (``Europe/Brusels`` -> ``Europe/Brussels``), closest first.
+
+    Args:
+        name: A zone name that is not known as typed.
+        limit: At most this many.
+    """
+    found = process.extract(
+        name.strip(), _zone_names(), scorer=fuzz.ratio, processor=str.casefold, limit=limit, score_cutoff=85
+    )
+    return [zone for zone, _, _ in found]
 
 
 @lru_cache(maxsize=256)
@@ -212,9 +243,9 @@ def event_text(event: EventData) -> str:
         when += f" to {local_end:%H:%M}"
     # Tense-neutral on purpose: the same text is true before and after the event.
     lines = [f"# {event.title}", "", f"Date of {event.title}: {when} ({event.timezone})."]
-    if event.place:
+    if event.place and not is_online_place(event.place):
         lines.append(f"Place: {event.place}{' and online' if event.online_url else ''}.")
-    elif event.online_url:
+    elif event.online_url or event.place:
         lines.append("Place: online.")
     if event.organiser:
         lines.append(f"Organised by {event.organiser}.")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_time
 
 from knowledge.compose import cite, deadline_sentence
-from knowledge.events import event_from_metadata, known_zone
+from knowledge.events import event_from_metadata, is_online_place, known_zone
 from knowledge.models import Action, Answer, Citation, EventData, Passage
 from knowledge.text import Texts
 
@@ -21,7 +21,7 @@ def _moment(value: dt.datetime, language: str) -> str:
 
 
 def format_when(event: EventData, language: str, timezone: str | None = None) -> str:
-    """The event's start (and end day) in the member's language and time zone.
+    """The event's start and end in the member's language and time zone.
 
     Args:
         event: The event.
@@ -29,7 +29,9 @@ def format_when(event: EventData, language: str, timezone: str | None = None) ->
         timezone: The member's IANA time zone; the event's own zone when None or unknown.
 
     Returns:
-        E.g. ``3 déc. 2026, 10:00 (Europe/Madrid)``: the zone shown is the one the times are in.
+        E.g. ``3 déc. 2026, 10:00 – 12:00 (Europe/Madrid)``: the zone shown is the one the times
+        are in. An end on another day is shown with its date; an event without an end (its end is
+        its start) shows only its start.
     """
     name = timezone if timezone and known_zone(timezone) else event.timezone
     zone = ZoneInfo(name)
@@ -38,13 +40,17 @@ def format_when(event: EventData, language: str, timezone: str | None = None) ->
     text = _moment(start, language)
     if end.date() != start.date():
         text += " – " + _moment(end, language)
+    elif end > start:
+        text += " – " + format_time(end, "short", locale=language)
     return f"{text} ({name})"
 
 
 def event_place(event: EventData, *, texts: Texts, language: str) -> str:
-    """Where the event is: its venue, "online", or both."""
+    """Where the event is: its venue, "online", or both (a venue typed as "Online" is online once)."""
     online = texts.text("events.online", language)
-    return f"{event.place}, {online}" if event.place and event.online_url else event.place or online
+    if not event.place or is_online_place(event.place):
+        return online
+    return f"{event.place}, {online}" if event.online_url else event.place
 
 
 def cited_events(answer: Answer) -> list[EventData]:

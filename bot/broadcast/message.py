@@ -13,7 +13,7 @@ from bot.i18n import Catalogue
 from bot.models import Button, Reply
 from bot.platforms import no_markup
 from bot.safety import defang
-from knowledge.listings import format_when
+from knowledge.listings import event_place, format_when
 from knowledge.models import EventData
 
 UNSUBSCRIBE_CALLBACK = "unsub"
@@ -22,8 +22,7 @@ REMINDER = "reminder"
 
 def event_line(event: EventData, language: str, catalogue: Catalogue, timezone: str | None = None) -> str:
     """One line naming the event, when (in ``language`` and ``timezone``) and where."""
-    online = catalogue.text("events.online", language)
-    place = f"{event.place}, {online}" if event.place and event.online_url else event.place or online
+    place = event_place(event, texts=catalogue, language=language)
     return catalogue.text(
         "events.item", language, title=event.title, when=format_when(event, language, timezone), place=place
     )

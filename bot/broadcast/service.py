@@ -176,6 +176,21 @@ class BroadcastService:
             counts={platform: counts.get(platform, 0) for platform in self._platforms}, reply=reply
         )
 
+    async def check_recipients(self, draft: Draft) -> int:
+        """How many chats ``draft``'s audience reaches now, on the platforms that take broadcasts.
+
+        The organiser's paths (``/announce``, ``eser-bot broadcast send``) call it before
+        submitting: an announcement to nobody would sit in the queue with a report that never comes.
+
+        Raises:
+            InvalidDraft: ``broadcast.invalid.nobody`` when it reaches no one.
+        """
+        counts = await self._store.count_recipients(draft.audience)
+        total = sum(counts.get(platform, 0) for platform in self._platforms)
+        if not total:
+            raise InvalidDraft("broadcast.invalid.nobody")
+        return total
+
     async def submit(
         self, draft: Draft, *, organiser: Target, report_to: Target | None, kind: str = "announcement"
     ) -> Submitted:

@@ -104,6 +104,10 @@ def send(
         counts = ", ".join(f"{platform}: {count}" for platform, count in preview.counts.items())
         when = send_at.isoformat() if send_at else "now"
         console.print(f"Recipients — {counts} (total {preview.total}). Send: {when}.")
+        if not preview.total:
+            console.print(f"[red]{services.catalogue.text('broadcast.invalid.nobody', 'en')}[/red]")
+            console.print("Not sent.")
+            raise typer.Exit(1)
         if not yes and not typer.confirm(f"Send to {preview.total} recipients?", default=False):
             console.print("Not sent.")
             raise typer.Exit(1)

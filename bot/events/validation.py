@@ -12,7 +12,7 @@ from typing import Any
 
 import pycountry
 
-from knowledge.events import event_from_mapping, known_zone
+from knowledge.events import close_zones, event_from_mapping, known_zone
 from knowledge.models import EventData
 
 FIELDS = (
@@ -76,7 +76,13 @@ def validate_event(fields: Mapping[str, Any], *, event_id: str) -> EventData:
         raise EventError(unknown[0], f"{unknown[0]} is not an event field (known: {', '.join(FIELDS)})")
     zone = str(fields.get("timezone") or DEFAULT_ZONE)
     if not known_zone(zone):
-        raise EventError("timezone", f"timezone {zone!r} is unknown (use an IANA name such as Europe/Madrid)")
+        close = close_zones(zone)
+        hint = (
+            f"did you mean {' or '.join(repr(zone) for zone in close)}?"
+            if close
+            else "use an IANA name such as Europe/Madrid"
+        )
+        raise EventError("timezone", f"timezone {zone!r} is unknown ({hint})")
     if isinstance(fields.get("start"), str) and not str(fields["start"]).strip():
         raise EventError("start", "start is missing (e.g. 2026-12-03 10:00)")
     for name, limit in MAX_LENGTHS.items():

@@ -275,7 +275,7 @@ class GuidedEngine:
         if notice:
             parts.append(render(self.texts, notice, ctx.language, {**values, **dict(notice_values or {})}))
         parts.append(written.text)
-        if ctx.choices and run.flow.numbered_choices:
+        if ctx.choices and run.flow.numbered_choices and not self._shows_buttons(ctx):
             parts.append("\n".join(f"{n}. {label}" for n, (_, label) in enumerate(ctx.choices, start=1)))
         parts.append(ctx.t(run.flow.phrase("hint")))
         return Reply(
@@ -285,6 +285,15 @@ class GuidedEngine:
             thread_id=run.message.thread_id if run.message else None,
             language=ctx.language,
         )
+
+    @staticmethod
+    def _shows_buttons(ctx: StepContext) -> bool:
+        """Whether the member's platform shows the choices as buttons (then they are not listed
+        again as numbered lines: every option once)."""
+        if ctx.services is None or ctx.message is None:
+            return False
+        platform = ctx.services.platforms.get(ctx.message.platform)
+        return platform is not None and platform.buttons
 
     def _choice_rows(self, ctx: StepContext, choices: list[tuple[str, str]]) -> list[list[Button]]:
         buttons = [ctx.option(label, value) for value, label in choices]

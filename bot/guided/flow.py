@@ -90,7 +90,8 @@ class Flow(BaseModel, frozen=True):
         language_field: The field holding the member's language, when the flow asks for it.
         voice: The catalogue prefix of the flow's own phrases (``FLOW_PHRASES``): ``onboarding``
             for members, ``dialogue`` for organisers.
-        numbered_choices: The choices are also listed as numbered lines under the question.
+        numbered_choices: The choices are also listed as numbered lines, on platforms that show no
+            buttons (``PlatformCapabilities.buttons``): every option is shown once.
         start: The first step.
         steps: The steps by id.
     """

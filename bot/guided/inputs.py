@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from knowledge.events import known_zone, validate_url
+from knowledge.events import close_zones, known_zone, validate_url
 
 # 2026-12-03 10:00, 2026-12-03T10:00, 3/12/2026 10:00, 3.12.2026 10h00; then an optional end time
 # ("-17:00") and an optional IANA zone ("Europe/Madrid", "UTC").
@@ -72,7 +72,8 @@ def read_zone(text: str) -> str:
     """An IANA time zone, matched without regard to case (``europe/madrid``).
 
     Raises:
-        InputError: ``dialogue.bad_zone``.
+        InputError: ``dialogue.bad_zone_did_you_mean`` naming the closest known zones, else
+            ``dialogue.bad_zone``.
     """
     name = text.strip()
     if known_zone(name):
@@ -82,6 +83,9 @@ def read_zone(text: str) -> str:
         return "UTC"
     if known_zone(fixed):
         return fixed
+    close = close_zones(name)
+    if close:
+        raise InputError("dialogue.bad_zone_did_you_mean", given=name, suggestion=close[0])
     raise InputError("dialogue.bad_zone", given=name)
 
 

@@ -78,6 +78,12 @@ class SubscriptionHandler:
         if message.command not in COMMANDS:
             return None
         language = await member_language(self.services, message)
+        if message.command == "subscribe" and not self._delivered(message):
+            return [
+                self._reply(
+                    message, say(self.services, message, "subscribe.not_delivered", language), language
+                )
+            ]
         subscriber = Subscriber.of(message)
         if message.command == "subscriptions":
             return [await self._list(message, subscriber, language)]
@@ -87,6 +93,12 @@ class SubscriptionHandler:
         if message.command == "subscribe":
             return [await self._subscribe_command(message, subscriber, language)]
         return [await self._unsubscribe_command(message, subscriber, language)]
+
+    def _delivered(self, message: IncomingMessage) -> bool:
+        """Whether announcements reach the message's platform (not the console): a subscription
+        made where none arrives would promise what never comes."""
+        platform = self.services.platforms.get(message.platform)
+        return platform is None or platform.broadcasts
 
     # --- commands ---------------------------------------------------------------------------------
     async def _subscribe_command(self, message: IncomingMessage, who: Subscriber, language: str) -> Reply:
@@ -134,6 +146,10 @@ class SubscriptionHandler:
         if pick.place not in ("", EVERYWHERE) and not self.places.valid(pick.place):
             return None  # not a place the bot offered: nothing to store
         language = await member_language(self.services, message)
+        if not self._delivered(message):
+            return self._reply(
+                message, say(self.services, message, "subscribe.not_delivered", language), language
+            )
         who = Subscriber.of(message)
         if pick.action == TOGGLE:
             return await self._picker(message, who, language, pick.topics, pick.place)

@@ -205,7 +205,7 @@ async def test_event_dates_are_shown_in_the_members_language_and_time_zone(app: 
     )
     [reply] = await app.handle(message(command="events"))
     # The network meeting starts at 10:00 in Brussels: 09:00 in Lisbon, dated in French.
-    assert "15 mars 2027, 09:00 (Europe/Lisbon)" in reply.text
+    assert "15 mars 2027, 09:00 – 16:00 (Europe/Lisbon)" in reply.text
 
 
 async def test_organisers_see_their_commands_in_help(app: App, clock: Clock) -> None:
@@ -261,3 +261,40 @@ async def test_join_answers_for_the_members_organisation_type(
     assert says in first and reply.citations, reply.text
     if organisation in ("social-enterprise", "ngo"):
         assert "cannot" in reply.text.lower() or "not" in first.lower()  # they take part, not join
+
+
+async def test_only_questions_count_against_the_quota(app: App) -> None:
+    limit = app.services.quota.limit
+    for n in range(limit + 3):  # commands and stray numbers, more than the quota allows
+        await app.handle(message(command="events") if n % 2 else message(str(n % 5 + 1)))
+    [answered] = await app.handle(message("What is ESER?"))
+    assert answered.citations
+
+
+async def test_a_stray_number_is_not_taken_for_a_question(app: App) -> None:
+    [reply] = await app.handle(message("2"))
+    assert reply.text == app.services.catalogue.text("choice.nothing_pending", "en").format(cmd="/")
+    assert not reply.citations
+
+
+async def test_events_added_by_another_process_are_listed_at_once(app: App) -> None:
+    from bot.events import EventService
+
+    # `eser-bot events add` writes only the table (no index) while the chat runs.
+    other = EventService(app.services.sessions, None, app.services.clock)
+    await app.services.events.sync_index()
+    [before] = await app.handle(message(command="events"))
+    assert "Harbour cooperative day" not in before.text
+    fields = {
+        "title": "Harbour cooperative day",
+        "start": "2026-11-27 10:00",
+        "end": "2026-11-27 12:00",
+        "timezone": "Europe/Warsaw",
+        "place": "Online",
+        "online": "https://meet.example.org/harbour",
+    }
+    await other.add(fields, created_by="cli")
+    [after] = await app.handle(message(command="events"))
+    line = next(line for line in after.text.splitlines() if "Harbour cooperative day" in line)
+    assert "10:00\u202fAM – 12:00\u202fPM" in line  # the end time, as English writes times
+    assert "Online, online" not in line and "online" in line.lower()

@@ -130,6 +130,9 @@ class AnnounceHooks(FlowHooks):
             counts=counts,
             total=preview.total,
         )
+        if not preview.total:
+            # Nothing to confirm: say why, and leave only the way out (Back, Cancel).
+            return Prompt(text + "\n\n" + ctx.t("broadcast.invalid.nobody"))
         if notify:
             text += "\n" + ctx.t("announce.notify_is_on")
         # Only the link buttons: the preview's "unsubscribe" must not act on the organiser.
@@ -186,6 +189,7 @@ class AnnounceHooks(FlowHooks):
         """Submit the confirmed announcement (a typed "yes" rebuilds no preview: no recount)."""
         message = ctx.needs_message
         try:
+            await ctx.needs_services.broadcasts.check_recipients(self.draft(ctx))
             submitted = await ctx.needs_services.broadcasts.submit(
                 self.draft(ctx),
                 organiser=Target(platform=message.platform, chat_id=message.user_id),
@@ -195,7 +199,12 @@ class AnnounceHooks(FlowHooks):
             return Finish([Reply(text=ctx.t("announce.refused"), language=ctx.language)])
         except InvalidDraft as error:
             return Retry(error.key, error.params)
-        key = "announce.queued" if submitted.created else "announce.already"
+        platform = ctx.needs_services.platforms.get(message.platform)
+        # A platform that takes no messages on the bot's own initiative (the console) gets no report.
+        reported = platform is None or platform.broadcasts
+        key = "announce.already"
+        if submitted.created:
+            key = "announce.queued" if reported else "announce.queued_no_report"
         reply = Reply(
             text=ctx.t(key, id=submitted.announcement_id, when=self.when_text(ctx)), language=ctx.language
         )

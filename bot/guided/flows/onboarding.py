@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from bot.guided.context import StepContext
 from bot.guided.hooks import FlowHooks
+from bot.i18n import normalise_language
 from bot.models import Reply
 from bot.onboarding.kit import StartingKit
 from bot.store.profiles import PROFILE_FIELDS
@@ -28,6 +29,19 @@ class OnboardingHooks(FlowHooks):
 
     def __init__(self, kit: StartingKit) -> None:
         self.kit = kit
+
+    async def language_source(self, ctx: StepContext) -> dict[str, object]:
+        """``{picked}``: which language is in use and where it came from (the member's app, the
+        terminal's ``LANG`` for the console, or nowhere: the default)."""
+        services, message = ctx.needs_services, ctx.needs_message
+        code = ctx.state.answers.get("language") or normalise_language(ctx.hint)
+        name = ctx.t(f"onboarding.language.{code}")
+        platform = services.platforms.get(message.platform)
+        if not message.language_hint:
+            source = "default"
+        else:
+            source = platform.language_source if platform is not None else "app"
+        return {"picked": ctx.t(f"onboarding.picked.{source}", language=name)}
 
     async def saved(self, ctx: StepContext) -> None:
         """Every profile field answered so far goes to the member's profile at once."""

@@ -26,6 +26,7 @@ def test_a_valid_event_gets_the_given_id_and_an_aware_start() -> None:
         ({"start": ""}, "start", "missing"),
         ({"end": "2026-12-03 09:00"}, "end", "before start"),
         ({"timezone": "Mars/Olympus"}, "timezone", "Mars/Olympus"),
+        ({"timezone": "Europe/Brusels"}, "timezone", "did you mean 'Europe/Brussels'"),
         ({"signup_url": "htp:/x"}, "signup_url", "http(s)"),
         ({"online": "meet.example.org"}, "online", "http(s)"),
         ({"url": "ftp://example.org"}, "url", "http(s)"),

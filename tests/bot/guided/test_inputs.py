@@ -51,6 +51,13 @@ def test_bad_moments_name_the_message_to_show(text: str, key: str) -> None:
     assert caught.value.key == key and caught.value.values["given"]
 
 
+def test_a_misspelt_zone_gets_a_did_you_mean() -> None:
+    with pytest.raises(InputError) as caught:
+        read_moment("2027-01-20 10:00-12:00 Europe/Brusels")
+    assert caught.value.key == "dialogue.bad_zone_did_you_mean"
+    assert caught.value.values == {"given": "Europe/Brusels", "suggestion": "Europe/Brussels"}
+
+
 def test_zones_and_instants() -> None:
     assert read_zone("europe/warsaw") == "Europe/Warsaw"
     assert aware(dt.datetime(2026, 7, 1, 12), "Europe/Madrid") == dt.datetime(2026, 7, 1, 10, tzinfo=dt.UTC)

@@ -80,6 +80,16 @@ async def test_compose_preview_and_confirm_once(app: App, organiser: Member) -> 
 async def test_a_scheduled_announcement_in_the_organisers_zone(
     app: App, organiser: Member, clock: Clock
 ) -> None:
+    await app.services.subscriptions.subscribe(
+        "telegram",
+        "t1",
+        chat_id="dm-t1",
+        topics=["all"],
+        country=None,
+        region=None,
+        language="fr",
+        now=clock(),
+    )
     await organiser.command("announce")
     [event_step] = await organiser.say("Save the date")
     [topics] = await organiser.press(event_step, "none")
@@ -89,7 +99,7 @@ async def test_a_scheduled_announcement_in_the_organisers_zone(
     [again] = await organiser.say("2026-11-01 09:00")
     assert "already passed" in again.text
     [preview] = await organiser.say("2026-12-01 09:00 Europe/Paris")
-    assert "(Europe/Paris)" in preview.text and "Telegram: 0 · Slack: 0 (0 in all)" in preview.text
+    assert "(Europe/Paris)" in preview.text and "Telegram: 1 · Slack: 0 (1 in all)" in preview.text
     [done] = await organiser.say("yes")
     assert "confirmed" in done.text
     [row] = await announcements(app)
@@ -108,3 +118,19 @@ async def test_a_member_who_is_not_an_organiser_is_refused(app: App, organiser: 
     assert "Only ESER organisers can send announcements" in revoked.text
     async with app.services.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(AnnouncementRow)) == 0
+
+
+async def test_an_announcement_to_nobody_is_refused_not_queued(app: App, organiser: Member) -> None:
+    await organiser.command("announce")
+    [event_step] = await organiser.say("Nobody is listening")
+    [topics] = await organiser.press(event_step, "none")
+    [region] = await organiser.press(topics, "any")
+    [language] = await organiser.press(region, "EU")
+    [when] = await organiser.press(language, "any")
+    [preview] = await organiser.press(when, "now")
+    nobody = app.services.catalogue.text("broadcast.invalid.nobody", "en")
+    assert "Telegram: 0 · Slack: 0" in preview.text and nobody in preview.text
+    assert not any("confirm" in data for data in callbacks(preview))  # no "Send to 0"
+    [refused] = await organiser.say("yes")  # typed anyway
+    assert nobody in refused.text
+    assert await announcements(app) == []  # nothing sits "scheduled"

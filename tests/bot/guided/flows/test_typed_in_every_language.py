@@ -19,6 +19,16 @@ async def organiser(app: App) -> Member:
 
 
 async def test_typed_answers_in_the_organisers_language(app: App, organiser: Member) -> None:
+    await app.services.subscriptions.subscribe(
+        "telegram",
+        "m1",
+        chat_id="m1",
+        topics=["events"],
+        country="PL",
+        region=None,
+        language="pl",
+        now=app.services.clock(),
+    )
     [step] = await organiser.command("announce")
     assert "Rédigeons une annonce" in step.text
     await organiser.say("Bonjour à tous")
