@@ -22,6 +22,7 @@ from bot.errors import ConfigError
 from bot.events import EventService
 from bot.guided.assembly import build_engine, build_handler
 from bot.handoffs.cards import OrganiserCards
+from bot.handoffs.handler import HandoffHandler
 from bot.handoffs.notify import HandoffNotifier
 from bot.handoffs.service import HandoffLimits, HandoffService
 from bot.i18n import Catalogue
@@ -191,16 +192,20 @@ class App:
 def build_handlers(services: Services) -> list[Handler]:
     """The handlers in routing order.
 
-    The privacy commands come first, then guided chats (an active run of onboarding, ``/newevent``
+    The privacy commands come first, then the hand-offs (``/human``, ``/handoff`` and their buttons),
+    then guided chats (an active run of onboarding, ``/newevent``
     or ``/announce`` owns the member's messages; it is told which handlers come after it), then
     subscriptions, then the question handlers, whose free-text question handler takes whatever is
     left.
     """
     later = questions.build_handlers(services)
     engine = build_engine(services)
+    guided = build_handler(services, engine, later=later)
     return [
         PrivacyHandler(services, engine),
-        build_handler(services, engine, later=later),
+        # Before the guided chats: /human and /handoff start their dialogues with what they need.
+        HandoffHandler(services, guided),
+        guided,
         *subscriptions.build_handlers(services),
         *later,
     ]
