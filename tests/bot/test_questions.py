@@ -261,3 +261,17 @@ async def test_join_answers_for_the_members_organisation_type(
     assert says in first and reply.citations, reply.text
     if organisation in ("social-enterprise", "ngo"):
         assert "cannot" in reply.text.lower() or "not" in first.lower()  # they take part, not join
+
+
+async def test_a_declined_answer_and_a_thumbs_down_offer_an_organiser(app: App) -> None:
+    [declined] = await app.handle(message("What will the weather be like in Naples tomorrow?"))
+    rows = [[button.callback_data or "" for button in row] for row in declined.buttons]
+    assert rows[-1][0].startswith("fb:") and rows[-2][0].startswith("ho:ask:")
+    [answered] = await app.handle(message("What is the Social Economy Action Plan?"))
+    assert not [data for data in feedback_row(answered) if data.startswith("ho:")]
+    _, down = feedback_row(answered)
+    thanks, offer = await app.handle(message(callback=down))
+    assert thanks.ephemeral and not offer.ephemeral  # a direct chat: the offer stays visible
+    assert [button.callback_data for row in offer.buttons for button in row] == [
+        f"ho:ask:{down.split(':')[1]}"
+    ]
