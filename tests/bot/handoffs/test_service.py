@@ -209,3 +209,9 @@ async def test_reminder_hours_are_validated_at_start(tmp_path: Path) -> None:
         make_settings(tmp_path, ESER_HANDOFF_REMINDER_HOURS="0")
     assert make_settings(tmp_path).handoff_reminder_hours == 24
     assert timedelta(hours=make_settings(tmp_path, ESER_HANDOFF_REMINDER_HOURS="2").handoff_reminder_hours)
+
+
+async def test_the_members_text_is_defanged_for_the_organisers(app: App) -> None:
+    await ask(app, question="Ping @here and @everyone about our pilot")
+    texts = [text for _, text, _ in sent(app)]
+    assert texts and all("@\u200dhere" in text and "@here" not in text for text in texts)
