@@ -1,5 +1,6 @@
-"""Periodic jobs of a running bot, all scheduled here: the onboarding-timeout sweep and the event
-index sync at every tick, event reminders every few minutes, the retention purge once a day.
+"""Periodic jobs of a running bot, all scheduled here: the onboarding-timeout sweep and the event and
+organisers' card index syncs at every tick, event reminders and hand-off reminders every few
+minutes, the retention purge once a day.
 
 With several replicas, every one runs the ``replica_jobs`` (each keeps its own event index), and only
 the delivering replica (``bot.delivering``) runs the ``leader_jobs`` beside the broadcast runner
@@ -56,14 +57,29 @@ async def run_reminders(app: App) -> int:
     return await schedule_reminders(app.services, app.services.clock())
 
 
+async def run_card_sync(app: App) -> bool:
+    """Index the organisers' cards another process published or changed; True when it did."""
+    return await app.services.organiser_cards.refresh_if_changed()
+
+
+async def run_handoff_reminders(app: App) -> int:
+    """Remind organisers of unanswered hand-offs, and escalate old ones to every organiser; returns
+    how many hand-offs were chased."""
+    report = await app.services.handoffs.send_reminders()
+    return report.reminded + report.escalated
+
+
 async def run_retention_purge(app: App) -> int:
     """Delete what is past its retention; returns how many stored answers went."""
     return await app.purge_expired()
 
 
 def replica_jobs() -> list[PeriodicJob]:
-    """The jobs every replica runs: keeping its own event index in step with the database."""
-    return [PeriodicJob("event index sync", run_event_sync, EVERY_TICK)]
+    """The jobs every replica runs: keeping its own event and card index in step with the database."""
+    return [
+        PeriodicJob("event index sync", run_event_sync, EVERY_TICK),
+        PeriodicJob("organisers' card index sync", run_card_sync, EVERY_TICK),
+    ]
 
 
 def leader_jobs() -> list[PeriodicJob]:
@@ -71,6 +87,7 @@ def leader_jobs() -> list[PeriodicJob]:
     return [
         PeriodicJob("onboarding timeout sweep", run_onboarding_sweep, EVERY_TICK),
         PeriodicJob("event reminders", run_reminders, REMINDERS_EVERY),
+        PeriodicJob("hand-off reminders", run_handoff_reminders, REMINDERS_EVERY),
         PeriodicJob("retention purge", run_retention_purge, PURGE_EVERY),
     ]
 
@@ -87,6 +104,7 @@ def periodic_jobs(app: App) -> list[PeriodicJob]:
     ]
     if app.services.settings.broadcast_workers:
         jobs.append(PeriodicJob("event reminders", run_reminders, REMINDERS_EVERY))
+    jobs.append(PeriodicJob("hand-off reminders", run_handoff_reminders, REMINDERS_EVERY))
     jobs.append(PeriodicJob("retention purge", run_retention_purge, PURGE_EVERY))
     return jobs
 

@@ -39,6 +39,7 @@ JOIN_QUERIES = {
 }
 JOIN_QUERY = "How can we join ESER?"
 FEEDBACK_PREFIX = "fb:"
+HANDOFF_PREFIX = "ho:"  # bot.handoffs.notify.PREFIX (that package imports this one)
 QUESTION_COMMANDS = frozenset({"ask", "events", "funding", "join"})
 
 
@@ -51,6 +52,14 @@ def feedback_buttons(services: Services, answer_id: str, language: str) -> list[
             label=text("feedback.button_down", language), callback_data=f"{FEEDBACK_PREFIX}{answer_id}:down"
         ),
     ]
+
+
+def ask_organiser_button(services: Services, answer_id: str, language: str) -> Button:
+    """ "Ask an organiser" under a declined or 👎-voted answer (``bot.handoffs.handler`` takes it)."""
+    return Button(
+        label=services.catalogue.text("handoff.button.ask", language),
+        callback_data=f"{HANDOFF_PREFIX}ask:{answer_id}",
+    )
 
 
 def answer_reply(answer: Answer, *, thread_id: str | None, feedback: list[Button]) -> Reply:
@@ -238,6 +247,9 @@ class QuestionHandler:
             thread_id=message.thread_id,
             feedback=feedback_buttons(self.services, answer_id, answer.language),
         )
+        if answer.decline is not None or not answer.grounded:
+            # A question the bot could not answer may go to a person (bot.handoffs).
+            reply.buttons.insert(-1, [ask_organiser_button(self.services, answer_id, answer.language)])
         self.services.metrics.answered(message.platform, answer, time.perf_counter() - started)
         if events:
             reply.attachments = [
@@ -266,7 +278,18 @@ class QuestionHandler:
             if not stored
             else ("feedback.thanks_up" if vote > 0 else "feedback.thanks_down")
         )
-        return [self._notice(message, say(self.services, message, key, language), language, ephemeral=True)]
+        thanks = self._notice(message, say(self.services, message, key, language), language, ephemeral=True)
+        if not stored or vote > 0:
+            return [thanks]
+        # A 👎 may go to a person: offered to the member alone where others read along.
+        offer = self._notice(
+            message,
+            say(self.services, message, "handoff.offer", language),
+            language,
+            ephemeral=not message.is_direct,
+        )
+        offer.buttons = [[ask_organiser_button(self.services, answer_id, language)]]
+        return [thanks, offer]
 
     async def _feedback(self, message: IncomingMessage, language: str) -> Reply:
         text = message.args.strip()

@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from babel import Locale
+
 from knowledge.card_match import CardMatch, CardMatcher
 from knowledge.cards import AnswerCard
 from knowledge.compose import TIME_SENSITIVE, ExtractiveComposer, cite, format_iso_date
@@ -270,8 +272,16 @@ class Answerer:
             numbers[position] = known
         text = renumber(text, numbers)
         lines = [text]
-        if written_in != prepared.language:
+        if written_in == "en" and prepared.language != "en":
             lines.append(self.texts.text("answer.english_source", prepared.language))
+        elif written_in != prepared.language:  # an organiser's card, in the language it was written in
+            lines.append(
+                self.texts.text(
+                    "answer.card_language",
+                    prepared.language,
+                    name=language_name(written_in, prepared.language),
+                )
+            )
         if card.last_checked and focus.kind in TIME_SENSITIVE:
             date = format_iso_date(card.last_checked.isoformat(), prepared.language)
             lines.append(self.texts.text("answer.last_checked", prepared.language, date=date))
@@ -303,6 +313,11 @@ class Answerer:
         if best is None:
             raise LookupError(f"card {card.id!r} cites {source.doc!r}, which is not indexed")
         return Passage(chunk=best, score=1.0)
+
+
+def language_name(code: str, in_language: str) -> str:
+    """The name of language ``code`` in ``in_language`` ("Französisch"), from CLDR; the code when unknown."""
+    return str(Locale.parse(in_language).languages.get(code) or code)
 
 
 def renumber(text: str, numbers: dict[int, int]) -> str:

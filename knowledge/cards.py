@@ -86,8 +86,10 @@ class AnswerCard(BaseModel, frozen=True):
         return tuple(code.upper() for code in value)
 
     def answer_in(self, language: str) -> tuple[str, str] | None:
-        """The answer in ``language``, else in English, with the language it is in (None if neither)."""
-        for candidate in (language, "en"):
+        """The answer in ``language``, else in English, else in the first language it has (an
+        organiser's card starts in the language the organiser wrote), with the language it is in
+        (None for a card without any answer)."""
+        for candidate in (language, "en", *self.answer):
             if self.answer.get(candidate):
                 return self.answer[candidate], candidate
         return None

@@ -26,6 +26,7 @@ os.environ.setdefault("ESER_EMBEDDINGS", "bundled:all-MiniLM-L6-v2")
 from adapters.platforms import platform_capabilities
 from bot.app import App, build_app
 from bot.events import SOURCE_ROOT as EVENTS_ROOT
+from bot.handoffs.cards import SOURCE_ROOT as ORGANISER_CARDS_ROOT
 from bot.i18n import Catalogue
 from bot.settings import ESER_PAGE_URL, GATEWAY_URL, Settings
 from knowledge.embeddings import build_embeddings, embed_questions, is_multilingual
@@ -167,9 +168,12 @@ async def app(settings: Settings, knowledge: KnowledgeEngine, clock: Clock) -> A
     )
     yield built
     await built.services.db.dispose()
-    # Events a test stored went into the shared index too: take them out for the next test.
-    if any(chunk.metadata.get("source_root") == EVENTS_ROOT for chunk in knowledge.index.chunks):
-        await knowledge.sync_documents([], source_root=EVENTS_ROOT)
+    # Events and organisers' cards a test stored went into the shared index too: take them out for
+    # the next test.
+    for root in (EVENTS_ROOT, ORGANISER_CARDS_ROOT):
+        indexed = [*knowledge.index.chunks, *knowledge.index.card_chunks]
+        if any(chunk.metadata.get("source_root") == root for chunk in indexed):
+            await knowledge.sync_documents([], source_root=root)
 
 
 PostgresReplicas = Callable[[Callable[[Path], Settings]], Awaitable[tuple[App, App]]]

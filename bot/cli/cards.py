@@ -1,4 +1,5 @@
-"""``eser-bot cards``: list, show and check the answer cards of the knowledge base."""
+"""``eser-bot cards``: list, show and check the answer cards of the knowledge base; list and publish
+the cards organisers kept from their answers (``drafts``, ``publish``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bot.cli.common import read_settings
+from bot.cli.common import read_settings, run_with_app
 
 if TYPE_CHECKING:
+    from bot.app import App
     from knowledge.cards import CardProblem, LoadedCard
 
 cards_cli = typer.Typer(
@@ -99,3 +101,61 @@ def check() -> None:
     console.print(f"{len(cards)} cards checked, {len(problems)} problems.")
     if problems:
         raise typer.Exit(1)
+
+
+@cards_cli.command("drafts")
+def drafts(
+    everything: Annotated[bool, typer.Option("--all", help="Published organisers' cards too.")] = False,
+) -> None:
+    """Organisers' cards kept from their answers: drafts (and, with --all, published ones), with
+    the languages each still lacks."""
+    console = Console(highlight=False)
+
+    async def job(app: App) -> None:
+        cards = await app.services.organiser_cards.listed(None if everything else "draft")
+        table = Table(title=f"{len(cards)} organisers' cards" + ("" if everything else " (drafts)"))
+        for column in ("id", "status", "languages", "missing languages", "question", "saved"):
+            table.add_column(column)
+        for card in cards:
+            first = next(iter(card.questions.values()), [""])[0]
+            table.add_row(
+                card.id,
+                card.status,
+                " ".join(card.answers),
+                " ".join(card.missing_languages) or "—",
+                escape(first[:60]),
+                card.created_at.date().isoformat(),
+            )
+        console.print(table)
+
+    run_with_app(console, job)
+
+
+@cards_cli.command("publish")
+def publish(
+    card_id: Annotated[str, typer.Argument(help="The organisers' card's id (see `cards drafts`).")],
+    organiser: Annotated[str, typer.Option("--as", help="The organiser publishing it: platform:user_id.")],
+) -> None:
+    """Publish an organisers' card; the running bot indexes it at its next tick."""
+    from bot.cli.common import parse_target
+    from bot.handoffs.cards import OrganiserCards
+    from bot.handoffs.models import HandoffError
+
+    console = Console(highlight=False)
+    who = parse_target(console, organiser, "--as")
+
+    async def job(app: App) -> None:
+        # Store only: the serving replicas index it (an embedded index has one writer).
+        cards = OrganiserCards(app.services.handoffs, None, app.services.clock)
+        try:
+            card = await cards.publish(card_id, organiser=str(who))
+        except HandoffError as error:
+            console.print(
+                f"[red]{escape(app.services.catalogue.text(error.key, 'en', **error.params))}[/red]"
+            )
+            raise typer.Exit(1) from error
+        console.print(
+            f"Published {card.id}; missing languages: {' '.join(card.missing_languages) or 'none'}."
+        )
+
+    run_with_app(console, job)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from bot.guided.engine import GuidedEngine
 from bot.guided.flow import load_flows
 from bot.guided.flows.announce import AnnounceHooks
+from bot.guided.flows.handoff import HandoffHooks, HumanHooks
 from bot.guided.flows.newevent import NewEventHooks
 from bot.guided.flows.onboarding import OnboardingHooks
 from bot.guided.handler import GuidedChatHandler
@@ -25,13 +26,15 @@ def build_engine(services: Services) -> GuidedEngine:
         OnboardingHooks(StartingKit(services.knowledge, load_kit())),
         NewEventHooks(places),
         AnnounceHooks(places),
+        HandoffHooks(),
+        HumanHooks(),
     ]
     return GuidedEngine(
         load_flows(), standard_kinds(places), {hook.flow_id: hook for hook in hooks}, services.catalogue
     )
 
 
-def build_handler(services: Services, engine: GuidedEngine, *, later: Sequence[Handler]) -> Handler:
+def build_handler(services: Services, engine: GuidedEngine, *, later: Sequence[Handler]) -> GuidedChatHandler:
     """The guided-chat handler.
 
     Args:

@@ -9,7 +9,8 @@ newcomer is welcomed into onboarding is ``bot.guided.welcome``'s.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bot.guided.context import RUN_BUTTON, parse_callback
 from bot.guided.engine import GuidedEngine, Run
@@ -102,8 +103,22 @@ class GuidedChatHandler:
             return await self.welcome.start_command(message)
         return await self.begin(message, flow)
 
-    async def begin(self, message: IncomingMessage, flow: Flow, *, welcome: str | None = None) -> list[Reply]:
-        """Start a fresh run of ``flow`` (after its role check), optionally after a welcome message."""
+    async def begin(
+        self,
+        message: IncomingMessage,
+        flow: Flow,
+        *,
+        welcome: str | None = None,
+        answers: Mapping[str, Any] | None = None,
+    ) -> list[Reply]:
+        """Start a fresh run of ``flow`` (after its role check), optionally after a welcome message.
+
+        Args:
+            message: The member's message or button press.
+            flow: The flow.
+            welcome: A catalogue key said before the first question.
+            answers: Values the run starts with (the hand-off an organiser answers).
+        """
         language = await member_language(self.services, message)
         if not await self._allowed(message, flow):
             return await self._refuse(message, flow, language)
@@ -118,7 +133,9 @@ class GuidedChatHandler:
             outcome = await self.engine.begin(self.run_for(message, flow, hint), answers=known)
         else:
             hint = language
-            outcome = await self.engine.begin(self.run_for(message, flow, hint), language=language)
+            outcome = await self.engine.begin(
+                self.run_for(message, flow, hint), language=language, answers=answers
+            )
         await self._save(message, flow, outcome.state, "active", hint)
         replies = self._threaded(message, outcome.replies)
         if welcome and replies:

@@ -12,7 +12,11 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.events import EventService
 from bot.jobs import (
+    leader_jobs,
+    replica_jobs,
+    run_card_sync,
     run_event_sync,
+    run_handoff_reminders,
     run_onboarding_sweep,
     run_periodic_jobs,
     run_reminders,
@@ -214,3 +218,22 @@ async def test_an_instance_that_does_not_deliver_makes_no_reminders(app: App, cl
 
 async def _truthy_list(value: Awaitable[list[int]]) -> bool:
     return bool(await value)
+
+
+async def test_hand_off_reminders_run_in_the_leader_and_card_sync_in_every_replica(
+    app: App, clock: Clock
+) -> None:
+    assert "hand-off reminders" in [job.name for job in leader_jobs()]
+    assert "organisers' card index sync" in [job.name for job in replica_jobs()]
+    app.services.senders["telegram"] = RecordingSender("telegram")
+    await app.services.organisers.store.grant("telegram", "100", granted_by="test", now=clock())
+    await app.services.handoffs.ask(
+        platform="telegram", user_id="m1", chat_id="m1", question="Who funds pilots?", language="en"
+    )
+    assert await run_handoff_reminders(app) == 0
+    clock.advance(hours=24)
+    assert await run_handoff_reminders(app) == 1
+    assert await run_handoff_reminders(app) == 0  # once
+    clock.advance(hours=24)
+    assert await run_handoff_reminders(app) == 1  # escalated
+    assert await run_card_sync(app) is False  # nothing published

@@ -298,3 +298,17 @@ async def test_events_added_by_another_process_are_listed_at_once(app: App) -> N
     line = next(line for line in after.text.splitlines() if "Harbour cooperative day" in line)
     assert "10:00\u202fAM – 12:00\u202fPM" in line  # the end time, as English writes times
     assert "Online, online" not in line and "online" in line.lower()
+
+
+async def test_a_declined_answer_and_a_thumbs_down_offer_an_organiser(app: App) -> None:
+    [declined] = await app.handle(message("What will the weather be like in Naples tomorrow?"))
+    rows = [[button.callback_data or "" for button in row] for row in declined.buttons]
+    assert rows[-1][0].startswith("fb:") and rows[-2][0].startswith("ho:ask:")
+    [answered] = await app.handle(message("What is the Social Economy Action Plan?"))
+    assert not [data for data in feedback_row(answered) if data.startswith("ho:")]
+    _, down = feedback_row(answered)
+    thanks, offer = await app.handle(message(callback=down))
+    assert thanks.ephemeral and not offer.ephemeral  # a direct chat: the offer stays visible
+    assert [button.callback_data for row in offer.buttons for button in row] == [
+        f"ho:ask:{down.split(':')[1]}"
+    ]

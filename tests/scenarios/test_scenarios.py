@@ -225,9 +225,13 @@ async def test_scenario(driver: PlatformDriver, scenario: Scenario) -> None:
 async def test_feedback_click_is_stored_with_the_answer(driver: PlatformDriver, app: App) -> None:
     answer = answer_in(await driver.direct_message("hal", "What is the Social Economy Gateway?"))
     thumbs_down = next(button for button in answer.buttons if button.payload.endswith(":down"))
-    [thanks] = await driver.click("hal", answer, thumbs_down)
+    clicked = await driver.click("hal", answer, thumbs_down)
     expected = app.services.catalogue.text("feedback.thanks_down", "en", cmd=command_prefix(driver.platform))
-    assert thanks.ephemeral and thanks.text == expected
+    [thanks] = [message for message in clicked if message.ephemeral]
+    assert thanks.text == expected
+    # A 👎 offers a person: the offer stays visible in the direct chat, with its one button.
+    [offer] = [message for message in clicked if not message.ephemeral]
+    assert [button.payload.rsplit(":", 1)[0] for button in offer.buttons] == ["ho:ask"]
     async with app.services.sessions() as session:
         votes = (await session.scalars(select(VoteRow))).all()
     assert [(vote.platform, vote.vote) for vote in votes] == [(driver.platform, -1)]

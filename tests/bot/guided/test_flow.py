@@ -18,13 +18,18 @@ FLOWS = load_flows()
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "guided-chats.md"
 
 
-def test_the_three_flows_and_their_commands() -> None:
+def test_the_five_flows_and_their_commands() -> None:
     assert {flow.id: flow.command for flow in FLOWS.values()} == {
         "onboarding": "start",
         "newevent": "newevent",
         "announce": "announce",
+        "handoff": "handoff",
+        "human": "human",
     }
-    assert FLOWS["newevent"].requires == FLOWS["announce"].requires == "organiser"
+    assert (
+        FLOWS["newevent"].requires == FLOWS["announce"].requires == FLOWS["handoff"].requires == "organiser"
+    )
+    assert FLOWS["human"].requires is None
     assert FLOWS["onboarding"].requires is None and FLOWS["onboarding"].pause_when_idle
 
 

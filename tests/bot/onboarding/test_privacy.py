@@ -43,7 +43,7 @@ async def onboard(member: Member, *, language: str = "en", consent: str = "yes")
 
 async def leave_traces(member: Member) -> None:
     """Give the member a row in every member table: profile, flow, consent, subscriptions, answers,
-    a vote and feedback."""
+    a vote, feedback, a hand-off and (as an organiser) the regions they cover."""
     await onboard(member)
     [answer] = await member.say("What is the Social Economy Action Plan?")
     up = next(
@@ -54,6 +54,8 @@ async def leave_traces(member: Member) -> None:
     # An organiser role, and an announcement queued for the member (their subscription's outbox row).
     services = member.app.services
     await services.organisers.store.grant("telegram", member.user, granted_by="test", now=services.clock())
+    await member.command("human", "Who can help our cooperative?")  # a question handed to the organisers
+    await services.handoffs.set_regions(f"telegram:{member.user}", ["BE"])  # the countries they answer for
     organiser = Target(platform="telegram", chat_id=member.user)
     await services.broadcasts.submit(Draft(text="Hello"), organiser=organiser, report_to=None)
     await OutboxStore(services.sessions).start_due(services.clock())

@@ -12,6 +12,7 @@ from bot.store.broadcasts import PENDING, SENDING, AnnouncementRow, OutboxRow
 from bot.store.erasure import count_member_rows, erase_member
 from bot.store.events import EventRow
 from bot.store.guided_chats import GuidedChatStore
+from bot.store.handoffs import HandoffRow, HandoffStore
 from bot.store.inbox import InboxStore
 from bot.store.organisers import OrganiserStore
 from bot.store.profiles import ProfileStore
@@ -90,6 +91,20 @@ async def fill(sessions: async_sessionmaker[AsyncSession], user: str) -> None:
         hold_until=FIXED_NOW,
     )
     await DatabaseQuota(sessions, 20, timedelta(minutes=10), lambda: FIXED_NOW).try_take(f"slack:{user}")
+    handoffs = HandoffStore(sessions)
+    await handoffs.add(
+        HandoffRow(
+            id=f"h-{user}",
+            platform="slack",
+            user_id=user,
+            chat_id="C1",
+            question="Who can help?",
+            state="open",
+            created_at=FIXED_NOW,
+            updated_at=FIXED_NOW,
+        )
+    )
+    await handoffs.set_regions("slack", user, ["IT"])  # they are also an organiser
 
 
 async def test_erase_member_empties_every_member_table(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -108,6 +123,8 @@ async def test_erase_member_empties_every_member_table(sessions: async_sessionma
         "organisers",
         "outbox",
         "question_quota",
+        "handoffs",
+        "organiser_regions",
     }
     before = await count_member_rows(sessions, "slack", "U1")
     assert all(count == 1 for count in before.values()), before
