@@ -6,18 +6,24 @@ Each command group lives in its own module (``ingest``, ``ask``, ``chat``, ``ser
 
 from __future__ import annotations
 
+import sys
+
 import typer
+from rich.console import Console
+from rich.markup import escape
 
 from bot.cli.ask import ask
 from bot.cli.broadcast import broadcast_cli
 from bot.cli.cards import cards_cli
 from bot.cli.chat import chat
+from bot.cli.common import offline_defaults
 from bot.cli.evaluate import evaluate_command
 from bot.cli.events import events_cli
 from bot.cli.ingest import ingest
 from bot.cli.migrate import migrate
 from bot.cli.organisers import organisers_cli
 from bot.cli.serve import serve
+from bot.errors import ConfigError
 
 
 def build_cli() -> typer.Typer:
@@ -39,5 +45,14 @@ def build_cli() -> typer.Typer:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    build_cli()()
+    """Console-script entry point (model hubs are switched off before any library loads)."""
+    offline_defaults()
+    try:
+        build_cli()()
+    except ConfigError as error:
+        # Any command: a setting found wrong only once in use (a server that does not answer) is
+        # named on one line, like the ones refused at start, never shown as a traceback.
+        Console(stderr=True).print(
+            f"[red]Configuration error — {error.setting}: {escape(error.problem)}[/red]", soft_wrap=True
+        )
+        sys.exit(2)
