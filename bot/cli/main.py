@@ -1,7 +1,8 @@
 """The ``eser-bot`` command line: one Typer app that gathers the commands of this package.
 
 Each command group lives in its own module (``ingest``, ``ask``, ``chat``, ``serve``, ``evaluate``,
-``events``, ``cards``, ``broadcast``, ``organisers``, ``migrate``); what they share is in ``bot.cli.common``.
+``events``, ``cards``, ``broadcast``, ``organisers``, ``migrate``, ``gaps``); what they share is in
+``bot.cli.common``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.cli.chat import chat
 from bot.cli.common import offline_defaults
 from bot.cli.evaluate import evaluate_command
 from bot.cli.events import events_cli
+from bot.cli.gaps import gaps
 from bot.cli.ingest import ingest
 from bot.cli.migrate import migrate
 from bot.cli.organisers import organisers_cli
@@ -37,6 +39,7 @@ def build_cli() -> typer.Typer:
     cli.command("eval")(evaluate_command)
     cli.command()(serve)
     cli.command()(migrate)
+    cli.command()(gaps)
     cli.add_typer(events_cli, name="events")
     cli.add_typer(broadcast_cli, name="broadcast")
     cli.add_typer(cards_cli, name="cards")
