@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,6 +55,10 @@ class Services:
         senders: Platform senders registered by the adapters that are running, by platform name.
         channel_authorities: Who manages a channel, registered by the running adapters, by platform.
         metrics: This process's Prometheus metrics (their registry is built with the app).
+        digest_sections: Extra sections of the organisers' weekly knowledge-gaps digest
+            (``bot.gaps.digest.DigestSection``): each is given the services, the week's start and end
+            and the organiser's language, and returns its text or None. The hand-offs feature adds
+            its "answered hand-offs" section here in ``bot.app.build_app``.
     """
 
     settings: Settings
@@ -78,3 +82,6 @@ class Services:
     senders: dict[str, Sender] = field(default_factory=dict)
     channel_authorities: dict[str, ChannelAuthority] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)
+    digest_sections: list[Callable[[Services, datetime, datetime, str], Awaitable[str | None]]] = field(
+        default_factory=list
+    )

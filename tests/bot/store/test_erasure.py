@@ -11,6 +11,7 @@ from bot.store.base import member_reference_tables, member_tables
 from bot.store.broadcasts import PENDING, SENDING, AnnouncementRow, OutboxRow
 from bot.store.erasure import count_member_rows, erase_member
 from bot.store.events import EventRow
+from bot.store.gaps import GapStore
 from bot.store.guided_chats import GuidedChatStore
 from bot.store.handoffs import HandoffRow, HandoffStore
 from bot.store.inbox import InboxStore
@@ -105,6 +106,8 @@ async def fill(sessions: async_sessionmaker[AsyncSession], user: str) -> None:
         )
     )
     await handoffs.set_regions("slack", user, ["IT"])  # they are also an organiser
+
+    await GapStore(sessions).claim_digest("2026-W48", "slack", user, FIXED_NOW)  # they got a digest
 
 
 async def test_erase_member_empties_every_member_table(sessions: async_sessionmaker[AsyncSession]) -> None:
