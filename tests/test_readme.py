@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,16 @@ def test_the_readme_has_examples_to_run() -> None:
     assert set(NOT_EXECUTED) <= set(commands)
 
 
+def spanish_subscriber(database: Path) -> None:
+    """A Telegram member in Spain, writing Spanish, subscribed to events (the database exists)."""
+    with sqlite3.connect(database) as db:
+        db.execute(
+            "INSERT OR IGNORE INTO subscriptions"
+            " (platform, user_id, chat_id, topic, created_at, kind, active, country, language)"
+            " VALUES ('telegram', 'u-es', '77', 'events', '2030-01-01 00:00:00', 'member', 1, 'ES', 'es')"
+        )
+
+
 def test_every_readme_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The examples run in README order, on a scratch data folder (embedded SQLite and Chroma), from
     the project folder (they name files in it); a confirmation question is answered "y"."""
@@ -82,6 +93,9 @@ def test_every_readme_example_runs_as_written(tmp_path: Path, monkeypatch: pytes
     for command in readme_commands():
         if command in NOT_EXECUTED:
             continue
+        if command.startswith("eser-bot broadcast send"):
+            # An announcement to nobody is refused (as the README says): a Spanish member first.
+            spanish_subscriber(tmp_path / "data" / "eser.db")
         result = runner.invoke(cli, shlex.split(command)[1:], input="y\n")
         assert result.exit_code == 0, f"{command}\n{result.output}"
         assert "Traceback" not in result.output
