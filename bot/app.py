@@ -22,6 +22,7 @@ from bot.errors import ConfigError
 from bot.events import EventService
 from bot.guided.assembly import build_engine, build_handler
 from bot.handoffs.cards import OrganiserCards
+from bot.handoffs.digest import handoff_digest
 from bot.handoffs.handler import HandoffHandler
 from bot.handoffs.notify import HandoffNotifier
 from bot.handoffs.service import HandoffLimits, HandoffService
@@ -351,6 +352,8 @@ async def build_app(
         metrics=Metrics(CollectorRegistry()),
     )
 
+    # The weekly digest's hand-offs paragraph (bot.gaps.digest knows only the hook).
+    services.digest_sections.append(handoff_digest)
     languages = LanguageMemory()
 
     async def error_reply(message: IncomingMessage, reference: str, error: Exception) -> Reply:
