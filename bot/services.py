@@ -23,6 +23,7 @@ from bot.store.answers import AnswerStore
 from bot.store.guided_chats import GuidedChatStore
 from bot.store.profiles import ProfileStore
 from bot.store.subscriptions import SubscriptionStore
+from bot.web.tokens import LoginLinks
 from knowledge.engine import KnowledgeEngine
 
 
@@ -51,6 +52,8 @@ class Services:
         senders: Platform senders registered by the adapters that are running, by platform name.
         channel_authorities: Who manages a channel, registered by the running adapters, by platform.
         metrics: This process's Prometheus metrics (their registry is built with the app).
+        login_links: Issues and checks the organisers' web page sign-in links (``/web``); None
+            leaves ``/web`` out.
     """
 
     settings: Settings
@@ -72,3 +75,4 @@ class Services:
     senders: dict[str, Sender] = field(default_factory=dict)
     channel_authorities: dict[str, ChannelAuthority] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)
+    login_links: LoginLinks | None = None

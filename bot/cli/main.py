@@ -1,7 +1,8 @@
 """The ``eser-bot`` command line: one Typer app that gathers the commands of this package.
 
 Each command group lives in its own module (``ingest``, ``ask``, ``chat``, ``serve``, ``evaluate``,
-``events``, ``cards``, ``broadcast``, ``organisers``, ``migrate``); what they share is in ``bot.cli.common``.
+``events``, ``cards``, ``broadcast``, ``organisers``, ``migrate``, ``web``); what they share is in
+``bot.cli.common``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.cli.ingest import ingest
 from bot.cli.migrate import migrate
 from bot.cli.organisers import organisers_cli
 from bot.cli.serve import serve
+from bot.cli.web import web
 
 
 def build_cli() -> typer.Typer:
@@ -31,6 +33,7 @@ def build_cli() -> typer.Typer:
     cli.command("eval")(evaluate_command)
     cli.command()(serve)
     cli.command()(migrate)
+    cli.command()(web)
     cli.add_typer(events_cli, name="events")
     cli.add_typer(broadcast_cli, name="broadcast")
     cli.add_typer(cards_cli, name="cards")

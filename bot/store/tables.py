@@ -11,6 +11,7 @@ from bot.store import (
     profiles,
     quota,
     secrets,
+    web_logins,
 )
 from bot.store.base import Base
 
@@ -26,4 +27,5 @@ __all__ = [
     "profiles",
     "quota",
     "secrets",
+    "web_logins",
 ]
