@@ -22,6 +22,9 @@ from bot.delivery import Sender
 from bot.errors import ConfigError
 from bot.events import EventService
 from bot.guided.assembly import build_engine, build_handler
+from bot.handoffs.cards import OrganiserCards
+from bot.handoffs.notify import HandoffNotifier
+from bot.handoffs.service import HandoffLimits, HandoffService
 from bot.i18n import Catalogue
 from bot.inbox import Inbox
 from bot.logs import bind_request
@@ -40,6 +43,7 @@ from bot.store.answers import AnswerStore
 from bot.store.base import utcnow
 from bot.store.database import is_unavailable, open_database, session_factory
 from bot.store.guided_chats import GuidedChatStore
+from bot.store.handoffs import HandoffStore
 from bot.store.inbox import InboxStore
 from bot.store.organisers import OrganiserStore
 from bot.store.profiles import ProfileStore
@@ -158,7 +162,8 @@ class App:
 
     async def purge_expired(self) -> int:
         """Delete what is past its retention: question logs, de-duplication records and unanswered
-        events, unfinished onboarding flows, and the recipients of old announcements' deliveries.
+        events, unfinished onboarding flows, hand-offs untouched for the question retention, and the
+        recipients of old announcements' deliveries.
 
         Returns:
             How many stored answers were deleted.
@@ -178,6 +183,8 @@ class App:
             self.services.sessions, now - timedelta(days=settings.delivery_retention_days)
         )
         log.info("retention purge removed the recipients of %d old deliveries", deliveries)
+        handoffs = await self.services.handoffs.purge(cutoff)
+        log.info("retention purge removed %d hand-offs untouched for the question retention", handoffs)
         if isinstance(self.services.quota, DatabaseQuota):  # Redis keys expire by themselves
             quotas = await self.services.quota.purge()
             log.info("retention purge removed %d question quota rows past their window", quotas)
@@ -297,6 +304,22 @@ async def build_app(
     organisers = Organisers(sorted(f"{p}:{u}" for p, u in organiser_ids), OrganiserStore(sessions))
     engine = knowledge or build_knowledge(settings, catalogue, clock)
     events = EventService(sessions, engine, clock)
+    answers = AnswerStore(sessions)
+    # The adapters register their senders in this dict as they start; the hand-offs send through it.
+    senders: dict[str, Sender] = {}
+    capabilities = {platform.name: platform for platform in platforms}
+    members = ProfileDirectory(profiles)
+    handoffs = HandoffService(
+        HandoffStore(sessions),
+        organisers,
+        HandoffNotifier(catalogue, senders, capabilities, lambda: services.members, answers, clock),
+        HandoffLimits(
+            max_open=settings.handoff_max_open,
+            per_day=settings.handoff_per_day,
+            reminder=timedelta(hours=settings.handoff_reminder_hours),
+        ),
+        clock,
+    )
     login_links = LoginLinks(
         await app_secret(sessions, WEB_LOGIN_KEY, clock()),
         settings.web_base_url,
@@ -310,7 +333,7 @@ async def build_app(
         sessions=sessions,
         knowledge=engine,
         clock=clock,
-        answers=AnswerStore(sessions),
+        answers=answers,
         quota=build_quota(settings, sessions, clock),
         profiles=profiles,
         guided_chats=GuidedChatStore(sessions),
@@ -325,8 +348,11 @@ async def build_app(
         ),
         subscriptions=SubscriptionStore(sessions),
         events=events,
-        members=ProfileDirectory(profiles),
-        platforms={platform.name: platform for platform in platforms},
+        handoffs=handoffs,
+        organiser_cards=OrganiserCards(handoffs, engine, clock),
+        members=members,
+        platforms=capabilities,
+        senders=senders,
         # A registry of this app's own: the library's global default would mix two apps' counts.
         metrics=Metrics(CollectorRegistry()),
         login_links=login_links,

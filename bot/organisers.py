@@ -50,6 +50,11 @@ class Organisers:
         stored = {user for p, user, _, _ in await self.store.all() if p == platform}
         return sorted(stored | {user for p, user in self._configured if p == platform})
 
+    async def everyone(self) -> list[str]:
+        """Every organiser on every platform (setting and stored role), as ``platform:user_id``, sorted."""
+        stored = {f"{p}:{user}" for p, user, _, _ in await self.store.all()}
+        return sorted(stored | {f"{p}:{user}" for p, user in self._configured})
+
     async def allow(self, platform: str, user_id: str, action: str) -> bool:
         """Check the member for ``action``; a refusal is logged (who, what) for the audit trail."""
         if await self.is_organiser(platform, user_id):

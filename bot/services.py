@@ -12,6 +12,8 @@ from bot.broadcast.service import BroadcastService
 from bot.channels import ChannelAuthority
 from bot.delivery import Sender
 from bot.events import EventService
+from bot.handoffs.cards import OrganiserCards
+from bot.handoffs.service import HandoffService
 from bot.i18n import Catalogue
 from bot.members import MemberDirectory, NoProfiles
 from bot.metrics import Metrics
@@ -46,6 +48,8 @@ class Services:
         broadcasts: Composing, submitting and reporting on announcements.
         subscriptions: Members' and channels' subscriptions to announcements.
         events: Organisers' events (database) and every event's lookup, indexed at once.
+        handoffs: Members' questions handed to organisers (``bot.handoffs``).
+        organiser_cards: Answer cards kept from organisers' answers: drafts, publishing, indexing.
         members: Member profiles as far as answers need them.
         platforms: What each platform declares (limits, group chats, markup, name), by platform name:
             every platform the adapters know, whether or not it runs in this process.
@@ -70,6 +74,8 @@ class Services:
     broadcasts: BroadcastService
     subscriptions: SubscriptionStore
     events: EventService
+    handoffs: HandoffService
+    organiser_cards: OrganiserCards
     members: MemberDirectory = field(default_factory=NoProfiles)
     platforms: dict[str, PlatformCapabilities] = field(default_factory=dict)
     senders: dict[str, Sender] = field(default_factory=dict)

@@ -59,6 +59,16 @@ class Settings(BaseSettings):
     # Empty: the question quota is counted in the database (shared by every replica on it).
     redis_url: str = Field(default="", validation_alias="REDIS_URL")
 
+    # --- organisers' hand-offs ------------------------------------------------------------------
+    # An unanswered hand-off reminds its organisers after this long, and goes to every organiser
+    # after twice this long (the delivering replica's periodic job).
+    handoff_reminder_hours: float = Field(
+        default=24.0, gt=0, le=24 * 30, validation_alias="ESER_HANDOFF_REMINDER_HOURS"
+    )
+    # No flooding the organisers: open hand-offs a member may have at once, and hand-offs per day.
+    handoff_max_open: int = Field(default=3, ge=1, le=100, validation_alias="ESER_HANDOFF_MAX_OPEN")
+    handoff_per_day: int = Field(default=5, ge=1, le=1000, validation_alias="ESER_HANDOFF_PER_DAY")
+
     # --- Telegram ----------------------------------------------------------------------------
     telegram_bot_token: str = Field(default="", validation_alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base_url: str = Field(

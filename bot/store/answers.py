@@ -122,6 +122,25 @@ class AnswerStore:
             )
             return list(reversed(rows.all()))
 
+    async def get(self, answer_id: str) -> AnswerRow | None:
+        """One stored answer (with its question), or None when it is gone."""
+        async with self._sessions() as session:
+            return await session.get(AnswerRow, answer_id)
+
+    async def latest(self, platform: str, user_id: str, thread: str) -> AnswerRow | None:
+        """The member's last question in ``thread`` with the answer it got, or None."""
+        async with self._sessions() as session:
+            return await session.scalar(
+                select(AnswerRow)
+                .where(
+                    AnswerRow.platform == platform,
+                    AnswerRow.user_id == user_id,
+                    AnswerRow.thread_key == thread,
+                )
+                .order_by(AnswerRow.created_at.desc())
+                .limit(1)
+            )
+
     async def has_thread(self, thread: str) -> bool:
         """Whether the bot answered in ``thread`` before (a follow-up there needs no mention)."""
         async with self._sessions() as session:
