@@ -1,5 +1,6 @@
 """Read-only figures for the organisers' overview: questions per day (by language and platform),
-the grounded share and the votes, from the question log (``bot.store.answers``).
+the grounded share and the votes, from the question log (``bot.store.answers``), and hand-offs asked
+and answered (``bot.store.handoffs``).
 
 Only counts leave this module: never a question, an answer or who asked.
 """
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.answers import AnswerRow, VoteRow
+from bot.store.handoffs import HandoffRow
 
 
 @dataclass
@@ -27,6 +29,8 @@ class DayActivity:
         grounded: Questions answered from the knowledge base (the rest were declined).
         votes_up: 👍 given that day.
         votes_down: 👎 given that day.
+        handoffs_asked: Questions members handed to organisers that day.
+        handoffs_answered: Hand-offs organisers answered that day.
     """
 
     day: date
@@ -35,6 +39,8 @@ class DayActivity:
     grounded: int = 0
     votes_up: int = 0
     votes_down: int = 0
+    handoffs_asked: int = 0
+    handoffs_answered: int = 0
 
     @property
     def questions(self) -> int:
@@ -85,4 +91,14 @@ class ActivityStore:
                     day.votes_up += 1
                 else:
                     day.votes_down += 1
+            handoffs = await session.execute(
+                select(HandoffRow.created_at, HandoffRow.answered_at).where(
+                    (HandoffRow.created_at >= since) | (HandoffRow.answered_at >= since)
+                )
+            )
+            for created_at, answered_at in handoffs.all():
+                if (asked := result.get(created_at.date())) is not None:
+                    asked.handoffs_asked += 1
+                if answered_at is not None and (answered := result.get(answered_at.date())) is not None:
+                    answered.handoffs_answered += 1
         return list(result.values())

@@ -1,4 +1,5 @@
-"""Answer cards: every card with its languages and status, one card in every language, and the
+"""Answer cards: the cards kept from organisers' answers (drafts and published, ``drafts.py``), every
+card of the knowledge base with its languages and status, one card in every language, and the
 findings of the parity check (``eser-bot cards check``: six languages, the same figures in each,
 citations that resolve, no phrasing claimed by two cards)."""
 
@@ -53,6 +54,7 @@ async def list_cards(request: Request) -> Response:
         request,
         viewer,
         "cards.html",
+        kept=await web.services.organiser_cards.listed(),
         cards=sorted(cards, key=lambda loaded: loaded.card.id),
         unreadable=unreadable,
         all_languages=LANGUAGES,

@@ -1,4 +1,5 @@
-"""The overview: questions per day by language and by platform, the grounded share and the votes."""
+"""The overview: questions per day by language and by platform, the grounded share, the votes and
+the hand-offs."""
 
 from __future__ import annotations
 
@@ -64,6 +65,15 @@ async def overview(request: Request) -> Response:
         day_column=day_column,
         day_label=label,
     )
+    handoffs = stacked_bars(
+        dates,
+        {
+            text("web.overview.handoffs_asked", language): [day.handoffs_asked for day in days],
+            text("web.overview.handoffs_answered", language): [day.handoffs_answered for day in days],
+        },
+        day_column=day_column,
+        day_label=label,
+    )
     questions = sum(day.questions for day in days)
     answered = sum(day.grounded for day in days)
     totals = {
@@ -71,6 +81,7 @@ async def overview(request: Request) -> Response:
         "grounded": f"{answered / questions * 100:.0f} %" if questions else "—",
         "up": sum(day.votes_up for day in days),
         "down": sum(day.votes_down for day in days),
+        "open_handoffs": len(await web.services.handoffs.listed(states=("open",))),
     }
     return web.page(
         request,
@@ -84,6 +95,7 @@ async def overview(request: Request) -> Response:
             ("by_platform", by_platform),
             ("grounded", grounded),
             ("votes", votes),
+            ("handoffs", handoffs),
         ],
     )
 

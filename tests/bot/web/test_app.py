@@ -95,7 +95,14 @@ def post_routes() -> list[str]:
 
 def test_the_forms_are_the_ones_the_csrf_test_covers() -> None:
     assert sorted(post_routes()) == sorted(
-        ["/organisers/logout", "/organisers/events", "/organisers/events/{event_id}"]
+        [
+            "/organisers/logout",
+            "/organisers/events",
+            "/organisers/events/{event_id}",
+            "/organisers/handoffs/{handoff_id}/{action}",
+            "/organisers/cards/drafts/{card_id}/language",
+            "/organisers/cards/drafts/{card_id}/publish",
+        ]
     )
 
 
