@@ -17,7 +17,7 @@ PREFIX = "/organisers"
 
 
 def whole_path(app: ASGIApp) -> ASGIApp:
-    """``app`` seeing the request's whole path.
+    """``app`` seeing the request's whole path (and an ASGI version).
 
     aiohttp-asgi hands the mount prefix over as ``root_path``, from which Starlette would route the
     rest of the path; the web app's routes carry ``/organisers`` themselves (so that ``eser-bot web``
@@ -25,7 +25,12 @@ def whole_path(app: ASGIApp) -> ASGIApp:
     """
 
     async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
-        await app({**scope, "root_path": ""}, receive, send)
+        # aiohttp-asgi names no ASGI version; Starlette then takes it for spec 2.0 and, while sending
+        # a file (the stylesheet), polls ``receive`` for a disconnect that aiohttp-asgi never sends:
+        # a busy loop. The bridge finishes each response itself, as spec 2.4 lets a server do.
+        await app(
+            {**scope, "root_path": "", "asgi": {"version": "3.0", "spec_version": "2.4"}}, receive, send
+        )
 
     return asgi
 

@@ -81,6 +81,7 @@ def _x_labels(days: Sequence[date], slot: float, label: DayLabel) -> list[tuple[
 
 
 def _ticks(top: float, fmt: str) -> list[tuple[float, str]]:
+    # Quarters of the axis: 0, 2.5, 5, 7.5, 10 are written as such (``{:g}``), never rounded.
     plot = HEIGHT - TOP - BOTTOM
     return [(TOP + plot * (1 - part / 4), fmt.format(top * part / 4)) for part in range(5)]
 
@@ -102,11 +103,12 @@ def stacked_bars(
     """
     names = list(series)
     totals = [sum(series[name][n] for name in names) for n in range(len(days))]
-    top: float = nice_ceiling(max(totals, default=0))
+    # Below 4 the axis goes to 4, so that its quarters are whole questions.
+    top: float = max(nice_ceiling(max(totals, default=0)), 4.0)
     slot = (WIDTH - LEFT - RIGHT) / max(len(days), 1)
     plot = HEIGHT - TOP - BOTTOM
     chart = Chart(
-        y_ticks=_ticks(top, "{:.0f}"),
+        y_ticks=_ticks(top, "{:g}"),
         x_labels=_x_labels(days, slot, day_label),
         legend=[(PALETTE[n % len(PALETTE)], name) for n, name in enumerate(names)],
         columns=[day_column, *names],

@@ -103,7 +103,8 @@ class Pages:
         def when(value: datetime | None, zone: str = "UTC") -> str:
             if value is None:
                 return "—"
-            return f"{format_datetime(value, 'medium', tzinfo=ZoneInfo(zone), locale=language)} ({zone})"
+            local = format_datetime(value, "d MMM y, HH:mm", tzinfo=ZoneInfo(zone), locale=language)
+            return f"{local} ({zone})"
 
         return when
 
