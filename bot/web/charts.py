@@ -80,10 +80,12 @@ def _x_labels(days: Sequence[date], slot: float, label: DayLabel) -> list[tuple[
     return [(LEFT + slot * (n + 0.5), label(day)) for n, day in enumerate(days) if n % every == 0]
 
 
-def _ticks(top: float, fmt: str) -> list[tuple[float, str]]:
-    # Quarters of the axis: 0, 2.5, 5, 7.5, 10 are written as such (``{:g}``), never rounded.
+def _ticks(top: float, fmt: str, parts: int | None = None) -> list[tuple[float, str]]:
+    # Whole steps: 4 parts for 4 and 20, 200…; 5 parts for 5, 10, 50, 100… (0, 2, 4, 6, 8, 10).
+    if parts is None:
+        parts = 4 if top == 4 or f"{top:g}".startswith("2") else 5
     plot = HEIGHT - TOP - BOTTOM
-    return [(TOP + plot * (1 - part / 4), fmt.format(top * part / 4)) for part in range(5)]
+    return [(TOP + plot * (1 - part / parts), fmt.format(top * part / parts)) for part in range(parts + 1)]
 
 
 def stacked_bars(
@@ -103,8 +105,9 @@ def stacked_bars(
     """
     names = list(series)
     totals = [sum(series[name][n] for name in names) for n in range(len(days))]
-    # Below 4 the axis goes to 4, so that its quarters are whole questions.
-    top: float = max(nice_ceiling(max(totals, default=0)), 4.0)
+    # Up to 4 the axis goes to 4, so that its steps are whole questions.
+    most = max(totals, default=0)
+    top: float = 4.0 if most <= 4 else nice_ceiling(most)
     slot = (WIDTH - LEFT - RIGHT) / max(len(days), 1)
     plot = HEIGHT - TOP - BOTTOM
     chart = Chart(
@@ -155,7 +158,7 @@ def share_line(
     slot = (WIDTH - LEFT - RIGHT) / max(len(days), 1)
     plot = HEIGHT - TOP - BOTTOM
     chart = Chart(
-        y_ticks=_ticks(100, "{:.0f} %"),
+        y_ticks=_ticks(100, "{:.0f} %", parts=4),
         x_labels=_x_labels(days, slot, day_label),
         legend=[(PALETTE[2], value_column)],
         columns=[day_column, value_column],

@@ -83,7 +83,7 @@ class LiveServer:
 
     def run(self, work: Awaitable[T]) -> T:
         """Run a coroutine on the server's loop and return its result."""
-        return asyncio.run_coroutine_threadsafe(work, self._loop).result(timeout=60)  # type: ignore[arg-type]
+        return asyncio.run_coroutine_threadsafe(work, self._loop).result(timeout=240)  # type: ignore[arg-type]
 
     def call(self, work: Callable[[App], Awaitable[T]]) -> T:
         """Run ``work(app)`` on the server's loop."""

@@ -35,8 +35,15 @@ def test_bars_stack_per_day_in_proportion() -> None:
     assert second.y + second.height == pytest.approx(first.y)  # the second series sits on the first
     assert chart.columns == ["Day", "en", "fr"]
     assert chart.rows == [["2026-11-20", "4", "4"], ["2026-11-21", "0", "1"], ["2026-11-22", "2", "0"]]
-    assert [text for _, text in chart.y_ticks] == ["0", "2.5", "5", "7.5", "10"]
+    assert [text for _, text in chart.y_ticks] == ["0", "2", "4", "6", "8", "10"]
     assert not chart.empty
+
+
+def test_small_counts_get_whole_steps() -> None:
+    chart = stacked_bars(DAYS, {"en": [3, 0, 0]}, day_column="Day", day_label=label)
+    assert [text for _, text in chart.y_ticks] == ["0", "1", "2", "3", "4"]
+    chart = stacked_bars(DAYS, {"en": [17, 0, 0]}, day_column="Day", day_label=label)
+    assert [text for _, text in chart.y_ticks] == ["0", "5", "10", "15", "20"]
 
 
 def test_a_chart_without_data_says_so() -> None:
