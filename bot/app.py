@@ -251,7 +251,14 @@ def build_knowledge(
         embedding_threads=settings.embedding_threads or ((os.cpu_count() or 1) if indexing else 1),
         index_check_seconds=settings.index_check_seconds,
     )
-    return KnowledgeEngine.open(options, texts=catalogue, clock=clock)
+    try:
+        return KnowledgeEngine.open(options, texts=catalogue, clock=clock)
+    except ValueError as error:
+        if not settings.chroma_host or "chroma" not in str(error).lower():
+            raise
+        # The Chroma server is away: name the setting on one line rather than show a traceback.
+        where = f"{settings.chroma_host}:{settings.chroma_port}"
+        raise ConfigError("CHROMA_HOST", f"cannot reach the Chroma server at {where} ({error})") from None
 
 
 def build_quota(

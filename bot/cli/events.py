@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -29,6 +30,8 @@ events_cli = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Organisers' events: add, list, remove, import."
 )
 T = TypeVar("T")
+# An organiser's own event id: short, readable, safe in a command line and a button's data.
+EVENT_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,62}[a-z0-9]")
 
 
 async def _with_service(settings: Settings, work: Callable[[EventService], Awaitable[T]]) -> T:
@@ -82,12 +85,27 @@ def add(
     topics: Annotated[str, typer.Option(help="Comma-separated topics, e.g. events,funding.")] = "",
     description: Annotated[str, typer.Option(help="A few sentences about the event.")] = "",
     organiser: Annotated[str, typer.Option(help="Who runs it.")] = "",
+    event_id: Annotated[
+        str,
+        typer.Option(
+            "--id",
+            help="An id of your choosing, e.g. eser-annual-2027 (default: a new random one); adding "
+            "again with the same id replaces the event.",
+        ),
+    ] = "",
 ) -> None:
     """Add an event (validated; a bad date, zone or link is named and nothing is stored)."""
     from bot.events import EventError
 
     console = Console(stderr=True)
     settings = read_settings(console)
+    if event_id and not EVENT_ID.fullmatch(event_id):
+        console.print(
+            f"[red]Event not added — id: use 3 to 64 lower-case letters, digits and dashes "
+            f"(got {escape(repr(event_id))})[/red]",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
     fields: dict[str, Any] = {
         "title": title,
         "start": start.strip(),
@@ -104,7 +122,11 @@ def add(
         "organiser": organiser,
     }
     try:
-        event = asyncio.run(_with_service(settings, lambda service: service.add(fields, created_by="cli")))
+        event = asyncio.run(
+            _with_service(
+                settings, lambda service: service.add(fields, created_by="cli", event_id=event_id or None)
+            )
+        )
     except EventError as error:
         console.print(f"[red]Event not added — {error.field}: {escape(str(error))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from error

@@ -35,6 +35,8 @@ class AnswerRow(Base):
     answer: Mapped[str] = mapped_column(Text)
     sources: Mapped[str] = mapped_column(Text, default="[]")
     grounded: Mapped[bool] = mapped_column(default=True)
+    # Why the bot declined (``knowledge.declines.DeclineKind``); None for an answer (migration 0009).
+    decline: Mapped[str | None] = mapped_column(String(32), nullable=True, default=None)
     language: Mapped[str] = mapped_column(String(8), default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
@@ -105,6 +107,7 @@ class AnswerStore:
                     answer=answer.text,
                     sources=json.dumps(sources),
                     grounded=answer.grounded,
+                    decline=answer.decline,
                     language=answer.language,
                     created_at=now,
                 )

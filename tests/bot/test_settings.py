@@ -27,10 +27,13 @@ def test_defaults_are_the_embedded_ones(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 def test_environment_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".env").write_text("ESER_LLM=ollama:llama3.1\nESER_CONTENT_DIRS=a, b ,c\n", encoding="utf-8")
+    (tmp_path / "replies.txt").write_text("Hello [1].\n", encoding="utf-8")
+    for folder in ("a", "b", "c"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / ".env").write_text("ESER_LLM=fake:replies.txt\nESER_CONTENT_DIRS=a, b ,c\n", encoding="utf-8")
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     settings = Settings()
-    assert settings.llm == "ollama:llama3.1"
+    assert settings.llm == "fake:replies.txt"
     assert settings.content_dirs == [Path("a"), Path("b"), Path("c")]
     assert settings.effective_database_url == "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 

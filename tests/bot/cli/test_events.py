@@ -38,6 +38,7 @@ ADD = [
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ESER_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "content").mkdir()
     monkeypatch.setenv("ESER_CONTENT_DIRS", str(tmp_path / "content"))
     monkeypatch.delenv("ESER_LLM", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
@@ -61,6 +62,17 @@ def test_add_list_and_remove(data_dir: Path) -> None:
     )
     missing = runner.invoke(cli, ["events", "remove", event["id"]])
     assert missing.exit_code == 1 and "No stored event" in missing.output
+
+
+def test_add_with_an_id_of_ones_own(data_dir: Path) -> None:
+    runner = CliRunner()
+    added = runner.invoke(cli, [*ADD, "--id", "madrid-summit-2099"])
+    assert added.exit_code == 0 and "Added madrid-summit-2099 " in added.stdout, added.output
+    again = runner.invoke(cli, [*ADD, "--id", "madrid-summit-2099", "--place", "IFEMA, Madrid"])
+    [event] = json.loads(runner.invoke(cli, ["events", "list", "--json"]).stdout)
+    assert again.exit_code == 0 and event["id"] == "madrid-summit-2099" and event["place"] == "IFEMA, Madrid"
+    refused = runner.invoke(cli, [*ADD, "--id", "Not An Id"])
+    assert refused.exit_code == 2 and "Event not added — id:" in refused.output
 
 
 @pytest.mark.parametrize(

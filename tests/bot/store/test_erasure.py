@@ -11,6 +11,7 @@ from bot.store.base import member_reference_tables, member_tables
 from bot.store.broadcasts import PENDING, SENDING, AnnouncementRow, OutboxRow
 from bot.store.erasure import count_member_rows, erase_member
 from bot.store.events import EventRow
+from bot.store.gaps import GapStore
 from bot.store.guided_chats import GuidedChatStore
 from bot.store.inbox import InboxStore
 from bot.store.organisers import OrganiserStore
@@ -90,6 +91,7 @@ async def fill(sessions: async_sessionmaker[AsyncSession], user: str) -> None:
         hold_until=FIXED_NOW,
     )
     await DatabaseQuota(sessions, 20, timedelta(minutes=10), lambda: FIXED_NOW).try_take(f"slack:{user}")
+    await GapStore(sessions).claim_digest("2026-W48", "slack", user, FIXED_NOW)  # they got a digest
 
 
 async def test_erase_member_empties_every_member_table(sessions: async_sessionmaker[AsyncSession]) -> None:
