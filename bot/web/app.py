@@ -23,7 +23,7 @@ from bot.store.activity import ActivityStore
 from bot.store.web_logins import WebLoginStore
 from bot.web.access import NotSignedIn
 from bot.web.context import PREFIX, WebContext
-from bot.web.pages import broadcasts, cards, drafts, events, handoffs, login, overview
+from bot.web.pages import broadcasts, cards, drafts, events, gaps, handoffs, login, overview
 from bot.web.render import Pages
 from bot.web.tokens import LoginLinks
 
@@ -40,6 +40,8 @@ def routes() -> list[Route | Mount]:
                 Route("/", overview.overview),
                 Route("/login", login.login),
                 Route("/logout", login.logout, methods=["POST"]),
+                Route("/gaps", gaps.list_gaps),
+                Route("/gaps/card", gaps.write_card),
                 Route("/events", events.list_events),
                 Route("/events", events.add_event, methods=["POST"]),
                 Route("/events/new", events.new_event),

@@ -18,6 +18,7 @@ from bot.web.tokens import LoginLinks
 # The sections of the navigation bar: (path under /organisers, catalogue key of its name).
 NAVIGATION = (
     ("/", "web.nav.overview"),
+    ("/gaps", "web.nav.gaps"),
     ("/handoffs", "web.nav.handoffs"),
     ("/events", "web.nav.events"),
     ("/cards", "web.nav.cards"),
