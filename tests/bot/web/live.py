@@ -109,6 +109,15 @@ class LiveServer:
         self._thread.join(timeout=10)
 
 
+QUESTIONS = (
+    "How can our municipality join ESER?",
+    "What EU funding is there for social enterprises?",
+    "What's on in Spain next month?",
+    "Can a cooperative join ESER?",
+    "Who took part in the 2019 edition?",
+)
+
+
 async def seed_activity(app: App, days: int = 14, seed: int = 7) -> None:
     """A fortnight of plausible questions and votes (for the charts and the screenshots)."""
     chooser = random.Random(seed)
@@ -118,11 +127,13 @@ async def seed_activity(app: App, days: int = 14, seed: int = 7) -> None:
         when = now - timedelta(days=back, hours=1)
         for n in range(chooser.randint(4, 16)):
             language = chooser.choices(languages, weights=[5, 3, 2, 2, 2, 1])[0]
+            grounded = chooser.random() < 0.82
             answer = Answer(
-                question=f"question {back}-{n}",
+                question=chooser.choice(QUESTIONS),
                 text="…",
-                grounded=chooser.random() < 0.82,
+                grounded=grounded,
                 language=language,
+                decline=None if grounded else "out_of_scope",
             )
             platform = chooser.choice(["telegram", "slack", "telegram"])
             answer_id = await app.services.answers.record_answer(

@@ -18,6 +18,7 @@ from bot.i18n import Catalogue
 from knowledge.embeddings import build_embeddings
 from knowledge.engine import KnowledgeEngine
 from knowledge.index import VectorIndex, chroma_client
+from knowledge.models import Answer
 from tests.bot.web.live import LiveServer, seed_activity
 from tests.conftest import LINKS, Clock
 
@@ -48,6 +49,24 @@ async def seed(app: App) -> None:
                 "signup_url": "https://example.org/register",
             },
             created_by=ORGANISER,
+        )
+    for n, (question, language) in enumerate(
+        (
+            ("Can our cooperative get a grant to buy a building?", "en"),
+            ("Is there a grant to buy premises for a cooperative?", "en"),
+            ("Une coopérative peut-elle obtenir une aide pour acheter un local ?", "fr"),
+            ("Who is the ESER contact person in Slovenia?", "en"),
+            ("Who should we contact about ESER in Slovenia?", "en"),
+            ("Wann ist die nächste ESER-Bewerbungsrunde?", "de"),
+        )
+    ):
+        await app.services.answers.record_answer(
+            platform="telegram",
+            user_id=f"g{n}",
+            chat_id=f"g{n}",
+            thread=f"g{n}",
+            answer=Answer(question=question, text="…", grounded=False, language=language, decline="unknown"),
+            now=now - timedelta(hours=2 + n),
         )
     for user, question, language, kind, country in (
         (
@@ -92,6 +111,7 @@ def main() -> None:
                 page.goto(live.login_url(ORGANISER))
                 for name, path in (
                     ("overview", "/organisers/"),
+                    ("gaps", "/organisers/gaps"),
                     ("handoffs", "/organisers/handoffs"),
                     ("handoff", f"/organisers/handoffs/{handoff.id}"),
                     ("events", "/organisers/events"),
