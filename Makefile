@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml constraints.txt
 	# torch first, pinned: the CPU wheel is on this machine's disk; asking for plain `torch` would pull CUDA.
 	$(BIN)/pip install --quiet -c constraints.txt torch==2.13.0
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	# The browser tests of the organisers' web page drive Debian's Chromium through Playwright
+	# (never `playwright install`: nothing is downloaded outside the package registries).
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.types import ASGIApp
 
 from bot import questions, subscriptions
 from bot.apology import LanguageMemory, apology
@@ -52,6 +53,9 @@ from bot.store.quota import DatabaseQuota
 from bot.store.retention import anonymise_deliveries
 from bot.store.secrets import app_secret
 from bot.store.subscriptions import SubscriptionStore
+from bot.web.app import build_web
+from bot.web.link import WebLinkHandler
+from bot.web.tokens import LoginLinks
 from knowledge.embeddings import collection_suffix, effective_embeddings
 from knowledge.engine import EngineOptions, KnowledgeEngine
 from knowledge.links import ContentPolicy, HelpLinks
@@ -61,6 +65,9 @@ log = logging.getLogger(__name__)
 # (Slack retries within about half an hour, Telegram within a day).
 DEDUPLICATION_WINDOW = timedelta(days=2)
 CALLBACK_KEY = "callbacks"
+# The keys of the organisers' web page: one signs the sign-in links, one the session cookies.
+WEB_LOGIN_KEY = "web-login"
+WEB_SESSION_KEY = "web-session"
 
 
 @dataclass
@@ -73,6 +80,8 @@ class App:
         signer: Signs the buttons of replies sent on a platform and checks pressed ones.
         inbox: Durable receipt of platform events (admitted by the adapters).
         languages: The language each recent member was answered in (for apologies).
+        web: The organisers' web app (ASGI, under ``/organisers/``), served by ``serve`` beside the
+            platform endpoints and by ``eser-bot web`` alone.
     """
 
     services: Services
@@ -80,6 +89,7 @@ class App:
     signer: CallbackSigner
     inbox: Inbox
     languages: LanguageMemory = field(default_factory=LanguageMemory)
+    web: ASGIApp | None = None
 
     async def handle(self, message: IncomingMessage) -> list[Reply]:
         """Handle one member action exactly once, for a front end that shows the replies at once
@@ -202,8 +212,10 @@ def build_handlers(services: Services) -> list[Handler]:
     later = questions.build_handlers(services)
     engine = build_engine(services)
     guided = build_handler(services, engine, later=later)
+    web = [WebLinkHandler(services, services.login_links)] if services.login_links else []
     return [
         PrivacyHandler(services, engine),
+        *web,  # before the guided chats: asking for a link does not disturb a dialogue in progress
         # Before the guided chats: /human and /handoff start their dialogues with what they need.
         HandoffHandler(services, guided),
         guided,
@@ -321,6 +333,12 @@ async def build_app(
         ),
         clock,
     )
+    login_links = LoginLinks(
+        await app_secret(sessions, WEB_LOGIN_KEY, clock()),
+        settings.web_base_url,
+        timedelta(minutes=settings.web_link_minutes),
+        clock,
+    )
     services = Services(
         settings=settings,
         catalogue=catalogue,
@@ -350,6 +368,7 @@ async def build_app(
         senders=senders,
         # A registry of this app's own: the library's global default would mix two apps' counts.
         metrics=Metrics(CollectorRegistry()),
+        login_links=login_links,
     )
 
     # The weekly digest's hand-offs paragraph (bot.gaps.digest knows only the hook).
@@ -365,4 +384,5 @@ async def build_app(
         signer=CallbackSigner(await app_secret(sessions, CALLBACK_KEY, clock())),
         inbox=Inbox(InboxStore(sessions), clock, timedelta(seconds=settings.inbox_lease_seconds)),
         languages=languages,
+        web=build_web(services, login_links, await app_secret(sessions, WEB_SESSION_KEY, clock())),
     )

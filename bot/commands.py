@@ -24,7 +24,7 @@ MEMBER_COMMANDS: tuple[str, ...] = (
     "privacy",
 )
 
-ORGANISER_COMMANDS: tuple[str, ...] = ("newevent", "announce", "handoff")
+ORGANISER_COMMANDS: tuple[str, ...] = ("newevent", "announce", "handoff", "web")
 
 # Commands a member may type as a bare word, without the slash, in any of the six languages
 # ("help", "aide", "pomoc"): the word's language, when it is not English, is the reply's language.

@@ -25,6 +25,7 @@ from bot.store.answers import AnswerStore
 from bot.store.guided_chats import GuidedChatStore
 from bot.store.profiles import ProfileStore
 from bot.store.subscriptions import SubscriptionStore
+from bot.web.tokens import LoginLinks
 from knowledge.engine import KnowledgeEngine
 
 
@@ -55,6 +56,8 @@ class Services:
         senders: Platform senders registered by the adapters that are running, by platform name.
         channel_authorities: Who manages a channel, registered by the running adapters, by platform.
         metrics: This process's Prometheus metrics (their registry is built with the app).
+        login_links: Issues and checks the organisers' web page sign-in links (``/web``); None
+            leaves ``/web`` out.
         digest_sections: Extra sections of the organisers' weekly knowledge-gaps digest
             (``bot.gaps.digest.DigestSection``): each is given the services, the week's start and end
             and the organiser's language, and returns its text or None. The hand-offs feature adds
@@ -82,6 +85,7 @@ class Services:
     senders: dict[str, Sender] = field(default_factory=dict)
     channel_authorities: dict[str, ChannelAuthority] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)
+    login_links: LoginLinks | None = None
     digest_sections: list[Callable[[Services, datetime, datetime, str], Awaitable[str | None]]] = field(
         default_factory=list
     )

@@ -125,6 +125,20 @@ class Settings(BaseSettings):
         default=15.0, ge=1, le=600, validation_alias="ESER_LEADER_LEASE_SECONDS"
     )
 
+    # --- the organisers' web page (bot/web) ---------------------------------------------------
+    # Where organisers reach the web page from outside: the start of the sign-in links /web sends.
+    web_base_url: str = Field(default="http://localhost:3000", validation_alias="ESER_WEB_BASE_URL")
+    web_link_minutes: int = Field(default=15, ge=1, le=1440, validation_alias="ESER_WEB_LINK_MINUTES")
+    web_session_hours: float = Field(default=12.0, gt=0, le=720, validation_alias="ESER_WEB_SESSION_HOURS")
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_base_url_is_http(cls, value: str) -> str:
+        # A sign-in link must be one an organiser's browser can open.
+        if not value.startswith(("http://", "https://")) or len(value.split("://", 1)[1].strip("/")) == 0:
+            raise ValueError(f"ESER_WEB_BASE_URL is not an http(s) address: {value!r}")
+        return value.rstrip("/")
+
     # --- knowledge gaps ----------------------------------------------------------------------
     # The weekly digest of knowledge gaps to every organiser: a weekday ("off": none) and an hour, UTC.
     gaps_digest_day: str = Field(default="monday", validation_alias="ESER_GAPS_DIGEST_DAY")

@@ -42,6 +42,7 @@ from adapters.slack.translate import (
     split_command,
 )
 from adapters.slack.users import SlackUsers
+from adapters.web import mount_organisers
 from bot.app import App
 from bot.questions import QUESTION_COMMANDS
 from bot.settings import Settings
@@ -223,6 +224,7 @@ class SlackRunner:
         web_app = web.Application()
         web_app.router.add_post(EVENTS_PATH, endpoint)
         add_health_routes(web_app, app_probe(self.core, lambda: self._accepting))
+        mount_organisers(web_app, self.core.web)
         self._http = web.AppRunner(web_app, handle_signals=False, access_log=None)
         await self._http.setup()
         self._accepting = True

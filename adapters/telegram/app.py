@@ -179,6 +179,7 @@ class TelegramRunner:
             self.config.webhook_path,
             self.config.webhook_secret,
             probe=app_probe(self._app),
+            organisers=self._app.web,
         )
         await self._webhook.start(listener)
         await with_retries(

@@ -14,10 +14,12 @@ import logging
 import socket
 
 from aiohttp import web
+from starlette.types import ASGIApp
 from telegram import Bot, Update
 
 from adapters.health import Probe, add_health_routes
 from adapters.telegram.queue import DurableUpdateQueue
+from adapters.web import mount_organisers
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +36,21 @@ class WebhookServer:
         path: The URL path (without slashes at either end).
         secret: The ``secret_token`` given to ``setWebhook``.
         probe: Answers ``/readyz`` (``adapters.health``, which adds ``/healthz`` too); None: neither.
+        organisers: The organisers' web app, served under ``/organisers`` (``adapters.web``); None: not.
     """
 
     def __init__(
-        self, bot: Bot, queue: DurableUpdateQueue, path: str, secret: str, probe: Probe | None = None
+        self,
+        bot: Bot,
+        queue: DurableUpdateQueue,
+        path: str,
+        secret: str,
+        probe: Probe | None = None,
+        organisers: ASGIApp | None = None,
     ) -> None:
         self._bot = bot
         self._probe = probe
+        self._organisers = organisers
         self._queue = queue
         self._path = "/" + path.strip("/")
         self._secret = secret.encode()
@@ -52,6 +62,7 @@ class WebhookServer:
         app.router.add_post(self._path, self._post)
         if self._probe is not None:
             add_health_routes(app, self._probe)
+        mount_organisers(app, self._organisers)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
         await web.SockSite(self._runner, listener).start()

@@ -1,7 +1,7 @@
 """The ``eser-bot`` command line: one Typer app that gathers the commands of this package.
 
 Each command group lives in its own module (``ingest``, ``ask``, ``chat``, ``serve``, ``evaluate``,
-``events``, ``cards``, ``broadcast``, ``organisers``, ``migrate``, ``gaps``); what they share is in
+``events``, ``cards``, ``broadcast``, ``organisers``, ``migrate``, ``gaps``, ``web``); what they share is in
 ``bot.cli.common``.
 """
 
@@ -25,6 +25,7 @@ from bot.cli.ingest import ingest
 from bot.cli.migrate import migrate
 from bot.cli.organisers import organisers_cli
 from bot.cli.serve import serve
+from bot.cli.web import web
 from bot.errors import ConfigError
 
 
@@ -39,6 +40,7 @@ def build_cli() -> typer.Typer:
     cli.command("eval")(evaluate_command)
     cli.command()(serve)
     cli.command()(migrate)
+    cli.command()(web)
     cli.command()(gaps)
     cli.add_typer(events_cli, name="events")
     cli.add_typer(broadcast_cli, name="broadcast")

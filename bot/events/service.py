@@ -152,6 +152,10 @@ class EventService:
         found = self._knowledge.indexed_events(event_id=event_id, exclude_root=SOURCE_ROOT)
         return found[0] if found else None
 
+    async def get_stored(self, event_id: str) -> EventData | None:
+        """A stored event by id (not one of the knowledge base's files: those are edited as files)."""
+        return await self._store.get(event_id)
+
     async def list_stored(self, *, upcoming: bool = True) -> list[EventData]:
         """Stored events, soonest first: those still to start (``upcoming``), or all of them."""
         return await self._store.listed(starting_from=self._clock() if upcoming else None)

@@ -13,6 +13,7 @@ from bot.store import (
     profiles,
     quota,
     secrets,
+    web_logins,
 )
 from bot.store.base import Base
 
@@ -30,4 +31,5 @@ __all__ = [
     "profiles",
     "quota",
     "secrets",
+    "web_logins",
 ]

@@ -108,7 +108,7 @@ async def test_organisers_get_their_menu_at_start(
     await runner.start()
     try:
         menu = [entry["command"] for entry in telegram_server.chat_commands[(5150, "fr")]]
-        assert menu[-3:] == ["newevent", "announce", "handoff"]
+        assert menu[-4:] == ["newevent", "announce", "handoff", "web"]
         assert {chat for chat, _ in telegram_server.chat_commands} == {5150}
     finally:
         await runner.stop()

@@ -80,7 +80,7 @@ async def test_organisers_get_their_own_menu_with_the_organiser_commands(catalog
     members = [entry["command"] for entry in server.commands[None]]
     organiser = [entry["command"] for entry in server.chat_commands[(4242, None)]]
     assert "announce" not in members and "newevent" not in members
-    assert organiser == [*members, "newevent", "announce", "handoff"]
+    assert organiser == [*members, "newevent", "announce", "handoff", "web"]
     polish = {entry["command"]: entry["description"] for entry in server.chat_commands[(4242, "pl")]}
     assert polish["announce"] == catalogue.text("command.announce", "pl")
     assert {language for chat, language in server.chat_commands if chat == 4242} == {None, *LANGUAGES}

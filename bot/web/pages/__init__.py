@@ -1,0 +1,1 @@
+"""The pages of the organisers' web app, one module per section."""
