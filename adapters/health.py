@@ -1,9 +1,9 @@
 """``GET /healthz`` and ``GET /readyz`` beside a platform's HTTP endpoint (Slack's, Telegram's webhook).
 
 ``/healthz`` says the process is alive (200 whenever it can answer at all); ``/readyz`` says it can
-serve (``bot.readiness``): 200 with ``{"ready": true}``, else 503 naming the checks that failed (their
-reasons go to the log, not to whoever asks), so a load balancer or orchestrator sends members only to
-replicas that can answer them.
+serve (``bot.readiness``: database, migrations, vector store, embedding model loaded): 200 with
+``{"ready": true}``, else 503 naming the checks that failed (their reasons go to the log, not to
+whoever asks), so a load balancer or orchestrator sends members only to replicas that can answer them.
 """
 
 from __future__ import annotations

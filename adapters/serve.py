@@ -1,13 +1,14 @@
 """``eser-bot serve``: run the core on Slack, Telegram or both until SIGTERM, then stop gracefully.
 
 Start-up order: settings are checked (a missing or malformed token stops here, naming the setting),
-the knowledge base is brought up to date (only changes are embedded), the platform runners start,
-and beside them run the inbox (it keeps this process's hold on the events it is answering and
-answers those a stopped process left unanswered), the event index sync, and the election of the
-delivering replica: while this process holds the role (``bot.delivering``) it runs the broadcast
-outbox workers and the leader's periodic jobs (onboarding timeouts, reminders, retention purge). On
-SIGTERM or Ctrl-C the outbox workers record the sends in flight and the role is given up, the
-runners stop taking events and finish the answers in flight, then the store closes.
+the database is opened (while it is out of reach, ``adapters.waiting`` answers the health checks as
+not ready and tries again), the knowledge base is brought up to date (only changes are embedded),
+the platform runners start, and beside them run the inbox (it keeps this process's hold on the
+events it is answering and answers those a stopped process left unanswered), the event index sync,
+and the election of the delivering replica: while this process holds the role (``bot.delivering``)
+it runs the broadcast outbox workers and the leader's periodic jobs (onboarding timeouts, reminders,
+retention purge). On SIGTERM or Ctrl-C the outbox workers record the sends in flight and the role is
+given up, the runners stop taking events and finish the answers in flight, then the store closes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from adapters import PlatformRunner
 from adapters.metrics import run_metrics
 from adapters.platforms import platform_capabilities
+from adapters.waiting import build_when_reachable, health_endpoint
 from bot.app import App, build_app
 from bot.delivering import delivering_work, delivery_election
 from bot.jobs import replica_jobs, run_periodic_jobs
@@ -62,7 +64,29 @@ async def serve_platforms(
         app: An already built core (tests); built from ``settings`` when None.
     """
     stop = stop or asyncio.Event()
-    app = app or await build_app(settings, platforms=platform_capabilities(settings))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        if app is None:
+            # An unreachable database is waited for (``/readyz`` says so meanwhile), not fatal.
+            app = await build_when_reachable(
+                lambda: build_app(settings, platforms=platform_capabilities(settings)),
+                health_endpoint(settings, platforms),
+                stop,
+            )
+            if app is None:
+                log.info("stopped before the database could be reached")
+                return
+        await _serve(app, settings, platforms, stop)
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+
+
+async def _serve(app: App, settings: Settings, platforms: Sequence[str], stop: asyncio.Event) -> None:
     started: list[PlatformRunner] = []
     jobs: asyncio.Task[None] | None = None
     inbox: asyncio.Task[None] | None = None
@@ -71,7 +95,6 @@ async def serve_platforms(
     warm_up: asyncio.Task[None] | None = None
     index_watch: asyncio.Task[None] | None = None
     metrics: asyncio.Task[None] | None = None
-    loop = asyncio.get_running_loop()
     try:
         runners = build_runners(app, settings, platforms)
         report = await app.services.knowledge.ingest(settings.content_dirs)
@@ -82,9 +105,6 @@ async def serve_platforms(
             await runner.start()
             started.append(runner)
             log.info("%s runner started", runner.platform)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
         # The model loads beside the runners: deliveries resume at once after a restart, and a
         # question that comes first simply waits for it.
         warm_up = asyncio.create_task(_warm_up(app))
@@ -102,9 +122,6 @@ async def serve_platforms(
         await stop.wait()
         log.info("stopping: finishing the answers in flight")
     finally:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
         stop.set()
         if broadcasts is not None:
             # The outbox workers finish their sends in flight and record them while senders still

@@ -15,3 +15,11 @@ class ConfigError(Exception):
         super().__init__(f"{setting}: {problem}")
         self.setting = setting
         self.problem = problem
+
+
+class DatabaseUnavailable(ConfigError):
+    """The database cannot be reached now (refused, timed out, not created yet).
+
+    A command stops on it with its one line like any ``ConfigError``; ``eser-bot serve`` waits for
+    the database instead (``adapters.waiting``), since in a deployment it may simply come up later.
+    """

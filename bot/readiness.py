@@ -1,6 +1,6 @@
-"""Whether this process can serve: the database answers with its schema current, and the vector
-store answers. What ``/readyz`` reports (``adapters.health``); a load balancer sends members only to
-replicas that are ready."""
+"""Whether this process can serve: the database answers with its schema current, the vector store
+answers and the embedding model is loaded. What ``/readyz`` reports (``adapters.health``); a load
+balancer sends members only to replicas that are ready."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ class Readiness:
     """The result of one readiness check.
 
     Attributes:
-        problems: What is not ready, by check (``database``, ``migrations``, ``vector_store``).
+        problems: What is not ready, by check (``database``, ``migrations``, ``vector_store``,
+            ``model``).
     """
 
     problems: dict[str, str] = field(default_factory=dict)
@@ -35,11 +36,13 @@ class Readiness:
 
 
 async def check_readiness(db: AsyncEngine, knowledge: KnowledgeEngine) -> Readiness:
-    """Check the database (reachable, every migration applied) and the vector store (reachable).
+    """Check the database (reachable, every migration applied), the vector store (reachable) and the
+    embedding model (loaded by ``KnowledgeEngine.warm_up``: until then a question would wait for it).
 
     Args:
         db: The database engine.
-        knowledge: The knowledge engine, whose Chroma collection is asked for its size.
+        knowledge: The knowledge engine, whose Chroma collection is asked for its size and whose
+            ``model_problem`` says whether its models are loaded.
 
     Returns:
         The problems found, each in one line (no password, no member data).
@@ -58,6 +61,8 @@ async def check_readiness(db: AsyncEngine, knowledge: KnowledgeEngine) -> Readin
         await asyncio.wait_for(asyncio.to_thread(collection.count), CHECK_SECONDS)
     except Exception as error:
         result.problems["vector_store"] = one_line(error) or type(error).__name__
+    if knowledge.model_problem:
+        result.problems["model"] = knowledge.model_problem
     if result.problems:
         log.info("not ready: %s", "; ".join(f"{name}: {text}" for name, text in result.problems.items()))
     return result

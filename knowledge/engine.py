@@ -118,6 +118,9 @@ class KnowledgeEngine:
         self.links = links or HelpLinks(gateway="", eser="")
         self.indexer = Indexer(index, content_roots, policy, event_link=self.links.gateway)
         self.detector = LanguageDetector()
+        # Why the models cannot answer yet ("" once ``warm_up`` loaded them): ``/readyz`` says
+        # not ready meanwhile, so a load balancer keeps members away from a replica still loading.
+        self.model_problem = "not loaded yet"
         self.reader = QuestionReader(self.detector, CrossLingual(), multilingual_dense=multilingual)
         programmes = ProgrammeNames()
         crosslingual = self.reader.crosslingual
@@ -179,8 +182,20 @@ class KnowledgeEngine:
         self.indexer.content_roots = list(roots)
 
     async def warm_up(self) -> None:
-        """Load the models now (they load on first use), so the first member waits for no one."""
-        await asyncio.to_thread(self._warm_up)
+        """Load the models now (they load on first use), so the first member waits for no one.
+
+        ``model_problem`` says ``loading`` meanwhile, ``""`` once loaded, or why the load failed.
+
+        Raises:
+            Exception: Whatever the load raised (a missing model folder, a broken file).
+        """
+        self.model_problem = "loading"
+        try:
+            await asyncio.to_thread(self._warm_up)
+        except Exception as error:
+            self.model_problem = f"failed: {type(error).__name__}: {' '.join(str(error).split())[:200]}"
+            raise
+        self.model_problem = ""
 
     def _warm_up(self) -> None:
         self.index.embed_query("ESER")

@@ -4,7 +4,7 @@ busy). The knowledge, Slack, Telegram and calibration scripts index a tiny conte
 fixtures' events and funding call, two pages and one answer card.
 
 The knowledge and SQLite broadcast runs are in the default test run; the Slack, Telegram, PostgreSQL
-broadcast and calibration runs are with the slow tests (``make test-all``), to keep the default run
+broadcast, replica and calibration runs are with the slow tests (``make test-all``), to keep the default run
 under five minutes on two cores.
 
 Each run is mostly importing the libraries and loading the model on one core, so the runs of the
@@ -28,6 +28,8 @@ BENCHMARKS = ROOT / "benchmarks"
 TEST_CONTENT = ROOT / "tests" / "data" / "content"
 MODEL = "bundled:all-MiniLM-L6-v2"
 TIMEOUT_SECONDS = 300
+# Runs that start several serve processes, each loading the model: longer on a busy machine.
+LONG_RUNS = {"replicas": 1200}
 NUMBER = r"\d+(?:\.\d+)?"
 CONTENT = "{content}"  # replaced by the tiny content root in a run's arguments
 
@@ -57,6 +59,10 @@ RUNS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("--members", "3", "--questions", "6", "--content", CONTENT, "--ack-target", "60"),
     ),
     "telegram": ("bench_telegram.py", ("--members", "3", "--questions", "6", "--content", CONTENT)),
+    "replicas": (
+        "bench_replicas.py",
+        ("--quick", "--content", CONTENT, "--embeddings", MODEL),
+    ),
     "calibrate": (
         "calibrate.py",
         ("--embeddings", MODEL, "--threads", "1", "--content", CONTENT, "--set", "dev", "--questions", "6"),
@@ -169,7 +175,7 @@ class BenchmarkRuns:
     def output(self, name: str) -> str:
         """Wait for run ``name`` (starting it if need be); returns what it printed if it exited with 0."""
         self.start(name)
-        code = self.processes[name].wait(timeout=TIMEOUT_SECONDS)
+        code = self.processes[name].wait(timeout=LONG_RUNS.get(name, TIMEOUT_SECONDS))
         stdout = (self.logs / f"{name}.out").read_text(encoding="utf-8", errors="replace")
         stderr = (self.logs / f"{name}.err").read_text(encoding="utf-8", errors="replace")
         assert code == 0, f"{name} exited with {code}\n--- stdout\n{stdout}\n--- stderr\n{stderr[-5000:]}"
@@ -298,4 +304,21 @@ def test_calibrate(launched: BenchmarkRuns, run: str) -> None:
         r"^cards best: score >= ",
         r"^  \(of \d+ answerable and \d+ unanswerable questions left to the gate\)",
         r"false refusals, +\d+ let through <- in use$",
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.parametrize("run", ["replicas"])
+def test_bench_replicas(launched: BenchmarkRuns, run: str) -> None:
+    output = launched.output(run)
+    cpu = rf"{NUMBER}"
+    assert_lines(
+        output,
+        r"^configuration +answers/s +p50 ms +p95 ms +CPU per replica +RSS MB per replica",
+        rf"^sqlite-1 +{NUMBER} +\d+ +\d+ +{cpu} +\d+ *$",
+        rf"^postgres-2 +{NUMBER} +\d+ +\d+ +{cpu} {cpu} +\d+ \d+ *$",
+        r"^postgres-2: 6 answers in ",
+        rf"^broadcast with 2 replicas: 40/40 delivered at {NUMBER} messages/s = \d+% of 30/s; "
+        r"429s 0, recipients twice 0",
     )

@@ -62,6 +62,18 @@ class Pacer:
                 self._forget(now)
         await self.clock.sleep(slot - self.clock.monotonic())
 
+    def seed(self, seconds_ago: dict[str, float]) -> None:
+        """Take in sends made before this pacer existed (by another replica, the previous leader).
+
+        Each chat is held as if its last message went ``seconds_ago[chat]`` of this clock's
+        seconds ago, so its spacing (and a group's per-minute limit) carries on across the switch.
+        """
+        now = self.clock.monotonic()
+        for chat_id, ago in seconds_ago.items():
+            ready = now - max(0.0, ago) + self._chat_spacing(chat_id)
+            if ready > now:
+                self._chat_next[chat_id] = max(self._chat_next.get(chat_id, 0.0), ready)
+
     def rate_limited(self, chat_id: str, seconds: float) -> None:
         """The platform said 429 for ``chat_id``: hold that chat, or every send when the
         platform's limit is per bot (``rate_limit_scope``), for ``seconds``."""

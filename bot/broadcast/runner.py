@@ -15,7 +15,7 @@ from datetime import timedelta
 from bot.broadcast.clock import PacingClock, WallClock
 from bot.broadcast.dispatcher import DispatchTuning, PlatformDispatcher
 from bot.broadcast.message import announcement_reply
-from bot.broadcast.pacing import Pacer
+from bot.broadcast.pacing import FORGET_AFTER, Pacer
 from bot.broadcast.report import delivery_report
 from bot.i18n import preferred_language
 from bot.models import Reply, Target
@@ -23,6 +23,7 @@ from bot.services import Services
 from bot.store.announcements import AnnouncementStore
 from bot.store.broadcasts import AnnouncementRow
 from bot.store.outbox import OutboxItem, OutboxStore
+from bot.store.recent_sends import recent_sends
 from knowledge.events import country_zone
 from knowledge.models import EventData
 
@@ -69,7 +70,7 @@ class BroadcastRunner:
             # Without its declared limits a platform cannot be paced: say so rather than fall silent.
             log.warning("%s declared no capabilities: its broadcasts are not delivered", platform)
         workers = [
-            asyncio.create_task(self._dispatcher(platform).run(stop), name=f"outbox-{platform}")
+            asyncio.create_task((await self._dispatcher(platform)).run(stop), name=f"outbox-{platform}")
             for platform in sorted(self.services.senders)
             if platform in self.services.platforms and self.services.platforms[platform].broadcasts
         ]
@@ -98,15 +99,37 @@ class BroadcastRunner:
         for row in await self.announcements.unreported():
             await self._report(row)
 
-    def _dispatcher(self, platform: str) -> PlatformDispatcher:
+    async def _dispatcher(self, platform: str) -> PlatformDispatcher:
         return PlatformDispatcher(
             self.services.senders[platform],
             self.store,
-            Pacer(self.services.platforms[platform], self.clock),
+            await self._pacer(platform),
             self.message_for,
             self.services.clock,
             self.tuning,
         )
+
+    async def _pacer(self, platform: str) -> Pacer:
+        """The platform's pacer, holding up the chats the previous leader sent to lately.
+
+        Without this a new leader would start with every chat free: a group the old one had just
+        written to could get its next message at once, past the platform's per-group limit.
+        """
+        pacer = Pacer(self.services.platforms[platform], self.clock)
+        now = self.services.clock()
+        try:
+            sends = await recent_sends(
+                self.services.sessions, platform, now - timedelta(seconds=FORGET_AFTER)
+            )
+        except Exception:  # the database away for a moment: the 429 handling is the fallback
+            log.exception("%s outbox: reading the recent sends failed; pacing starts afresh", platform)
+            return pacer
+        # A scaled test clock runs faster than the UTC times in the database.
+        scale = getattr(self.clock, "scale", 1.0)
+        pacer.seed(
+            {chat: 0.0 if at is None else (now - at).total_seconds() * scale for chat, at in sends.items()}
+        )
+        return pacer
 
     async def message_for(self, item: OutboxItem) -> Reply:
         """The reply ``item``'s recipient gets (announcements and events are read once per run)."""

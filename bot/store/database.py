@@ -11,10 +11,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, InvalidRequestError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, DatabaseUnavailable
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Seconds to wait for a PostgreSQL connection: an unreachable server must not hold a member's
@@ -102,21 +102,26 @@ async def open_database(url: str, *, setting: str, shown: str = "") -> AsyncEngi
         shown: The URL as the operator wrote it, for the message (``url`` when empty).
 
     Raises:
-        ConfigError: The database cannot be reached or opened; the message names ``setting``, the
-            URL without its password and the reason, on one line.
+        DatabaseUnavailable: The database cannot be reached (yet); a ``ConfigError``.
+        ConfigError: The URL is not usable or the folder cannot be made; the message names
+            ``setting``, the URL without its password and the reason, on one line.
     """
     where = safe_url(shown or url)
     try:
         engine = make_engine(url)
     except OSError as error:
         raise ConfigError(setting, f"cannot create the database folder for {where}: {error}") from None
+    except (ArgumentError, InvalidRequestError, ValueError) as error:  # not a URL, or not a database we drive
+        raise ConfigError(setting, f"{where} is not a usable database URL ({one_line(error)})") from None
     try:
         await migrate(engine)
     except Exception as error:
         await engine.dispose()
         if not is_unavailable(error):
             raise
-        raise ConfigError(setting, f"cannot reach the database at {where} ({one_line(error)})") from None
+        raise DatabaseUnavailable(
+            setting, f"cannot reach the database at {where} ({one_line(error)})"
+        ) from None
     return engine
 
 

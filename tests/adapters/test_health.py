@@ -87,6 +87,7 @@ async def test_slack_readyz_follows_the_database_port(
 ) -> None:
     port = PortToPostgres()
     await port.open()
+    await knowledge.warm_up()  # as ``serve`` does: not ready before the model is loaded
     async with running_fake_slack() as fake:
         settings = slack_settings(
             tmp_path, fake, DATABASE_URL=f"postgresql://{USER}@127.0.0.1:{port.port}/{database}"
@@ -114,6 +115,7 @@ async def test_slack_readyz_follows_the_database_port(
 async def test_telegram_webhook_serves_healthz_and_readyz(
     tmp_path: Path, knowledge: KnowledgeEngine, clock: Clock
 ) -> None:
+    await knowledge.warm_up()
     async with FakeTelegramServer() as server:
         settings = webhook_settings(tmp_path, server)
         app = await build_app(

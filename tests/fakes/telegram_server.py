@@ -209,6 +209,15 @@ class FakeTelegramServer:
         self._bucket: TokenBucket | None = None
         self._per_chat: Spacing | None = None
         self._per_group: SlidingWindow | None = None
+        self.enforce(limits)
+
+    def enforce(self, limits: TelegramLimits | None) -> None:
+        """Enforce ``limits`` from now on (None: none), as if no message had been sent yet.
+
+        A benchmark answers questions without limits, then measures a broadcast under them.
+        """
+        self.limits = limits
+        self._bucket = self._per_chat = self._per_group = None
         if limits is not None:
             rate = limits.messages_per_second
             self._bucket = TokenBucket(rate, limits.burst or rate, self.clock)

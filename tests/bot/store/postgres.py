@@ -28,9 +28,14 @@ def _admin(sql: str) -> None:
         connection.close()
 
 
-def create_database() -> str:
-    """Create an empty database with a random name; returns its name."""
-    name = f"eser_test_{uuid.uuid4().hex[:12]}"
+def database_name() -> str:
+    """A random name for a throwaway database (made by ``create_database``)."""
+    return f"eser_test_{uuid.uuid4().hex[:12]}"
+
+
+def create_database(name: str = "") -> str:
+    """Create an empty database, with a random name unless ``name`` is given; returns its name."""
+    name = name or database_name()
     _admin(f'CREATE DATABASE "{name}"')
     return name
 
