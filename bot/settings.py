@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     telegram_webhook_url: str = Field(default="", validation_alias="TELEGRAM_WEBHOOK_URL")
     telegram_webhook_secret: str = Field(default="", validation_alias="TELEGRAM_WEBHOOK_SECRET")
     telegram_webhook_listen: str = Field(default="127.0.0.1", validation_alias="TELEGRAM_WEBHOOK_LISTEN")
-    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias="TELEGRAM_WEBHOOK_PORT")
+    telegram_webhook_port: int = Field(default=8443, ge=0, le=65535, validation_alias="TELEGRAM_WEBHOOK_PORT")
 
     # --- Slack -------------------------------------------------------------------------------
     slack_bot_token: str = Field(default="", validation_alias="SLACK_BOT_TOKEN")

@@ -43,7 +43,7 @@ BAD_VALUES = [
     ("CHROMA_HOST", "http://chroma:8000/", "host name"),
     ("CHROMA_PORT", "70000", "less than or equal to 65535"),
     ("TELEGRAM_API_BASE_URL", "api.telegram.org", "http:// or https://"),
-    ("TELEGRAM_WEBHOOK_PORT", "0", "greater than or equal to 1"),
+    ("TELEGRAM_WEBHOOK_PORT", "-1", "greater than or equal to 0"),
     ("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0/24", "host name"),
     ("SLACK_API_URL", "slack.com/api", "http:// or https://"),
     ("ESER_HTTP_PORT", "-1", "greater than or equal to 0"),
