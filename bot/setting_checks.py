@@ -143,9 +143,11 @@ def database_url(value: str) -> str:
     """``DATABASE_URL``: empty (SQLite in the data folder), or a PostgreSQL or SQLite URL."""
     scheme = value.partition("://")[0]
     if value and (scheme not in DATABASE_SCHEMES or "://" not in value):
+        # Only a scheme is echoed: without "://" the text may be anything, a password included.
+        shown = f"a URL of kind {scheme!r}" if "://" in value else "no scheme://"
         raise ValueError(
             "must be empty (SQLite in ESER_DATA_DIR), postgresql://user:password@host:5432/name or "
-            f"sqlite:///path/file.db (got a URL starting {scheme[:20]!r})"
+            f"sqlite:///path/file.db (got {shown})"
         )
     return value
 

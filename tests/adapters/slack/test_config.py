@@ -47,8 +47,6 @@ def test_api_url_gets_its_trailing_slash(tmp_path: Path) -> None:
         ({"SLACK_APP_TOKEN": "xoxb-not-an-app-token"}, "SLACK_APP_TOKEN"),
         ({"SLACK_SIGNING_SECRET": None}, "SLACK_SIGNING_SECRET"),
         ({"SLACK_SIGNING_SECRET": "has space"}, "SLACK_SIGNING_SECRET"),
-        ({"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"),
-        ({"ESER_HTTP_PORT": 70000}, "ESER_HTTP_PORT"),
     ],
 )
 def test_bad_settings_name_the_setting(tmp_path: Path, env: dict[str, object], setting: str) -> None:

@@ -71,8 +71,6 @@ def test_webhook_settings(tmp_path: Path) -> None:
             {"TELEGRAM_WEBHOOK_URL": "bot.example.org/hook", "TELEGRAM_WEBHOOK_SECRET": "s"},
             "TELEGRAM_WEBHOOK_URL",
         ),
-        ({"TELEGRAM_API_BASE_URL": "api.telegram.org/bot"}, "TELEGRAM_API_BASE_URL"),
-        ({"TELEGRAM_WEBHOOK_PORT": "70000"}, "TELEGRAM_WEBHOOK_PORT"),
     ],
 )
 def test_bad_webhook_and_api_settings(tmp_path: Path, env: dict[str, str], setting: str) -> None:

@@ -11,7 +11,6 @@ import pytest
 from bot.app import App, build_app
 from bot.broadcast.models import Audience, Draft
 from bot.broadcast.service import InvalidDraft, NotOrganiser
-from bot.errors import ConfigError
 from bot.models import Target
 from knowledge.engine import KnowledgeEngine
 from tests.bot.broadcast.subscribers import add_subscribers
@@ -85,14 +84,6 @@ async def test_configured_organisers_need_no_stored_role(
         assert not await app.services.organisers.is_organiser("telegram", "6")
     finally:
         await app.services.db.dispose()
-
-
-async def test_a_malformed_organiser_list_names_the_setting(
-    tmp_path: Path, knowledge: KnowledgeEngine
-) -> None:
-    with pytest.raises(ConfigError) as error:
-        await build_app(make_settings(tmp_path, ESER_ORGANISERS="12345"), knowledge=knowledge)
-    assert error.value.setting == "ESER_ORGANISERS" and "12345" in error.value.problem
 
 
 async def test_the_same_key_is_sent_once(app: App) -> None:

@@ -13,7 +13,9 @@ from bot.store.base import member_reference_tables, member_tables
 from bot.store.broadcasts import AnnouncementRow
 from bot.store.erasure import count_member_rows
 from bot.store.events import EventRow
+from bot.store.gaps import GapStore
 from bot.store.outbox import OutboxStore
+from bot.store.web_logins import WebLoginStore
 from knowledge.engine import KnowledgeEngine
 from tests.bot.onboarding.member import Member, callbacks
 from tests.conftest import Clock, make_settings
@@ -43,7 +45,8 @@ async def onboard(member: Member, *, language: str = "en", consent: str = "yes")
 
 async def leave_traces(member: Member) -> None:
     """Give the member a row in every member table: profile, flow, consent, subscriptions, answers,
-    a vote, feedback, a hand-off and (as an organiser) the regions they cover."""
+    a vote, feedback, a hand-off and (as an organiser) the regions they cover, a weekly digest and a
+    used sign-in link."""
     await onboard(member)
     [answer] = await member.say("What is the Social Economy Action Plan?")
     up = next(
@@ -61,6 +64,11 @@ async def leave_traces(member: Member) -> None:
     await OutboxStore(services.sessions).start_due(services.clock())
     await member.command("newevent")  # an organiser's dialogue, left half-way
     await services.events.add(EVENT, created_by=f"telegram:{member.user}")  # an event they added
+    now = services.clock()
+    await GapStore(services.sessions).claim_digest("2026-W48", "telegram", member.user, now)  # a digest
+    await WebLoginStore(services.sessions).use(  # a sign-in link to the organisers' page, used
+        f"link-{member.user}", platform="telegram", user_id=member.user, now=now, expires_at=now
+    )
 
 
 async def test_profile_shows_what_is_stored(app: App) -> None:

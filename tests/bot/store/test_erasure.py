@@ -18,6 +18,7 @@ from bot.store.inbox import InboxStore
 from bot.store.organisers import OrganiserStore
 from bot.store.profiles import ProfileStore
 from bot.store.quota import DatabaseQuota
+from bot.store.web_logins import WebLoginStore
 from knowledge.models import Answer
 from tests.conftest import FIXED_NOW
 
@@ -108,6 +109,9 @@ async def fill(sessions: async_sessionmaker[AsyncSession], user: str) -> None:
     await handoffs.set_regions("slack", user, ["IT"])  # they are also an organiser
 
     await GapStore(sessions).claim_digest("2026-W48", "slack", user, FIXED_NOW)  # they got a digest
+    await WebLoginStore(sessions).use(  # and signed in to the organisers' page
+        f"link-{user}", platform="slack", user_id=user, now=FIXED_NOW, expires_at=FIXED_NOW
+    )
 
 
 async def test_erase_member_empties_every_member_table(sessions: async_sessionmaker[AsyncSession]) -> None:
