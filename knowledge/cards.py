@@ -185,6 +185,27 @@ def card_files(roots: Iterable[Path]) -> list[Path]:
     return found
 
 
+def load_cards(roots: Iterable[Path]) -> tuple[list[LoadedCard], list[CardProblem]]:
+    """Every card of the content roots, and the files' unreadable entries."""
+    cards: list[LoadedCard] = []
+    problems: list[CardProblem] = []
+    for path in card_files(roots):
+        loaded, bad = load_card_file(path)
+        cards += loaded
+        problems += bad
+    return cards, problems
+
+
+def parity_findings(roots: list[Path]) -> tuple[int, list[CardProblem]]:
+    """What ``eser-bot cards check`` reports (and the organisers' page shows): (cards checked,
+    problems) — the unreadable entries, then the parity and citation checks."""
+    from knowledge.ingest import load_paths  # the ingest imports this module
+
+    cards, problems = load_cards(roots)
+    documents, _, _ = load_paths(roots, roots)
+    return len(cards), problems + check_cards(cards, document_sections(documents))
+
+
 # --- consistency checks ---------------------------------------------------------------------------
 def sentences(text: str) -> list[str]:
     """The sentences of an answer, each with its trailing markers.

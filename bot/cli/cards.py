@@ -15,7 +15,6 @@ from bot.cli.common import read_settings, run_with_app
 
 if TYPE_CHECKING:
     from bot.app import App
-    from knowledge.cards import CardProblem, LoadedCard
 
 cards_cli = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Answer cards: list, show and check them."
@@ -26,23 +25,13 @@ def _content_dirs(console: Console) -> list[Path]:
     return list(read_settings(console).content_dirs)
 
 
-def _load(roots: list[Path]) -> tuple[list[LoadedCard], list[CardProblem]]:
-    from knowledge.cards import card_files, load_card_file
-
-    cards: list[LoadedCard] = []
-    problems: list[CardProblem] = []
-    for path in card_files(roots):
-        loaded, bad = load_card_file(path)
-        cards += loaded
-        problems += bad
-    return cards, problems
-
-
 @cards_cli.command("list")
 def list_cards() -> None:
     """Every card with its languages, phrasings and sources."""
+    from knowledge.cards import load_cards
+
     console = Console(highlight=False)
-    cards, problems = _load(_content_dirs(console))
+    cards, problems = load_cards(_content_dirs(console))
     table = Table(title=f"{len(cards)} answer cards")
     for column in ("id", "status", "languages", "phrasings", "sources", "last checked"):
         table.add_column(column)
@@ -65,7 +54,9 @@ def list_cards() -> None:
 def show_card(card_id: Annotated[str, typer.Argument(help="The card's id.")]) -> None:
     """One card: its phrasings and answer in every language, and its sources."""
     console = Console(highlight=False, soft_wrap=True)
-    cards, _ = _load(_content_dirs(console))
+    from knowledge.cards import load_cards
+
+    cards, _ = load_cards(_content_dirs(console))
     found = [loaded for loaded in cards if loaded.card.id == card_id]
     if not found:
         console.print(f"[red]No card {card_id!r}.[/red] `eser-bot cards list` shows them all.")
@@ -88,17 +79,13 @@ def show_card(card_id: Annotated[str, typer.Argument(help="The card's id.")]) ->
 @cards_cli.command("check")
 def check() -> None:
     """Parity and citation checks: every language, the same figures everywhere, real sources."""
-    from knowledge.cards import check_cards, document_sections
-    from knowledge.ingest import load_paths
+    from knowledge.cards import parity_findings
 
     console = Console(highlight=False)
-    roots = _content_dirs(console)
-    cards, problems = _load(roots)
-    documents, _, _ = load_paths(roots, roots)
-    problems += check_cards(cards, document_sections(documents))
+    count, problems = parity_findings(_content_dirs(console))
     for problem in problems:
         console.print(f"[red]problem[/red] {escape(str(problem))}", soft_wrap=True)
-    console.print(f"{len(cards)} cards checked, {len(problems)} problems.")
+    console.print(f"{count} cards checked, {len(problems)} problems.")
     if problems:
         raise typer.Exit(1)
 

@@ -6,7 +6,6 @@ citations that resolve, no phrasing claimed by two cards)."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -15,34 +14,7 @@ from starlette.responses import Response
 from bot.i18n import LANGUAGES
 from bot.web.access import require_organiser
 from bot.web.context import context_of
-from knowledge.cards import (
-    CardProblem,
-    LoadedCard,
-    card_files,
-    check_cards,
-    document_sections,
-    load_card_file,
-)
-
-
-def load_cards(roots: list[Path]) -> tuple[list[LoadedCard], list[CardProblem]]:
-    """Every card of the content roots, and the files' unreadable entries."""
-    cards: list[LoadedCard] = []
-    problems: list[CardProblem] = []
-    for path in card_files(roots):
-        loaded, bad = load_card_file(path)
-        cards += loaded
-        problems += bad
-    return cards, problems
-
-
-def parity_findings(roots: list[Path]) -> tuple[int, list[CardProblem]]:
-    """What ``eser-bot cards check`` reports: (cards checked, problems)."""
-    from knowledge.ingest import load_paths
-
-    cards, problems = load_cards(roots)
-    documents, _, _ = load_paths(roots, roots)
-    return len(cards), problems + check_cards(cards, document_sections(documents))
+from knowledge.cards import load_cards, parity_findings
 
 
 async def list_cards(request: Request) -> Response:
