@@ -14,12 +14,10 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import aiohttp
 
-from tests.conftest import ROOT
 from tests.fakes.slack_server import (
     BOT_TOKEN,
     BOT_USER_ID,
@@ -29,6 +27,7 @@ from tests.fakes.slack_server import (
     running_fake_slack,
 )
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.serve_process import start_serve
 
 QUESTION = "Can a cooperative become a member of ESER?"
 MEMBER = 4242
@@ -39,17 +38,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "all"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
 
 
 def _tail(log: Path) -> str:
@@ -101,7 +89,7 @@ async def test_sigkill_mid_answer_then_restart_answers_each_platform_exactly_onc
         telegram.delays["sendChatAction"] = SLOW
         slack.delays["users.info"] = SLOW
 
-        process = _serve(env, log)
+        process = start_serve(env, log, "all")
         deliverer = SlackDeliverer(url, slack)
         try:
             await _until_listening(url, process, log)
@@ -124,7 +112,7 @@ async def test_sigkill_mid_answer_then_restart_answers_each_platform_exactly_onc
 
         telegram.delays.clear()
         slack.delays.clear()
-        process = _serve(env, log)
+        process = start_serve(env, log, "all")
         try:
             await _until_listening(url, process, log)
             await telegram.wait_for_deliveries(1, seconds=90)

@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,8 +19,8 @@ from tests.bot.store.postgres import (
     refuse_connections,
     url_of,
 )
-from tests.conftest import ROOT
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.serve_process import start_serve
 
 MEMBER = 4343
 OUTAGE_SECONDS = 6.0
@@ -30,17 +28,6 @@ OUTAGE_SECONDS = 6.0
 
 def _lines(log: Path) -> list[str]:
     return log.read_text().splitlines()
-
-
-def _serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "telegram"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
 
 
 # A real serve process (half a minute): with the slow tests. The default run keeps the in-process
@@ -66,7 +53,7 @@ async def test_an_outage_gets_an_apology_and_bounded_logs_then_answers_resume(
                 "TELEGRAM_API_BASE_URL": telegram.base_url,
                 "HF_HUB_OFFLINE": "1",
             }
-            process = _serve(env, log)
+            process = start_serve(env, log)
             try:
                 await telegram.wait_started("getUpdates", 2, seconds=120)  # up and polling
                 await asyncio.sleep(1)

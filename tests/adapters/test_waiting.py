@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -18,8 +16,9 @@ from adapters.serve import serve_platforms
 from tests.adapters.telegram.test_app import SECRET
 from tests.bot.store.postgres import create_database, database_name, drop_database, url_of
 from tests.chroma_server import free_port
-from tests.conftest import ROOT, make_settings
+from tests.conftest import make_settings
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.serve_process import start_serve
 
 pytestmark = pytest.mark.postgres
 MEMBER = 5151
@@ -43,17 +42,6 @@ async def _until(url: str, expected: tuple[int, dict[str, object]], within: floa
 
 
 NOT_READY = (503, {"ready": False, "failing": ["database"]})
-
-
-def _serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "telegram"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
 
 
 async def test_serve_waits_for_the_database_not_ready_and_stops_on_request(tmp_path: Path) -> None:
@@ -106,7 +94,7 @@ async def test_serve_becomes_ready_and_answers_once_the_database_exists(tmp_path
             "TELEGRAM_WEBHOOK_PORT": str(port),
             "HF_HUB_OFFLINE": "1",
         }
-        process = _serve(env, log)
+        process = start_serve(env, log)
         try:
             await _until(f"http://127.0.0.1:{port}/readyz", NOT_READY, within=120)
             assert process.poll() is None, log.read_text()

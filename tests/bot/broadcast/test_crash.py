@@ -8,8 +8,6 @@ import asyncio
 import os
 import random
 import signal
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,23 +20,13 @@ from bot.models import Target
 from bot.store.broadcasts import SENDING, AnnouncementRow, OutboxRow
 from knowledge.engine import KnowledgeEngine
 from tests.bot.broadcast.subscribers import add_subscribers
-from tests.conftest import ROOT, Clock, make_settings
+from tests.conftest import Clock, make_settings
 from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
+from tests.serve_process import start_serve
 
 RECIPIENTS = 600
 RATE = 200  # messages per second, for the fake and the bot alike: the run stays short
 ORGANISER = Target(platform="telegram", chat_id="777")
-
-
-def _serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "telegram"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
 
 
 async def _until(condition, within: float) -> bool:  # type: ignore[no-untyped-def]
@@ -108,7 +96,7 @@ async def test_sigkill_at_random_points_loses_and_doubles_nothing_but_in_flight(
         doubled_allowance = 0
         kills: list[str] = []
         for kill in range(kill_count):
-            process = _serve(env, log)
+            process = start_serve(env, log)
             try:
                 if kill == 0:
                     # Anywhere from start-up to the first deliveries.
@@ -124,7 +112,7 @@ async def test_sigkill_at_random_points_loses_and_doubles_nothing_but_in_flight(
             doubled_allowance += flying
             kills.append(f"kill {kill}: {telegram.delivered_total} delivered, {flying} in flight")
 
-        process = _serve(env, log)
+        process = start_serve(env, log)
         try:
             assert await _until(lambda: _done(state), 120), log.read_text()[-3000:]
         finally:

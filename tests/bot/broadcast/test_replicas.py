@@ -10,8 +10,6 @@ import asyncio
 import itertools
 import os
 import signal
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -39,8 +37,9 @@ from knowledge.engine import KnowledgeEngine
 from knowledge.index import VectorIndex, chroma_client
 from tests.bot.broadcast.subscribers import add_subscribers
 from tests.bot.store.postgres import create_database, drop_database, url_of
-from tests.conftest import LINKS, ROOT, Clock, RememberingEmbeddings, make_settings
+from tests.conftest import LINKS, Clock, RememberingEmbeddings, make_settings
 from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
+from tests.serve_process import start_serve
 
 pytestmark = pytest.mark.postgres
 ORGANISER = Target(platform="telegram", chat_id="777")
@@ -153,17 +152,6 @@ async def test_two_replicas_deliver_once_each_and_the_survivor_finishes(
         assert set(telegram.delivered.values()) == {1}
 
 
-def _serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "telegram"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-
 async def _until(check: Callable[[], Awaitable[bool]], within: float, why: Callable[[], str]) -> None:
     deadline = asyncio.get_running_loop().time() + within
     while not await check():
@@ -210,7 +198,8 @@ async def test_sigkill_of_the_delivering_serve_process_lets_the_other_finish(
             "HF_HUB_OFFLINE": "1",
         }
         processes = [
-            _serve({**env, "ESER_DATA_DIR": str(tmp_path / f"data-{n}")}, log) for n, log in enumerate(logs)
+            start_serve({**env, "ESER_DATA_DIR": str(tmp_path / f"data-{n}")}, log)
+            for n, log in enumerate(logs)
         ]
         try:
             for log in logs:
