@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import Sequence
 
 from adapters import PlatformRunner
@@ -147,7 +148,10 @@ async def _serve(app: App, settings: Settings, platforms: Sequence[str], stop: a
 
 
 async def _warm_up(app: App) -> None:
+    started = time.monotonic()
     try:
         await app.services.knowledge.warm_up()
     except Exception:  # answers will say so too; the runners and broadcasts go on
         log.exception("the embedding model did not load")
+    else:
+        log.info("models loaded in %.1f s", time.monotonic() - started)

@@ -3,7 +3,9 @@ and records each outcome.
 
 Outcomes are written in small batches (every ``flush_seconds`` or ``flush_size`` results): a crash
 between a send and its batch leaves those rows ``sending`` until their lease ends, and they count
-among the messages in flight that may go out twice.
+among the messages in flight that may go out twice. While the worker lives, the claims of the rows
+it holds are renewed (``bot.broadcast.claims``): a row waiting long for its turn is never handed to
+another worker — nor to this one again — while this one still means to send it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.broadcast.claims import HeldClaims
 from bot.broadcast.pacing import Pacer
 from bot.delivery import (
     ChatMigrated,
@@ -42,7 +45,8 @@ class DispatchTuning:
 
     Attributes:
         batch: Rows claimed at a time.
-        lease: How long a claim holds a row before another worker may take it.
+        lease: How long a claim holds a row before another worker may take it (renewed every third
+            of it while the worker holds the row).
         concurrency: Sends in progress at once.
         max_attempts: Tries before a row fails for good (network and server errors).
         backoff_seconds: First retry delay; doubles each attempt.
@@ -90,14 +94,19 @@ class PlatformDispatcher:
         self._clock = clock
         self._tuning = tuning
         self._results: list[Outcome] = []
+        self._held = HeldClaims(store, tuning.lease, clock)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set, then finish the sends in progress and write their outcomes."""
         slots = asyncio.Semaphore(self._tuning.concurrency)
         sends: set[asyncio.Task[None]] = set()
-        flusher = asyncio.create_task(self._flush_regularly())
+        background = [
+            asyncio.create_task(self._flush_regularly()),
+            asyncio.create_task(self._held.renew_regularly()),
+        ]
         try:
             while not stop.is_set():
+                started = self._held.started()
                 try:
                     items = await self._store.claim(
                         self.platform, self._clock(), limit=self._tuning.batch, lease=self._tuning.lease
@@ -108,11 +117,15 @@ class PlatformDispatcher:
                 if not items:
                     await self._wait(stop, self._tuning.idle_seconds)
                     continue
+                fresh = set(self._held.take((item.id for item in items), started))
+                items = [item for item in items if item.id in fresh]
                 for index, item in enumerate(items):
                     await slots.acquire()
                     if stop.is_set():  # hand back what was claimed but not started
                         slots.release()
-                        await self._store.release([left.id for left in items[index:]])
+                        left = [row.id for row in items[index:]]
+                        await self._store.release(left)
+                        self._held.drop(left)
                         break
                     task = asyncio.create_task(self._deliver(item, slots))
                     sends.add(task)
@@ -120,9 +133,10 @@ class PlatformDispatcher:
         finally:
             if sends:
                 await asyncio.gather(*sends, return_exceptions=True)
-            flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await flusher
+            for task in background:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await self.flush()
 
     async def flush(self) -> None:
@@ -135,6 +149,7 @@ class PlatformDispatcher:
         except Exception:
             self._results = results + self._results  # keep them for the next flush
             raise
+        self._held.drop(result.item.id for result in results)
 
     async def _flush_regularly(self) -> None:
         while True:
@@ -156,15 +171,23 @@ class PlatformDispatcher:
             outcome = self._retry_or_fail(item, f"{type(error).__name__}: {error}")
         finally:
             slots.release()
+        if outcome is None:  # its claim ran out: not this worker's row any more
+            self._held.drop([item.id])
+            return
         self._results.append(outcome)
         if len(self._results) >= self._tuning.flush_size:
             await self.flush()
 
-    async def _send(self, item: OutboxItem) -> Outcome:
+    async def _send(self, item: OutboxItem) -> Outcome | None:
+        """Send ``item`` and say what became of it; None when it was not sent because its claim
+        could not be kept (another worker may hold the row by now)."""
         reply = await self._message_for(item)
         target = Target.parse(f"{item.platform}:{item.chat_id}")
         for _ in range(RATE_LIMIT_RETRIES):
             await self._pacer.acquire(item.chat_id)
+            if not self._held.may_send(item.id):
+                log.warning("%s outbox: the claim on row %d ran out before its send", self.platform, item.id)
+                return None
             try:
                 sent = await self._sender.send(target, reply)
             except RateLimited as error:

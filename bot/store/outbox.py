@@ -125,7 +125,11 @@ class OutboxStore:
             return {str(platform): int(count) for platform, count in rows.all()}
 
     async def recover(self, now: datetime) -> int:
-        """Put rows whose claim expired (their worker died) back to ``pending``; returns how many."""
+        """Put rows whose claim expired (their worker died) back to ``pending``; returns how many.
+
+        A live worker renews the claims of the rows it holds (``extend``), so only a dead or
+        stalled worker's rows come back.
+        """
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(OutboxRow)
@@ -144,6 +148,23 @@ class OutboxStore:
                 .where(OutboxRow.id.in_(ids), OutboxRow.state == SENDING)
                 .values(state=PENDING, claimed_until=None, attempts=OutboxRow.attempts - 1)
             )
+
+    async def extend(self, ids: list[int], now: datetime, *, lease: timedelta) -> set[int]:
+        """Renew the claims on rows a worker still holds for another ``lease`` from ``now``.
+
+        Returns:
+            The ids still claimed (``sending``); the others went back to the outbox or are final.
+        """
+        if not ids:
+            return set()
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(ids), OutboxRow.state == SENDING)
+                .values(claimed_until=now + lease)
+                .returning(OutboxRow.id)
+            )
+            return {int(row) for row in result.scalars()}
 
     async def claim(self, platform: str, now: datetime, *, limit: int, lease: timedelta) -> list[OutboxItem]:
         """Claim up to ``limit`` due rows of ``platform`` for ``lease`` (oldest announcement first).

@@ -46,7 +46,7 @@ async def _until(condition, within: float) -> bool:  # type: ignore[no-untyped-d
     "kill_count", [pytest.param(1, marks=pytest.mark.slow), pytest.param(3, marks=pytest.mark.slow)]
 )
 async def test_sigkill_at_random_points_loses_and_doubles_nothing_but_in_flight(
-    tmp_path: Path, knowledge: KnowledgeEngine, clock: Clock, kill_count: int
+    tmp_path: Path, empty_knowledge: KnowledgeEngine, clock: Clock, kill_count: int
 ) -> None:
     seed = random.randrange(1_000_000)
     rng = random.Random(seed)
@@ -56,7 +56,7 @@ async def test_sigkill_at_random_points_loses_and_doubles_nothing_but_in_flight(
         "---\nurl: https://example.org/eser\n---\n# ESER\n\nThe European Social Economy Regions network.\n"
     )
     settings = make_settings(tmp_path / "data", ESER_ORGANISERS=str(ORGANISER))
-    app = await build_app(settings, knowledge=knowledge, clock=clock)
+    app = await build_app(settings, knowledge=empty_knowledge, clock=clock)
     sessions = app.services.sessions
     await add_subscribers(sessions, "telegram", [str(1000 + n) for n in range(RECIPIENTS)], now=clock())
     submitted = await app.services.broadcasts.submit(

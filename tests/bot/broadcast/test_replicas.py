@@ -27,17 +27,15 @@ from bot.broadcast.dispatcher import DispatchTuning
 from bot.broadcast.models import Draft
 from bot.broadcast.runner import BroadcastRunner
 from bot.delivering import delivering_work
-from bot.i18n import Catalogue
 from bot.leadership import LeaderElection
 from bot.models import Target
 from bot.store.base import utcnow
 from bot.store.broadcasts import OutboxRow
 from bot.store.leases import DELIVERY, LeaseStore
 from knowledge.engine import KnowledgeEngine
-from knowledge.index import VectorIndex, chroma_client
 from tests.bot.broadcast.subscribers import add_subscribers
 from tests.bot.store.postgres import create_database, drop_database, url_of
-from tests.conftest import LINKS, Clock, RememberingEmbeddings, make_settings
+from tests.conftest import make_settings
 from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
 from tests.serve_process import start_serve
 
@@ -47,15 +45,6 @@ RECIPIENTS = 300
 MANY = 2_000  # the scale of a real network-wide announcement (slow: over a minute at 30/s)
 LEASE = 1.5
 FAST = DispatchTuning(backoff_seconds=0.05, lease=timedelta(seconds=5), idle_seconds=0.05, flush_seconds=0.05)
-
-
-@pytest.fixture
-def empty_knowledge(
-    tmp_path: Path, embeddings: RememberingEmbeddings, catalogue: Catalogue, clock: Clock
-) -> KnowledgeEngine:
-    """A knowledge engine with nothing indexed: broadcasts never ask it anything."""
-    index = VectorIndex(chroma_client(tmp_path / "chroma"), "eser", embeddings)
-    return KnowledgeEngine(index, catalogue, clock=clock, links=LINKS)
 
 
 @pytest.fixture
