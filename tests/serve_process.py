@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -20,3 +21,16 @@ def start_serve(env: dict[str, str], log: Path, platforms: str = "telegram") -> 
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+
+async def exit_code(process: subprocess.Popen[bytes], seconds: float) -> int:
+    """Wait up to ``seconds`` for ``process`` to end, and return its exit code.
+
+    The wait runs in a thread: the fake platform servers live on the test's event loop, and a
+    stopping ``serve`` still calls them (sends in flight, the last ``getUpdates``). Blocking the
+    loop in ``Popen.wait`` would hang those calls, and so the very stop it waits for.
+
+    Raises:
+        subprocess.TimeoutExpired: When it is still running after ``seconds``.
+    """
+    return await asyncio.to_thread(process.wait, seconds)

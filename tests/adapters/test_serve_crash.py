@@ -27,7 +27,7 @@ from tests.fakes.slack_server import (
     running_fake_slack,
 )
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.serve_process import start_serve
+from tests.serve_process import exit_code, start_serve
 
 QUESTION = "Can a cooperative become a member of ESER?"
 MEMBER = 4242
@@ -107,7 +107,7 @@ async def test_sigkill_mid_answer_then_restart_answers_each_platform_exactly_onc
             await asyncio.sleep(0.3)  # composing the answers
         finally:
             process.send_signal(signal.SIGKILL)
-            process.wait(10)
+            await exit_code(process, 10)
         assert telegram.messages_to(MEMBER) == [] and _answers_to_slack(slack) == []
 
         telegram.delays.clear()
@@ -123,7 +123,7 @@ async def test_sigkill_mid_answer_then_restart_answers_each_platform_exactly_onc
         finally:
             await deliverer.close()
             process.send_signal(signal.SIGTERM)
-            assert process.wait(60) == 0, _tail(log)
+            assert await exit_code(process, 60) == 0, _tail(log)
 
         assert len(telegram.messages_to(MEMBER)) == 1, _tail(log)
         [answer] = slack.messages()

@@ -20,7 +20,7 @@ from tests.bot.store.postgres import (
     url_of,
 )
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.serve_process import start_serve
+from tests.serve_process import exit_code, start_serve
 
 MEMBER = 4343
 OUTAGE_SECONDS = 6.0
@@ -76,7 +76,7 @@ async def test_an_outage_gets_an_apology_and_bounded_logs_then_answers_resume(
                 assert answer.params["text"] != apology.params["text"]
             finally:
                 process.send_signal(signal.SIGTERM)
-                code = process.wait(60)
+                code = await exit_code(process, 60)
             assert code == 0, "\n".join(_lines(log)[-60:])
     finally:
         allow_connections(name)

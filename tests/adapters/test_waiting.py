@@ -18,7 +18,7 @@ from tests.bot.store.postgres import create_database, database_name, drop_databa
 from tests.chroma_server import free_port
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.serve_process import start_serve
+from tests.serve_process import exit_code, start_serve
 
 pytestmark = pytest.mark.postgres
 MEMBER = 5151
@@ -116,6 +116,6 @@ async def test_serve_becomes_ready_and_answers_once_the_database_exists(tmp_path
         finally:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-                assert process.wait(60) == 0, log.read_text()[-3000:]
+                assert await exit_code(process, 60) == 0, log.read_text()[-3000:]
             drop_database(name)
         assert "trying again" in log.read_text()
