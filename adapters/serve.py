@@ -143,7 +143,10 @@ async def _serve(app: App, settings: Settings, platforms: Sequence[str], stop: a
         if metrics is not None:
             await metrics
         if warm_up is not None:
-            await warm_up
+            # A model still loading is dropped with the process (a daemon thread), not waited for.
+            warm_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warm_up
         await app.close()
 
 

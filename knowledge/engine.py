@@ -19,6 +19,7 @@ from knowledge.answering import Answerer, Asker
 from knowledge.calibration import thresholds_for
 from knowledge.card_match import CardMatcher, CardThresholds
 from knowledge.crosslingual import SUPPORTED_LANGUAGES, CrossLingual
+from knowledge.detached import run_detached
 from knowledge.documents import SourceDocument
 from knowledge.embeddings import build_embeddings, is_multilingual
 from knowledge.gate import GateThresholds, RelevanceGate
@@ -191,7 +192,8 @@ class KnowledgeEngine:
         """
         self.model_problem = "loading"
         try:
-            await asyncio.to_thread(self._warm_up)
+            # Not the default executor: a stopping process need not wait for a load to finish.
+            await run_detached(self._warm_up, name="warm-up")
         except Exception as error:
             self.model_problem = f"failed: {type(error).__name__}: {' '.join(str(error).split())[:200]}"
             raise
