@@ -116,3 +116,58 @@ async def test_a_stopping_worker_records_what_it_sent_and_hands_back_the_rest(
     assert states.count("sending") == 0  # nothing is left held until a lease runs out
     assert states.count("sent") + states.count("pending") == 200
     await app.services.db.dispose()
+
+
+async def test_rows_waiting_longer_than_their_claim_are_still_sent_once(
+    tmp_path: Path, empty_knowledge: KnowledgeEngine
+) -> None:
+    """Two workers pace 120 members at Telegram's real rate with half-second claims: a batch waits
+    seconds for its turn, far longer than a claim lasts, while expired claims are put back (as the
+    runner's tick does) all along. Each member still gets the message once."""
+    settings = make_settings(tmp_path, ESER_ORGANISERS=str(ORGANISER))
+    app = await build_app(
+        settings, knowledge=empty_knowledge, clock=utcnow, platforms=platform_capabilities(settings)
+    )
+    sessions = app.services.sessions
+    members = [str(n) for n in range(1, 121)]
+    await add_subscribers(sessions, "telegram", members, now=utcnow())
+    await app.services.broadcasts.submit(Draft(text="Hello"), organiser=ORGANISER, report_to=None)
+    store = OutboxStore(sessions)
+    await store.start_due(utcnow())
+    tuning = DispatchTuning(lease=timedelta(seconds=0.5), idle_seconds=0.02, flush_seconds=0.05)
+
+    async def message_for(item: OutboxItem) -> Reply:
+        return Reply(text="Hello")
+
+    async def recover(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await store.recover(utcnow())
+            await asyncio.sleep(0.05)
+
+    async with FakeTelegramServer() as telegram, Bot(telegram.token, base_url=telegram.base_url) as bot:
+        stop = asyncio.Event()
+        workers = [
+            asyncio.create_task(
+                PlatformDispatcher(
+                    TelegramSender(bot, app.services.catalogue),
+                    store,
+                    Pacer(telegram_capabilities(30), WallClock()),  # 28.5 a second each
+                    message_for,
+                    utcnow,
+                    tuning,
+                ).run(stop)
+            )
+            for _ in range(2)
+        ]
+        workers.append(asyncio.create_task(recover(stop)))
+        deadline = asyncio.get_running_loop().time() + 60
+        while (await app.services.broadcasts.status())[0].done < len(members):
+            assert asyncio.get_running_loop().time() < deadline, telegram.delivered_total
+            await asyncio.sleep(0.05)
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*workers), 10)
+    assert set(telegram.delivered) == {int(member) for member in members}
+    assert telegram.duplicates() == {}  # what each member sees: one message
+    async with sessions() as session:
+        assert {row.state for row in await session.scalars(select(OutboxRow))} == {"sent"}
+    await app.services.db.dispose()
