@@ -14,7 +14,7 @@ from bot.settings import Settings
 from bot.store.outbox import OutboxStore
 
 log = logging.getLogger(__name__)
-# How often the outbox gauge is read: one indexed count per interval, whatever the scrape rate.
+# How often the outbox gauges are read: one indexed aggregate per interval, whatever the scrape rate.
 GAUGE_SECONDS = 15.0
 
 
@@ -43,7 +43,8 @@ async def run_metrics(
     try:
         while not stop.is_set():
             try:
-                metrics.set_outbox_pending(await outbox.pending_counts(), list(app.services.platforms))
+                backlog = await outbox.backlog(app.services.clock())
+                metrics.set_outbox(backlog, list(app.services.platforms))
             except Exception as error:  # the database may be away for a while: the gauge waits
                 log.warning("outbox gauge not updated (%s)", type(error).__name__)
             with contextlib.suppress(TimeoutError):

@@ -11,6 +11,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from bot.delivery import DeliveryError, RateLimited, SentMessage
 from bot.delivery import Sender as DeliverySender
 from bot.models import Reply, Target
+from bot.store.outbox import Backlog
 from knowledge.models import Answer
 
 # Seconds from a question's arrival at the handler to its answer: the answer path takes tens of
@@ -65,6 +66,14 @@ class Metrics:
             ["platform"],
             registry=self.registry,
         )
+        self.outbox_oldest = Gauge(
+            "eser_outbox_oldest_seconds",
+            "Seconds the oldest due broadcast row has been waiting to be sent, by platform (0 when "
+            "none is due): it grows when delivery stalls or falls behind",
+            ["platform"],
+            registry=self.registry,
+        )
+        self._outbox_platforms: set[str] = set()
         self.leader = Gauge(
             "eser_leader",
             "1 while this replica is the elected one delivering broadcasts, else 0",
@@ -82,10 +91,15 @@ class Metrics:
         """Count one vote."""
         self.votes.labels(platform, "up" if up else "down").inc()
 
-    def set_outbox_pending(self, counts: dict[str, int], platforms: list[str]) -> None:
-        """Set the pending rows of every platform (0 for those without any)."""
-        for platform in sorted({*platforms, *counts}):
-            self.outbox_pending.labels(platform).set(counts.get(platform, 0))
+    def set_outbox(self, backlog: dict[str, Backlog], platforms: list[str]) -> None:
+        """Set the pending rows and the oldest row's wait of every platform (0 for those without any)."""
+        empty = Backlog(rows=0, oldest_seconds=0.0)
+        # A platform whose last rows went out since the previous reading must fall to 0 too.
+        self._outbox_platforms.update(platforms, backlog)
+        for platform in sorted(self._outbox_platforms):
+            current = backlog.get(platform, empty)
+            self.outbox_pending.labels(platform).set(current.rows)
+            self.outbox_oldest.labels(platform).set(current.oldest_seconds)
 
     def exposition(self) -> bytes:
         """The metrics in Prometheus's text format (what ``/metrics`` serves)."""

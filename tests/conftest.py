@@ -148,6 +148,16 @@ def knowledge(
     return engine
 
 
+@pytest.fixture
+def empty_knowledge(
+    tmp_path: Path, embeddings: RememberingEmbeddings, catalogue: Catalogue, clock: Clock
+) -> KnowledgeEngine:
+    """A knowledge engine with nothing indexed, for tests that never ask it anything (broadcasts,
+    metrics): they need not wait for the shared knowledge base to be indexed."""
+    index = VectorIndex(chroma_client(tmp_path / "chroma"), "eser", embeddings)
+    return KnowledgeEngine(index, catalogue, clock=clock, links=LINKS)
+
+
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
     """Settings for tests: nothing from the environment or ``.env``."""
     values: dict[str, object] = {"ESER_DATA_DIR": str(data_dir)}

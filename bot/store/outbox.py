@@ -9,11 +9,11 @@ flight), and every other row is either still ``pending`` or already final.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.audience import audience_of, enqueue_recipients
@@ -75,6 +75,25 @@ class Outcome:
     new_chat_id: str | None = None
 
 
+@dataclass(frozen=True)
+class Backlog:
+    """One platform's broadcast rows not yet final.
+
+    Attributes:
+        rows: Rows waiting or in flight.
+        oldest_seconds: How long the row due longest ago has been waiting (0 when none is due).
+    """
+
+    rows: int
+    oldest_seconds: float
+
+
+def _aware(moment: datetime | str) -> datetime:
+    """A time read back from an aggregate: SQLite hands ``MIN`` over as text, without its type."""
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 class OutboxStore:
     """Database side of delivery.
 
@@ -114,15 +133,23 @@ class OutboxStore:
                 started.append(row.id)
         return started
 
-    async def pending_counts(self) -> dict[str, int]:
-        """Rows waiting or in flight, by platform (for the metrics; one indexed count)."""
+    async def backlog(self, now: datetime) -> dict[str, Backlog]:
+        """Rows waiting or in flight, and how long the oldest due one has waited, by platform (for
+        the metrics: one aggregate over the ``state`` index)."""
+        due = case((OutboxRow.next_attempt_at <= now, OutboxRow.next_attempt_at))
         async with self._sessions() as session:
             rows = await session.execute(
-                select(OutboxRow.platform, func.count())
+                select(OutboxRow.platform, func.count(), func.min(due))
                 .where(OutboxRow.state.in_((PENDING, SENDING)))
                 .group_by(OutboxRow.platform)
             )
-            return {str(platform): int(count) for platform, count in rows.all()}
+            return {
+                str(platform): Backlog(
+                    rows=int(count),
+                    oldest_seconds=max(0.0, (now - _aware(oldest)).total_seconds()) if oldest else 0.0,
+                )
+                for platform, count, oldest in rows.all()
+            }
 
     async def recover(self, now: datetime) -> int:
         """Put rows whose claim expired (their worker died) back to ``pending``; returns how many.

@@ -6,18 +6,25 @@ import asyncio
 import contextlib
 import re
 import urllib.request
+from datetime import timedelta
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.metrics import run_metrics
-from bot.app import App
+from bot.app import App, build_app
+from bot.broadcast.models import Draft
 from bot.delivering import delivering_work, delivery_election
 from bot.delivery import RateLimited, RecipientGone, SentMessage
 from bot.metrics import Metrics
 from bot.models import Reply, Target
+from bot.settings import Settings
+from bot.store.outbox import OutboxStore, Outcome
+from knowledge.engine import KnowledgeEngine
+from tests.bot.broadcast.subscribers import add_subscribers
 from tests.bot.test_questions import feedback_row, message
 from tests.chroma_server import free_port
+from tests.conftest import Clock
 
 
 def samples(metrics: Metrics) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -117,6 +124,45 @@ async def test_serve_exposes_metrics_over_http_with_the_leader_and_outbox_gauges
     assert re.search(r'^eser_outbox_pending\{platform="telegram"\} 0\.0$', text, re.M)
     with pytest.raises(OSError):  # stopped with serve
         await asyncio.to_thread(urllib.request.urlopen, url, timeout=2)
+
+
+async def test_the_outbox_age_gauge_shows_how_long_the_oldest_due_row_has_waited(
+    settings: Settings, empty_knowledge: KnowledgeEngine, clock: Clock
+) -> None:
+    """An announcement due 90 seconds ago that nobody delivers (no sender runs here): /metrics shows
+    its rows waiting for 90 s; once they are sent, nothing waits."""
+    app = await build_app(settings, knowledge=empty_knowledge, clock=clock)
+    members = ["501", "502", "503"]
+    await add_subscribers(app.services.sessions, "telegram", members, now=clock())
+    await app.services.broadcasts.submit(
+        Draft(text="The ESER annual meeting opens today.", send_at=clock()),
+        organiser=Target(platform="telegram", chat_id="0"),
+        report_to=None,
+        kind="reminder",  # the bot's own: no organiser needed
+    )
+    outbox = OutboxStore(app.services.sessions)
+    assert len(await outbox.start_due(clock())) == 1
+    clock.advance(seconds=90)
+    port = free_port()
+    settings = app.services.settings.model_copy(update={"metrics_port": port, "metrics_host": "127.0.0.1"})
+    url = f"http://127.0.0.1:{port}/metrics"
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_metrics(app, settings, stop, every=0.05))
+    try:
+        await asyncio.sleep(0.2)
+        waiting = await asyncio.to_thread(_get, url)
+        rows = await outbox.claim("telegram", clock(), limit=10, lease=timedelta(seconds=60))
+        await outbox.record([Outcome(item=row, kind="sent", message_id="1") for row in rows], clock())
+        await asyncio.sleep(0.2)
+        delivered = await asyncio.to_thread(_get, url)
+    finally:
+        stop.set()
+        await task
+    assert re.search(r'^eser_outbox_pending\{platform="telegram"\} 3\.0$', waiting, re.M)
+    assert re.search(r'^eser_outbox_oldest_seconds\{platform="telegram"\} 90\.0$', waiting, re.M)
+    assert re.search(r'^eser_outbox_pending\{platform="telegram"\} 0\.0$', delivered, re.M)
+    assert re.search(r'^eser_outbox_oldest_seconds\{platform="telegram"\} 0\.0$', delivered, re.M)
+    await app.services.db.dispose()
 
 
 def test_two_apps_keep_their_counts_apart() -> None:

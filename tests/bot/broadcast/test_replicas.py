@@ -37,13 +37,16 @@ from tests.bot.broadcast.subscribers import add_subscribers
 from tests.bot.store.postgres import create_database, drop_database, url_of
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
-from tests.serve_process import start_serve
+from tests.serve_process import exit_code, start_serve
 
 pytestmark = pytest.mark.postgres
 ORGANISER = Target(platform="telegram", chat_id="777")
 RECIPIENTS = 300
 MANY = 2_000  # the scale of a real network-wide announcement (slow: over a minute at 30/s)
-LEASE = 1.5
+# The leader renews every second and stops two seconds after its last renewal: a test process
+# short of CPU for a moment (two apps, the fake platform and the senders share one event loop on a
+# loaded machine) keeps its leader, which a 1.5 s lease (half a second of slack) did not.
+LEASE = 3.0
 FAST = DispatchTuning(backoff_seconds=0.05, lease=timedelta(seconds=5), idle_seconds=0.05, flush_seconds=0.05)
 
 
@@ -105,10 +108,9 @@ async def test_two_replicas_deliver_once_each_and_the_survivor_finishes(
         try:
             # A third of the way through, the delivering replica dies without a word.
             await telegram.wait_for_deliveries(recipients // 3, seconds=30 + recipients / 20)
-            leaders = [name for name, election in elections.items() if election.is_leader]
-            assert len(leaders) == 1, leaders
-            [leader] = leaders
+            leader = await _single_leader(elections)
             survivor = "b" if leader == "a" else "a"
+            terms = elections[survivor].terms
             tasks[leader].cancel()
             await asyncio.gather(tasks[leader], return_exceptions=True)
             died = loop.time()
@@ -130,7 +132,8 @@ async def test_two_replicas_deliver_once_each_and_the_survivor_finishes(
             await asyncio.wait_for(asyncio.gather(*tasks.values(), return_exceptions=True), 30)
 
         assert taken_over <= LEASE * (1 + 1 / 6) + 0.3, taken_over
-        assert elections[survivor].terms == 1 and telegram.delivered_total > sent_by_then
+        # It took over (once the dead one's lease ran out) and delivered the rest.
+        assert elections[survivor].terms > terms and telegram.delivered_total > sent_by_then
         assert telegram.duplicates() == {}
         assert sum(telegram.rate_limited.values()) == 0, telegram.rate_limited
         assert sorted(telegram.delivered) == sorted(int(chat) for chat in chats)
@@ -139,6 +142,18 @@ async def test_two_replicas_deliver_once_each_and_the_survivor_finishes(
         assert len(rows) == recipients and {row.state for row in rows} == {"sent"}
         # What each member sees: exactly one message.
         assert set(telegram.delivered.values()) == {1}
+
+
+async def _single_leader(elections: dict[str, LeaderElection], within: float = 10.0) -> str:
+    """The one replica leading, waited for: right after a switch the old leader may still be
+    finishing its sends in flight while the new one settles."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        leaders = [name for name, election in elections.items() if election.is_leader]
+        if len(leaders) == 1:
+            return leaders[0]
+        assert asyncio.get_running_loop().time() < deadline, leaders
+        await asyncio.sleep(0.02)
 
 
 async def _until(check: Callable[[], Awaitable[bool]], within: float, why: Callable[[], str]) -> None:
@@ -202,7 +217,7 @@ async def test_sigkill_of_the_delivering_serve_process_lets_the_other_finish(
             pid = await leader_pid()
             [leader] = [process for process in processes if process.pid == pid]
             leader.send_signal(signal.SIGKILL)
-            leader.wait(10)
+            await exit_code(leader, 10)
             killed_at = telegram.delivered_total
             assert killed_at < recipients, "the broadcast was over before the kill"
             async with sessions() as session:
@@ -216,7 +231,7 @@ async def test_sigkill_of_the_delivering_serve_process_lets_the_other_finish(
             for process in processes:
                 if process.poll() is None:
                     process.send_signal(signal.SIGTERM)
-                    assert process.wait(60) == 0, tails()
+                    assert await exit_code(process, 60) == 0, tails()
 
         async with sessions() as session:
             rows = list(await session.scalars(select(OutboxRow)))
@@ -293,7 +308,9 @@ async def test_a_new_leader_keeps_a_group_chats_pace_across_the_switch(replicas:
             # One at a time: at the switch no row of the group is in anybody's hands.
             await announce(1)
             await announce(2)  # the old leader paces this one itself
-            [leader] = [name for name, election in elections.items() if election.is_leader]
+            leader = await _single_leader(elections)
+            survivor = "b" if leader == "a" else "a"
+            terms = elections[survivor].terms
             tasks[leader].cancel()  # dies without a word: the lease runs out, the other takes over
             await asyncio.gather(tasks[leader], return_exceptions=True)
             await announce(3)
@@ -301,8 +318,7 @@ async def test_a_new_leader_keeps_a_group_chats_pace_across_the_switch(replicas:
             stop.set()
             await asyncio.wait_for(asyncio.gather(*tasks.values(), return_exceptions=True), 30)
 
-    survivor = "b" if leader == "a" else "a"
-    assert elections[survivor].terms == 1
+    assert elections[survivor].terms > terms  # the third announcement went out after a switch
     received = [call.at for call in telegram.messages_to(int(group))]
     assert len(received) == 3  # what the group sees: each announcement once
     gaps = [later - earlier for earlier, later in itertools.pairwise(received)]

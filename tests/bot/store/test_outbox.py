@@ -119,3 +119,42 @@ async def test_outcomes_are_recorded_and_the_announcement_closes(
     assert await store.finish_complete(retry_at) == [announcement]
     row = await AnnouncementStore(sessions).get(announcement)
     assert row is not None and row.state == DONE and row.finished_at == retry_at
+
+
+async def test_a_renewed_claim_outlives_its_first_lease_and_a_lost_one_is_said_so(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_subscribers(sessions, "telegram", ["1", "2", "3"], now=FIXED_NOW)
+    store = OutboxStore(sessions)
+    await _announce(sessions)
+    await store.start_due(FIXED_NOW)
+    held = await store.claim("telegram", FIXED_NOW, limit=3, lease=LEASE)
+    ids = [item.id for item in held]
+    await store.record([Outcome(item=held[2], kind="sent", message_id="9")], FIXED_NOW)
+    # Renewed halfway through: still held when the first lease would have run out.
+    renewed_at = FIXED_NOW + LEASE / 2
+    assert await store.extend(ids, renewed_at, lease=LEASE) == set(ids[:2])  # the sent one is final
+    assert await store.recover(FIXED_NOW + LEASE + timedelta(seconds=1)) == 0
+    assert await store.recover(renewed_at + LEASE + timedelta(seconds=1)) == 2
+    # Back in the outbox: a renewal no longer holds them.
+    assert await store.extend(ids, renewed_at + LEASE, lease=LEASE) == set()
+
+
+async def test_the_backlog_counts_rows_not_final_and_ages_the_oldest_due_one(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_subscribers(sessions, "telegram", ["1", "2", "3"], now=FIXED_NOW)
+    await add_subscribers(sessions, "slack", ["C1"], now=FIXED_NOW, kind="channel")
+    store = OutboxStore(sessions)
+    assert await store.backlog(FIXED_NOW) == {}
+    await _announce(sessions)
+    await store.start_due(FIXED_NOW)
+    later = FIXED_NOW + timedelta(minutes=2)
+    [first] = await store.claim("telegram", FIXED_NOW, limit=1, lease=LEASE)
+    await store.record([Outcome(item=first, kind="sent", message_id="1")], FIXED_NOW)
+    [second] = await store.claim("telegram", FIXED_NOW, limit=1, lease=LEASE)
+    # A retry not due yet does not count as waiting: only the third row has waited two minutes.
+    await store.record([Outcome(item=second, kind="retry", retry_at=later + LEASE, error="x")], FIXED_NOW)
+    backlog = await store.backlog(later)
+    assert (backlog["telegram"].rows, backlog["telegram"].oldest_seconds) == (2, 120.0)
+    assert (backlog["slack"].rows, backlog["slack"].oldest_seconds) == (1, 120.0)
