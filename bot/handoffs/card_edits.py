@@ -66,7 +66,8 @@ def checked_content(
         answer = organiser_answer_text(answers.get(language, ""))
         if answer:
             kept_answers[language] = answer
-    first = next(iter(LANGUAGES))
+    # A refusal names the language the organiser wrote in (the first they filled in).
+    first = next((code for code in LANGUAGES if questions.get(code) or answers.get(code)), LANGUAGES[0])
     if not kept_questions:
         raise HandoffError("handoff.error.card_field", field="questions", language=first)
     if not kept_answers:
