@@ -26,7 +26,8 @@ from bot.handoffs.cards import OrganiserCards
 from bot.handoffs.digest import handoff_digest
 from bot.handoffs.handler import HandoffHandler
 from bot.handoffs.notify import HandoffNotifier
-from bot.handoffs.service import HandoffLimits, HandoffService
+from bot.handoffs.service import HandoffService
+from bot.handoffs.values import HandoffLimits
 from bot.i18n import Catalogue
 from bot.inbox import Inbox
 from bot.logs import bind_request

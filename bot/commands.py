@@ -15,6 +15,7 @@ MEMBER_COMMANDS: tuple[str, ...] = (
     "join",
     "feedback",
     "human",
+    "handoffs",
     "subscribe",
     "unsubscribe",
     "subscriptions",

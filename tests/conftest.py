@@ -26,7 +26,7 @@ os.environ.setdefault("ESER_EMBEDDINGS", "bundled:all-MiniLM-L6-v2")
 from adapters.platforms import platform_capabilities
 from bot.app import App, build_app
 from bot.events import SOURCE_ROOT as EVENTS_ROOT
-from bot.handoffs.cards import SOURCE_ROOT as ORGANISER_CARDS_ROOT
+from bot.handoffs.card_documents import SOURCE_ROOT as ORGANISER_CARDS_ROOT
 from bot.i18n import Catalogue
 from bot.settings import ESER_PAGE_URL, GATEWAY_URL, Settings
 from knowledge.embeddings import build_embeddings, embed_questions, is_multilingual

@@ -13,12 +13,14 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable
 
 from telegram import CallbackQuery, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, TypeHandler
 
 from adapters.health import app_probe
+from adapters.telegram.alone import to_member_alone
 from adapters.telegram.channels import TelegramChannelAuthority
 from adapters.telegram.commands import register_commands, register_organiser_commands
 from adapters.telegram.config import TelegramConfig
@@ -235,6 +237,12 @@ class TelegramRunner:
                 if reply.ephemeral and query is not None and toast is None:
                     toast = self._poster.render(reply).toast
                     continue
+                if reply.ephemeral and query is not None and not message.is_direct:
+                    # Telegram has no message only one member of a group sees: see adapters.telegram.alone.
+                    pressed = query.message.message_id if query.message is not None else None
+                    alone = to_member_alone(self._poster, message, reply, pressed=pressed)
+                    await self._guarded(update.update_id, message, alone)
+                    continue
                 await self._post(update.update_id, message, reply)
         finally:
             if query is not None:
@@ -242,8 +250,11 @@ class TelegramRunner:
             await self._app.inbox.done(event_id(update.update_id, self.identity.id))
 
     async def _post(self, update_id: int, message: IncomingMessage, reply: Reply) -> None:
+        await self._guarded(update_id, message, self._poster.post(message.chat_id, reply))
+
+    async def _guarded(self, update_id: int, message: IncomingMessage, sending: Awaitable[object]) -> None:
         try:
-            await self._poster.post(message.chat_id, reply)
+            await sending
         except NetworkError as error:
             if not may_have_arrived(error):
                 log.error(

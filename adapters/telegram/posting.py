@@ -208,7 +208,14 @@ class ReplyPoster:
         Raises:
             TelegramError: When a call still fails after the policy's retries.
         """
-        rendered = self.render(reply)
+        return await self.post_rendered(chat_id, self.render(reply))
+
+    async def post_rendered(self, chat_id: str, rendered: RenderedReply) -> list[Message]:
+        """Send an already rendered reply (``post`` after a change to its parts).
+
+        Raises:
+            TelegramError: When a call still fails after the policy's retries.
+        """
         reply_parameters = (
             ReplyParameters(rendered.reply_to, allow_sending_without_reply=True)
             if rendered.reply_to is not None

@@ -12,58 +12,19 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
+from bot.handoffs.card_documents import SOURCE_ROOT, card_doc_id, indexed_documents, note_doc_id
+from bot.handoffs.card_edits import checked_content, checked_url, gap_card_id
 from bot.handoffs.models import HandoffError, OrganiserCard
-from bot.handoffs.service import HandoffService, organiser_answer_text
+from bot.handoffs.service import HandoffService
+from bot.handoffs.values import organiser_answer_text
 from bot.i18n import LANGUAGES
 from bot.store.handoffs import OrganiserCardRow
-from knowledge.card_index import card_document
-from knowledge.cards import AnswerCard, CardSource
-from knowledge.documents import SourceDocument
 from knowledge.engine import KnowledgeEngine
 
 log = logging.getLogger(__name__)
-SOURCE_ROOT = "db:organiser-cards"
-CITED_AS = "ESER organisers, {date}"
-
-
-def card_doc_id(card_id: str) -> str:
-    """The index document id of a published organiser card."""
-    return f"organiser-card:{card_id}"
-
-
-def note_doc_id(card_id: str) -> str:
-    """The index document id of the source an organiser card cites."""
-    return f"organisers/{card_id}"
-
-
-def indexed_documents(card: OrganiserCard, fallback_url: str) -> list[SourceDocument]:
-    """The card and the source it cites, as documents to index."""
-    date = (card.published_at or card.updated_at).date().isoformat()
-    title = CITED_AS.format(date=date)
-    # Each sentence of a card answer carries its [n]; an organiser's answer cites its one source.
-    answers = {lang: f"{text.rstrip()} [1]" for lang, text in card.answers.items() if text.strip()}
-    written_in = next(iter(card.answers), "en")
-    answer_card = AnswerCard(
-        id=card.id,
-        questions=card.questions,
-        answer=answers,
-        sources=[CardSource(doc=note_doc_id(card.id))],
-        last_checked=(card.published_at or card.updated_at).date(),
-    )
-    note = SourceDocument(
-        doc_id=note_doc_id(card.id),
-        kind="resource",
-        title=title,
-        url=card.source_url or fallback_url,
-        text=f"# {title}\n\n{card.answers.get(written_in, '')}",
-        language=written_in,
-        metadata={"source_title": title},
-        source_root=SOURCE_ROOT,
-    )
-    return [card_document(answer_card, doc_id=card_doc_id(card.id), source_root=SOURCE_ROOT), note]
 
 
 class OrganiserCards:
@@ -128,9 +89,7 @@ class OrganiserCards:
         Raises:
             HandoffError: ``handoff.error.not_organiser`` or ``handoff.error.card_not_found``.
         """
-        platform, _, user_id = organiser.partition(":")
-        if not await self.handoffs.organisers.is_organiser(platform, user_id):
-            raise HandoffError("handoff.error.not_organiser")
+        await self._check_organiser(organiser)
         now = self._clock()
         row = await self.store.update_card(
             card_id, status="published", published_by=organiser, published_at=now, updated_at=now
@@ -172,6 +131,75 @@ class OrganiserCards:
         card = self._value(changed)
         if card.status == "published":
             await self._index([card])
+        return card
+
+    async def draft_from_gap(
+        self, question: str, *, language: str, answer: str, organiser: str, source_url: str = ""
+    ) -> OrganiserCard:
+        """Draft a card for a knowledge gap: its example question as the first phrasing, the answer
+        the organiser wrote (a draft for the same question already kept is returned unchanged).
+
+        Raises:
+            HandoffError: ``handoff.error.not_organiser``, or ``handoff.error.card_field`` naming
+                the field to fix.
+        """
+        await self._check_organiser(organiser)
+        language = language if language in LANGUAGES else "en"
+        questions, answers = checked_content({language: [question]}, {language: answer})
+        url = checked_url(source_url)
+        card_id = gap_card_id(question)
+        existing = await self.store.card(card_id)
+        if existing is not None:
+            return self._value(existing)
+        now = self._clock()
+        await self.store.add_card(
+            OrganiserCardRow(
+                id=card_id,
+                status="draft",
+                questions=json.dumps(questions, ensure_ascii=False),
+                answers=json.dumps(answers, ensure_ascii=False),
+                source_url=url,
+                handoff_id="",
+                created_by=organiser,
+                published_by="",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        log.info("organiser card %s drafted from a knowledge gap by %s", card_id, organiser)
+        return await self._card(card_id)
+
+    async def edit(
+        self,
+        card_id: str,
+        *,
+        questions: Mapping[str, Sequence[str]],
+        answers: Mapping[str, str],
+        source_url: str,
+        organiser: str,
+    ) -> OrganiserCard:
+        """Replace a card's phrasings, answers and source link (a language left empty goes); a
+        published card is indexed again at once, and other replicas follow on their next tick.
+
+        Raises:
+            HandoffError: ``handoff.error.not_organiser``, ``handoff.error.card_not_found``, or
+                ``handoff.error.card_field`` naming the field to fix.
+        """
+        await self._check_organiser(organiser)
+        kept_questions, kept_answers = checked_content(questions, answers)
+        row = await self.store.update_card(
+            card_id,
+            questions=json.dumps(kept_questions, ensure_ascii=False),
+            answers=json.dumps(kept_answers, ensure_ascii=False),
+            source_url=checked_url(source_url),
+            updated_at=self._clock(),
+        )
+        if row is None:
+            raise HandoffError("handoff.error.card_not_found")
+        card = self._value(row)
+        if card.status == "published":
+            await self._index([card])
+        log.info("organiser card %s edited by %s", card_id, organiser)
         return card
 
     async def listed(self, status: str | None = None) -> list[OrganiserCard]:
@@ -228,6 +256,11 @@ class OrganiserCards:
         await self.knowledge.upsert_documents(documents, source_root=SOURCE_ROOT, force=True)
         if self._indexed is not None:
             self._indexed.update({card.id: card.updated_at for card in cards})
+
+    async def _check_organiser(self, organiser: str) -> None:
+        platform, _, user_id = organiser.partition(":")
+        if not await self.handoffs.organisers.is_organiser(platform, user_id):
+            raise HandoffError("handoff.error.not_organiser")
 
     async def _card(self, card_id: str) -> OrganiserCard:
         row = await self.store.card(card_id)

@@ -1,5 +1,6 @@
-"""The hand-off handler: ``/human`` and "Ask an organiser" for members, *Withdraw*; *Answer*, *Not for
-us*, *Close*, *Publish* and ``/handoff`` (the open hand-offs) for organisers.
+"""The hand-off handler: ``/human`` and "Ask an organiser" for members, ``/handoffs`` (their own) and
+*Withdraw*; *Answer*, *Not for us*, *Close*, *Publish* and ``/handoff`` (the open hand-offs) for
+organisers.
 
 The two dialogues (a member's line of context, an organiser's answer) run on the guided-chat engine
 (``bot/guided/flows/human.yaml`` and ``handoff.yaml``); this handler starts them with what they need.
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from bot.guided.handler import GuidedChatHandler
 from bot.handoffs.asking import hand_off
+from bot.handoffs.mine import COMMAND as MEMBER_LIST
+from bot.handoffs.mine import member_handoffs
 from bot.handoffs.models import Handoff, HandoffError
 from bot.handoffs.notify import PREFIX, HandoffNotifier, organiser_buttons, state_label
 from bot.models import IncomingMessage, Reply
@@ -57,6 +60,8 @@ class HandoffHandler:
             return await self._human(message)
         if message.command == ORGANISER_FLOW:
             return await self._list_open(message)
+        if message.command == MEMBER_LIST:
+            return [await member_handoffs(self.services, message)]
         return None
 
     # --- members --------------------------------------------------------------------------------
@@ -109,6 +114,9 @@ class HandoffHandler:
                 return [await self._state(message, "handoff.member.withdrawn", handoff)]
             if action == "answer":
                 handoff = await handoffs.for_organiser(ident, organiser)
+                if handoff.state == "answered" and handoff.answered_by != organiser:
+                    # The Answer button of a message a colleague's answer made stale.
+                    raise HandoffError("handoff.error.answered_elsewhere", answer=handoff.answer)
                 if handoff.state != "open":
                     raise HandoffError("handoff.error.not_open", state=handoff.state)
                 flow = self.guided.engine.flows[ORGANISER_FLOW]

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from bot.delivery import DeliveryError, Sender
 from bot.handoffs.models import Handoff
-from bot.handoffs.service import MemberNotice, OrganiserNotice
+from bot.handoffs.values import MemberNotice, OrganiserNotice
 from bot.i18n import Catalogue, preferred_language
 from bot.members import MemberDirectory
 from bot.models import Button, Reply, Target
@@ -145,7 +145,10 @@ class HandoffNotifier:
             language = await self.language_of(platform, user_id)
             reply = Reply(
                 text=self.organiser_text(handoff, notice, language),
-                buttons=organiser_buttons(self.catalogue, handoff, language),
+                # Nothing left to press once a colleague has answered.
+                buttons=[]
+                if notice == "answered_elsewhere"
+                else organiser_buttons(self.catalogue, handoff, language),
                 language=language,
             )
             if await self.send(Target(platform=platform, chat_id=user_id), reply):

@@ -11,66 +11,17 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
 
 from bot.handoffs.models import Handoff, HandoffError
+from bot.handoffs.reminders import send_reminders
 from bot.handoffs.routing import covering
+from bot.handoffs.values import HandoffLimits, Notifier, ReminderReport, organiser_answer_text
 from bot.organisers import Organisers
-from bot.safety import clean_text, defang
+from bot.safety import clean_text
 from bot.store.handoffs import HandoffRow, HandoffStore
-from knowledge.sanitize import neutralise_markers
 
 log = logging.getLogger(__name__)
-OrganiserNotice = Literal["new", "reminder", "escalation", "passed"]
-MemberNotice = Literal["answered", "closed"]
-MAX_ANSWER_CHARS = 3500  # one Telegram message with room for the heading (Slack allows more)
-
-
-class Notifier(Protocol):
-    """Tells organisers and members about a hand-off (``bot.handoffs.notify``)."""
-
-    async def to_organisers(
-        self, handoff: Handoff, organisers: Sequence[str], notice: OrganiserNotice
-    ) -> list[str]:
-        """Send ``handoff`` to each organiser's private chat; returns those it reached."""
-        ...
-
-    async def to_member(self, handoff: Handoff, notice: MemberNotice) -> bool:
-        """Tell the member (the answer, or that it was closed); False when it did not reach them."""
-        ...
-
-
-@dataclass(frozen=True)
-class HandoffLimits:
-    """How many hand-offs a member may make, and when unanswered ones are chased.
-
-    Attributes:
-        max_open: Open hand-offs a member may have at once.
-        per_day: Hand-offs a member may make in 24 hours.
-        reminder: Age of an unanswered hand-off when its organisers are reminded; at twice that it
-            goes to every organiser.
-    """
-
-    max_open: int = 3
-    per_day: int = 5
-    reminder: timedelta = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
-class ReminderReport:
-    """What one reminder sweep did: hand-offs reminded and escalated."""
-
-    reminded: int = 0
-    escalated: int = 0
-
-
-def organiser_answer_text(text: str) -> str:
-    """An organiser's answer as members will read it: untypable characters gone, mass mentions
-    defanged, ``[n]`` turned into ``(n)`` (only the bot writes citation markers), at most
-    ``MAX_ANSWER_CHARS``."""
-    return neutralise_markers(defang(clean_text(text).strip()))[:MAX_ANSWER_CHARS]
 
 
 class HandoffService:
@@ -211,6 +162,9 @@ class HandoffService:
             answered_at=now,
         )
         await self.notifier.to_member(moved, "answered")
+        # The others who received it are told, so no two organisers answer the same question.
+        others = [name for name in moved.assignees if name != organiser]
+        await self.notifier.to_organisers(moved, others, "answered_elsewhere")
         return moved
 
     async def pass_on(self, handoff_id: str, *, organiser: str) -> Handoff:
@@ -281,36 +235,19 @@ class HandoffService:
     async def send_reminders(self) -> ReminderReport:
         """Remind the organisers of hand-offs open for ``limits.reminder``, and send those open for
         twice that to every organiser (each once)."""
-        now = self._clock()
-        reminder = self.limits.reminder
-        reminded = escalated = 0
-        for row in await self.store.due(now - reminder, now - 2 * reminder):
-            handoff = Handoff.of(row)
-            if row.created_at <= now - 2 * reminder and row.escalated_at is None:
-                everyone = await self._responsible(None, everyone=True)
-                if await self.store.update(
-                    row.id,
-                    only_if=("open",),
-                    escalated_at=now,
-                    reminded_at=row.reminded_at or now,
-                    assignees=json.dumps(everyone),
-                ):
-                    await self.notifier.to_organisers(handoff, everyone, "escalation")
-                    escalated += 1
-            elif row.reminded_at is None and await self.store.update(
-                row.id, only_if=("open",), reminded_at=now
-            ):
-                await self.notifier.to_organisers(handoff, list(handoff.assignees), "reminder")
-                reminded += 1
-        if reminded or escalated:
-            log.info("hand-offs: %d reminded, %d escalated to every organiser", reminded, escalated)
-        return ReminderReport(reminded=reminded, escalated=escalated)
+        return await send_reminders(
+            self.store, self.notifier, self.limits.reminder, self._clock(), self.everyone
+        )
 
     async def purge(self, before: datetime) -> int:
         """Delete hand-offs untouched since ``before`` (retention); returns how many went."""
         return await self.store.purge(before)
 
     # --- helpers ----------------------------------------------------------------------------------
+    async def everyone(self) -> list[str]:
+        """Every organiser (``platform:user_id``)."""
+        return await self._responsible(None, everyone=True)
+
     async def _responsible(
         self, country: str | None, *, exclude: Sequence[str] = (), everyone: bool = False
     ) -> list[str]:

@@ -23,7 +23,7 @@ from bot.store.activity import ActivityStore
 from bot.store.web_logins import WebLoginStore
 from bot.web.access import NotSignedIn
 from bot.web.context import PREFIX, WebContext
-from bot.web.pages import broadcasts, cards, drafts, events, gaps, handoffs, login, overview
+from bot.web.pages import broadcasts, card_form, cards, drafts, events, gaps, handoffs, login, overview
 from bot.web.render import Pages
 from bot.web.tokens import LoginLinks
 
@@ -42,17 +42,22 @@ def routes() -> list[Route | Mount]:
                 Route("/logout", login.logout, methods=["POST"]),
                 Route("/gaps", gaps.list_gaps),
                 Route("/gaps/card", gaps.write_card),
+                Route("/gaps/card", gaps.save_card, methods=["POST"]),
                 Route("/events", events.list_events),
                 Route("/events", events.add_event, methods=["POST"]),
                 Route("/events/new", events.new_event),
                 Route("/events/{event_id}", events.edit_event),
                 Route("/events/{event_id}", events.save_event, methods=["POST"]),
+                Route("/events/{event_id}/remove", events.confirm_removal),
+                Route("/events/{event_id}/remove", events.remove_event, methods=["POST"]),
                 Route("/handoffs", handoffs.list_handoffs),
                 Route("/handoffs/{handoff_id}", handoffs.show_handoff),
                 Route("/handoffs/{handoff_id}/{action}", handoffs.act, methods=["POST"]),
                 Route("/cards", cards.list_cards),
                 Route("/cards/check", cards.check),
                 Route("/cards/drafts/{card_id}", drafts.show_draft),
+                Route("/cards/drafts/{card_id}/edit", card_form.edit_card),
+                Route("/cards/drafts/{card_id}/edit", card_form.save_card, methods=["POST"]),
                 Route("/cards/drafts/{card_id}/language", drafts.add_language, methods=["POST"]),
                 Route("/cards/drafts/{card_id}/publish", drafts.publish, methods=["POST"]),
                 Route("/cards/{card_id}", cards.show_card),

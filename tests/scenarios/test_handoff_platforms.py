@@ -159,3 +159,63 @@ async def test_hand_offs_are_rate_limited(driver: PlatformDriver, app: App) -> N
         assert any("went to the ESER organisers" in m.text for m in sent)
     refused = await driver.command("ana", "human", "One question too many?")
     assert any("already have 3 questions waiting" in m.text for m in refused)
+
+
+async def test_a_colleague_is_told_and_their_answer_button_says_it_is_answered(
+    driver: PlatformDriver, app: App
+) -> None:
+    await make_organiser(driver, app, "olga", ["BE"])
+    await make_organiser(driver, app, "sara", [])  # covers every country: she gets it too
+    await member_of(driver, app, "ana", "BE")
+    await app.services.profiles.update(
+        driver.platform,  # type: ignore[arg-type]
+        user_id(driver, "sara"),
+        chat_id=driver.direct_chat("sara"),
+        now=app.services.clock(),
+        language="de",
+    )
+    handed, _ = await hand_over_declined_question(driver, app)
+    to_olga = with_button(handed, "ho:answer:", private(driver, "olga"))
+    to_sara = with_button(handed, "ho:answer:", private(driver, "sara"))
+    await driver.click("olga", to_olga, button_starting(to_olga, "ho:answer:"))
+    answered = await driver.direct_message("olga", ANSWER)
+
+    # Sara is told in her chat, in German, with the answer and nothing left to press.
+    [told] = [m for m in answered if m.chat in private(driver, "sara")]
+    assert "Jemand aus dem Organisationsteam hat diese Frage beantwortet" in told.text
+    assert "the first regions were named in 2018" in told.text and not told.buttons
+    # Her earlier message's Answer button now says so instead of starting a second answer.
+    pressed = await driver.click("sara", to_sara, button_starting(to_sara, "ho:answer:"))
+    assert any("Bereits beantwortet" in m.text for m in pressed)
+    assert not any(b.payload.startswith("gc:") for m in pressed for b in m.buttons)
+    [handoff] = await app.services.handoffs.listed(("answered",))
+    assert handoff.answered_by.endswith(user_id(driver, "olga"))
+
+
+async def test_a_member_lists_their_hand_offs_and_withdraws_an_open_one(
+    driver: PlatformDriver, app: App
+) -> None:
+    await make_organiser(driver, app, "olga", [])
+    assert any(
+        "not asked the organisers anything yet" in m.text for m in await driver.command("ana", "handoffs")
+    )
+    await driver.command("ana", "human", "Is there EU money for a repair café?")
+    await driver.command("ana", "human", "Who runs ESER in Wallonia?")
+    first = next(h for h in await app.services.handoffs.listed() if "repair" in h.question)
+    await app.services.handoffs.answer(
+        first.id, organiser=f"{driver.platform}:{user_id(driver, 'olga')}", text="Try LIFE.", language="en"
+    )
+
+    listed = with_button(await driver.command("ana", "handoffs"), "ho:withdraw:")
+    assert "1. “Who runs ESER in Wallonia?” — open" in listed.text  # the waiting one first
+    assert "2. “Is there EU money for a repair café?” — answered" in listed.text
+    assert "The answer: Try LIFE." in listed.text
+    [withdraw] = listed.buttons  # the open one only
+    assert withdraw.label == "Withdraw question 1"
+    withdrawn = await driver.click("ana", listed, withdraw)
+    assert any("withdrawn" in m.text for m in withdrawn)
+    assert "— withdrawn" in (await driver.command("ana", "handoffs"))[-1].text
+
+    # In a group the list is not shown: it is the member's own.
+    in_group = await driver.group_command("ana", "handoffs")
+    assert any("private chat" in m.text for m in in_group) and "Wallonia" not in in_group[-1].text

@@ -16,7 +16,7 @@ from bot.guided.context import StepContext
 from bot.guided.hooks import FlowHooks
 from bot.guided.state import Accept, Finish, Verdict
 from bot.handoffs.asking import hand_off
-from bot.handoffs.cards import CITED_AS
+from bot.handoffs.card_documents import CITED_AS
 from bot.handoffs.models import HandoffError
 from bot.handoffs.notify import PREFIX
 from bot.models import Button, Reply

@@ -1,9 +1,12 @@
-"""Events: the stored events, and forms to add and edit one — through ``bot.events.EventService``,
-so the web page validates exactly as ``eser-bot events add`` and ``/newevent`` do."""
+"""Events: the stored events, and forms to add, edit and remove one — through
+``bot.events.EventService``, so the web page validates exactly as ``eser-bot events add`` and
+``/newevent`` do, and a removed event leaves the index (answers and ``/events``) at once, in every
+replica (the index version)."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
@@ -66,6 +69,7 @@ async def list_events(request: Request) -> Response:
         events=events,
         show_all=show_all,
         saved=request.query_params.get("saved", ""),
+        removed=request.query_params.get("removed", ""),
     )
 
 
@@ -141,3 +145,25 @@ async def save_event(request: Request) -> Response:
 
 def _shown(form: FormData) -> dict[str, str]:
     return {name: str(form.get(name) or "") for name in FORM_FIELDS}
+
+
+async def confirm_removal(request: Request) -> Response:
+    """``GET /organisers/events/{id}/remove``: what will be removed, and the button that does it
+    (a removal is never one click away from a list)."""
+    web = context_of(request)
+    viewer = await require_organiser(request, web.services)
+    event = await web.services.events.get_stored(request.path_params["event_id"])
+    if event is None:
+        raise HTTPException(404, "no_event")
+    return web.page(request, viewer, "event_remove.html", event=event)
+
+
+async def remove_event(request: Request) -> Response:
+    """``POST /organisers/events/{id}/remove``: delete the stored event and take it out of the index."""
+    web = context_of(request)
+    viewer = await require_organiser(request, web.services)
+    await checked_form(request, viewer)
+    event = await web.services.events.get_stored(request.path_params["event_id"])
+    if event is None or not await web.services.events.remove(event.id):
+        raise HTTPException(404, "no_event")
+    return redirect(f"/events?{urlencode({'removed': event.title})}")

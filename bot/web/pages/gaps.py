@@ -1,39 +1,27 @@
 """Knowledge gaps (``bot.gaps``): questions the bot declined or that members voted down, grouped by
-meaning — and, for each, "write a card": the skeleton of an answer card for it, to complete in the
-six languages and save in ``knowledge/content/answers/`` (the parity check then checks it)."""
+meaning — and, for each, "write a card": the organiser writes the answer on the page and it becomes
+a draft organiser card (``OrganiserCards.draft_from_gap``, the drafts organisers' answers make), with
+the gap's example question as its first phrasing; published from the drafts page, the bot answers
+with it from the next question on."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import timedelta
 
-import yaml
 from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.gaps.report import knowledge_gaps
+from bot.handoffs.models import HandoffError
 from bot.i18n import LANGUAGES
-from bot.web.access import require_organiser
-from bot.web.context import context_of
+from bot.web.access import Viewer, checked_form, require_organiser
+from bot.web.context import WebContext, context_of, redirect
+from bot.web.pages.card_form import field_error
+from bot.web.pages.handoffs import organiser_of
 
 PERIODS = (7, 30)
 LIMIT = 20
-
-
-def card_skeleton(question: str, language: str) -> str:
-    """A draft answer card (YAML, the knowledge base's card format) for ``question``."""
-    folded = unicodedata.normalize("NFKD", question.lower())
-    words = re.findall(r"[a-z0-9]+", "".join(char for char in folded if not unicodedata.combining(char)))
-    card_id = "-".join(words[:8]) or "new-card"
-    card = {
-        "id": card_id if len(card_id) > 1 else "new-card",
-        "status": "draft",
-        "questions": {code: [question] if code == language else ["…"] for code in LANGUAGES},
-        "answer": {code: "…" for code in LANGUAGES},
-        "sources": [{"doc": "…", "section": "…"}],
-    }
-    return yaml.safe_dump([card], allow_unicode=True, sort_keys=False, width=100)
+MAX_QUESTION_CHARS = 300
 
 
 async def list_gaps(request: Request) -> Response:
@@ -47,13 +35,56 @@ async def list_gaps(request: Request) -> Response:
     return web.page(request, viewer, "gaps.html", gaps=gaps, period=period, periods=PERIODS)
 
 
+def _form(
+    web: WebContext,
+    request: Request,
+    viewer: Viewer,
+    values: dict[str, str],
+    *,
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    return web.page(
+        request,
+        viewer,
+        "gap_card.html",
+        status_code=status_code,
+        values=values,
+        error=error,
+        all_languages=LANGUAGES,
+    )
+
+
 async def write_card(request: Request) -> Response:
-    """``GET /organisers/gaps/card?question=…&language=…``: a card skeleton for one gap."""
+    """``GET /organisers/gaps/card?question=…&language=…``: the form that drafts a card for one gap."""
     web = context_of(request)
     viewer = await require_organiser(request, web.services)
-    question = request.query_params.get("question", "").strip()[:300]
     language = request.query_params.get("language", "en")
-    language = language if language in LANGUAGES else "en"
-    return web.page(
-        request, viewer, "gap_card.html", question=question, skeleton=card_skeleton(question, language)
-    )
+    values = {
+        "question": request.query_params.get("question", "").strip()[:MAX_QUESTION_CHARS],
+        "language": language if language in LANGUAGES else "en",
+    }
+    return _form(web, request, viewer, values)
+
+
+async def save_card(request: Request) -> Response:
+    """``POST /organisers/gaps/card``: store the draft card and open it (the form again, naming the
+    field to fix, when something is missing)."""
+    web = context_of(request)
+    viewer = await require_organiser(request, web.services)
+    form = await checked_form(request, viewer)
+    values = {
+        name: str(form.get(name) or "").strip() for name in ("question", "language", "answer", "source_url")
+    }
+    try:
+        card = await web.services.organiser_cards.draft_from_gap(
+            values["question"][:MAX_QUESTION_CHARS],
+            language=values["language"],
+            answer=values["answer"],
+            organiser=organiser_of(viewer),
+            source_url=values["source_url"],
+        )
+    except HandoffError as error:
+        message = field_error(web, viewer, error)
+        return _form(web, request, viewer, values, error=message, status_code=400)
+    return redirect(f"/cards/drafts/{card.id}?done=drafted")

@@ -83,3 +83,33 @@ def test_no_gaps_is_said_plainly(data_dir: Path) -> None:
 def test_a_bad_number_of_days_is_refused(data_dir: Path) -> None:
     result = CliRunner().invoke(cli, ["gaps", "--days", "0"])
     assert result.exit_code == 2 and "--days" in result.output
+
+
+def test_a_gap_becomes_a_draft_card_from_the_command_line(
+    data_dir: Path, embeddings: Embeddings, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESER_ORGANISERS", "telegram:100")
+    store_questions(data_dir, embeddings, catalogue)
+    refused = CliRunner().invoke(cli, ["gaps", "--draft", "1"])
+    assert refused.exit_code == 2 and "--answer" in refused.output
+    answer = "Look at the ESF+ calls of your region and at the EaSI programme."
+    result = CliRunner().invoke(
+        cli,
+        [
+            "gaps",
+            "--draft",
+            "1",
+            "--answer",
+            answer,
+            "--as",
+            "telegram:100",
+            "--source",
+            "https://example.org/f",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Draft card organisers-gap-" in result.output and "eser-bot cards publish" in result.output
+    drafts = CliRunner().invoke(cli, ["cards", "drafts"])
+    assert "organisers-gap-" in drafts.output and "draft" in drafts.output
+    missing = CliRunner().invoke(cli, ["gaps", "--draft", "9", "--answer", answer, "--as", "telegram:100"])
+    assert missing.exit_code == 1 and "no gap 9" in missing.output

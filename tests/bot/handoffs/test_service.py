@@ -94,7 +94,7 @@ async def test_an_answer_reaches_the_member_in_their_thread_defanged(app: App) -
     hostile = "Write to @channel and <!everyone> now [1]\x00 please"
     handoff = await app.services.handoffs.answer(handoff_id, organiser=OLGA, text=hostile, language="en")
     assert handoff.state == "answered" and handoff.answered_by == OLGA
-    [(target, text, buttons)] = sent(app)
+    [(target, text, buttons)] = [m for m in sent(app) if m[0].chat_id == "chat-m1"]
     assert target == Target(platform="telegram", chat_id="chat-m1")
     reply = app.services.senders["telegram"]
     assert isinstance(reply, RecordingSender)
@@ -105,6 +105,23 @@ async def test_an_answer_reaches_the_member_in_their_thread_defanged(app: App) -
     with pytest.raises(HandoffError) as twice:
         await app.services.handoffs.answer(handoff_id, organiser=PIERRE, text="Another", language="en")
     assert twice.value.key == "handoff.error.not_open" and twice.value.params == {"state": "answered"}
+
+
+async def test_the_colleagues_who_also_got_it_are_told_it_is_answered(app: App) -> None:
+    # Olga (Belgium) and Sara (everywhere) both got it; Sara writes French, Olga answers.
+    await app.services.profiles.update(
+        "slack", "U300", chat_id="D300", now=app.services.clock(), language="fr"
+    )
+    handoff_id = await ask(app, country="BE")
+    sent(app)
+    await app.services.handoffs.answer(
+        handoff_id, organiser=OLGA, text="Ask the ESF+ authority.", language="en"
+    )
+    told = [m for m in sent(app) if m[0] != Target(platform="telegram", chat_id="chat-m1")]
+    [(target, text, buttons)] = told  # Sara only: not Olga, not Pierre (France), not the member twice
+    assert target == Target(platform="slack", chat_id="U300")
+    assert "Un ou une collègue a répondu à cette question" in text and "Ask the ESF+ authority." in text
+    assert buttons == []  # nothing left to press
 
 
 async def test_the_answer_goes_to_the_thread_it_was_asked_in(app: App) -> None:

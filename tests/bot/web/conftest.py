@@ -13,6 +13,7 @@ import pytest_asyncio
 from adapters.platforms import platform_capabilities
 from bot.app import App, build_app
 from bot.events import SOURCE_ROOT as EVENTS_ROOT
+from bot.handoffs.card_documents import SOURCE_ROOT as ORGANISER_CARDS_ROOT
 from bot.i18n import Catalogue
 from knowledge.engine import KnowledgeEngine
 from knowledge.index import VectorIndex, chroma_client
@@ -47,8 +48,11 @@ async def web_app(tmp_path: Path, web_knowledge: KnowledgeEngine, clock: Clock) 
     )
     yield built
     await built.close()
-    if any(chunk.metadata.get("source_root") == EVENTS_ROOT for chunk in knowledge.index.chunks):
-        await knowledge.sync_documents([], source_root=EVENTS_ROOT)
+    # Events and organisers' cards a test stored went into the shared index: out for the next test.
+    for root in (EVENTS_ROOT, ORGANISER_CARDS_ROOT):
+        indexed = [*knowledge.index.chunks, *knowledge.index.card_chunks]
+        if any(chunk.metadata.get("source_root") == root for chunk in indexed):
+            await knowledge.sync_documents([], source_root=root)
 
 
 @pytest_asyncio.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from playwright.sync_api import sync_playwright
 
@@ -68,6 +69,22 @@ async def seed(app: App) -> None:
             answer=Answer(question=question, text="…", grounded=False, language=language, decline="unknown"),
             now=now - timedelta(hours=2 + n),
         )
+    # A card drafted from the Slovenian-contact gap, completed in a second language.
+    card = await app.services.organiser_cards.draft_from_gap(
+        "Who is the ESER contact person in Slovenia?",
+        language="en",
+        answer="The ESER contact for Slovenia is the social economy unit of the Ministry of Economy; "
+        "write to the ESER secretariat and they will put you in touch.",
+        organiser=ORGANISER,
+        source_url="https://example.org/eser/contacts",
+    )
+    await app.services.organiser_cards.add_language(
+        card.id,
+        "fr",
+        question="Qui est le contact ESER en Slovénie ?",
+        answer="Le contact ESER pour la Slovénie est l’unité d’économie sociale du ministère de l’Économie ; "
+        "écrivez au secrétariat d’ESER, qui vous mettra en relation.",
+    )
     for user, question, language, kind, country in (
         (
             "501",
@@ -105,6 +122,10 @@ def main() -> None:
         try:
             live.call(seed)
             handoff = live.call(lambda app: app.services.handoffs.listed())[0]
+            card = live.call(lambda app: app.services.organiser_cards.listed())[0]
+            gap_card = "/organisers/gaps/card?" + urlencode(
+                {"question": "Is there a grant to buy premises for a cooperative?", "language": "en"}
+            )
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
                 page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-GB")
@@ -115,7 +136,9 @@ def main() -> None:
                     ("handoffs", "/organisers/handoffs"),
                     ("handoff", f"/organisers/handoffs/{handoff.id}"),
                     ("events", "/organisers/events"),
+                    ("gap-card", gap_card),
                     ("cards", "/organisers/cards"),
+                    ("card-edit", f"/organisers/cards/drafts/{card.id}/edit"),
                     ("overview-fr", "/organisers/?lang=fr"),
                 ):
                     page.goto(live.base_url + path)

@@ -99,9 +99,12 @@ def test_the_forms_are_the_ones_the_csrf_test_covers() -> None:
             "/organisers/logout",
             "/organisers/events",
             "/organisers/events/{event_id}",
+            "/organisers/events/{event_id}/remove",
+            "/organisers/gaps/card",
             "/organisers/handoffs/{handoff_id}/{action}",
             "/organisers/cards/drafts/{card_id}/language",
             "/organisers/cards/drafts/{card_id}/publish",
+            "/organisers/cards/drafts/{card_id}/edit",
         ]
     )
 
@@ -115,13 +118,26 @@ async def test_every_form_without_its_csrf_token_is_refused(
         {"title": "Kept", "start": "2027-01-10 10:00", "timezone": "Europe/Madrid"}
     )
     fields = {"title": "Changed", "start": "2027-01-11 10:00", "timezone": "Europe/Madrid"}
-    if token is not None:
-        fields["csrf"] = token
-    for path in ("/organisers/events", f"/organisers/events/{event.id}", "/organisers/logout"):
-        response = await client.post(path, data=fields)
+    card = await web_app.services.organiser_cards.draft_from_gap(
+        "Kept question?", language="en", answer="Kept answer.", organiser="telegram:100"
+    )
+    gap = {"question": "Forged?", "language": "en", "answer": "Forged."}
+    edit = {"questions_en": "Forged?", "answer_en": "Forged."}
+    for path, data in (
+        ("/organisers/events", fields),
+        (f"/organisers/events/{event.id}", fields),
+        (f"/organisers/events/{event.id}/remove", {}),
+        ("/organisers/gaps/card", gap),
+        (f"/organisers/cards/drafts/{card.id}/edit", edit),
+        ("/organisers/logout", {}),
+    ):
+        response = await client.post(path, data=data if token is None else {**data, "csrf": token})
         assert response.status_code == 403, path
     stored = await web_app.services.events.list_stored(upcoming=False)
     assert [item.title for item in stored] == ["Kept"]
+    assert [kept.answers for kept in await web_app.services.organiser_cards.listed()] == [
+        {"en": "Kept answer."}
+    ]
     assert (await client.get("/organisers/")).status_code == 200  # still signed in
 
 
