@@ -25,6 +25,7 @@ from bot.router import Handler
 from bot.services import Services
 from bot.speech import member_language, say
 from bot.store.answers import thread_key
+from bot.timing import stage
 from knowledge.answering import Asker
 from knowledge.events import events_to_ics
 from knowledge.listings import cited_events
@@ -93,7 +94,8 @@ class QuestionHandler:
             if message.callback_data.startswith(FEEDBACK_PREFIX):
                 return await self._vote(message)
             return None
-        member = await self.services.members.context(message.platform, message.user_id)
+        with stage("member"):
+            member = await self.services.members.context(message.platform, message.user_id)
         language = preferred_language(member.language, message.language_hint)
         command = message.command
         bare = bare_command(message.text) if command is None and not message.callback_data else None
@@ -175,11 +177,12 @@ class QuestionHandler:
                     language,
                 )
             ]
-        wait = (
-            await self.quota.try_take(f"{message.platform}:{message.user_id}")
-            if self._counted(message, command)
-            else None
-        )
+        with stage("member"):
+            wait = (
+                await self.quota.try_take(f"{message.platform}:{message.user_id}")
+                if self._counted(message, command)
+                else None
+            )
         if wait is not None:
             return [
                 self._notice(
@@ -198,50 +201,52 @@ class QuestionHandler:
             ]
 
         started = time.perf_counter()
-        knowledge = self.services.knowledge
-        events: list[EventData] = []
-        thread = thread_key(message.platform, message.chat_id, message.thread_id)
-        # `eser-bot events add` writes the table only: index its changes before reading the index
-        # (one small query when nothing changed), as /announce reads the table itself.
-        await self.services.events.refresh_if_changed()
-        if command == "events":
-            answer, events = await knowledge.upcoming_events(
-                question, filters=member.filters, language=language, timezone=member.timezone
+        with stage("answer"):
+            knowledge = self.services.knowledge
+            events: list[EventData] = []
+            thread = thread_key(message.platform, message.chat_id, message.thread_id)
+            # `eser-bot events add` writes the table only: index its changes before reading the index
+            # (one small query when nothing changed), as /announce reads the table itself.
+            await self.services.events.refresh_if_changed()
+            if command == "events":
+                answer, events = await knowledge.upcoming_events(
+                    question, filters=member.filters, language=language, timezone=member.timezone
+                )
+            elif command == "funding":
+                answer = await knowledge.funding(question, filters=member.filters, language=language)
+            elif command == "join":
+                answer = await knowledge.answer(
+                    JOIN_QUERIES.get(member.audience or "", JOIN_QUERY),
+                    filters=member.filters,
+                    language=language,
+                    asker=self._asker(member, language),
+                )
+                answer.question = question or catalogue.text("join.question", language)
+            else:
+                history = await self.services.answers.thread_questions(thread) if message.thread_id else []
+                answer = await knowledge.answer(
+                    question,
+                    filters=member.filters,
+                    history=history,
+                    timezone=member.timezone,
+                    asker=self._asker(member, preferred_language(member.language, message.language_hint)),
+                )
+                # An answer that lists or cites events still to come brings them as a calendar file too.
+                now = self.services.clock()
+                events = [
+                    await self.services.events.get(event.id) or event
+                    for event in cited_events(answer)
+                    if event.end >= now
+                ]
+        with stage("recording"):
+            answer_id = await self.services.answers.record_answer(
+                platform=message.platform,
+                user_id=message.user_id,
+                chat_id=message.chat_id,
+                thread=thread,
+                answer=answer.model_copy(update={"question": answer.question or question or command}),
+                now=self.services.clock(),
             )
-        elif command == "funding":
-            answer = await knowledge.funding(question, filters=member.filters, language=language)
-        elif command == "join":
-            answer = await knowledge.answer(
-                JOIN_QUERIES.get(member.audience or "", JOIN_QUERY),
-                filters=member.filters,
-                language=language,
-                asker=self._asker(member, language),
-            )
-            answer.question = question or catalogue.text("join.question", language)
-        else:
-            history = await self.services.answers.thread_questions(thread) if message.thread_id else []
-            answer = await knowledge.answer(
-                question,
-                filters=member.filters,
-                history=history,
-                timezone=member.timezone,
-                asker=self._asker(member, preferred_language(member.language, message.language_hint)),
-            )
-            # An answer that lists or cites events still to come brings them as a calendar file too.
-            now = self.services.clock()
-            events = [
-                await self.services.events.get(event.id) or event
-                for event in cited_events(answer)
-                if event.end >= now
-            ]
-        answer_id = await self.services.answers.record_answer(
-            platform=message.platform,
-            user_id=message.user_id,
-            chat_id=message.chat_id,
-            thread=thread,
-            answer=answer.model_copy(update={"question": answer.question or question or command}),
-            now=self.services.clock(),
-        )
         reply = answer_reply(
             answer,
             thread_id=message.thread_id,
