@@ -48,6 +48,7 @@ from bot.store.guided_chats import GuidedChatStore
 from bot.store.handoffs import HandoffStore
 from bot.store.inbox import InboxStore
 from bot.store.organisers import OrganiserStore
+from bot.store.per_message import forget_reads_on_writes, message_reads
 from bot.store.profiles import ProfileStore
 from bot.store.quota import DatabaseQuota
 from bot.store.retention import anonymise_deliveries
@@ -143,7 +144,7 @@ class App:
     async def _route(self, message: IncomingMessage) -> list[Reply]:
         bind_request(message.event_id)  # every line logged while answering carries the update's id
         started = time.perf_counter()
-        with stage("routing"):
+        with stage("routing"), message_reads():
             replies = await self.router.route(message)
         # One line per update, with nothing the member wrote: what a log collector counts.
         log.info(
@@ -385,6 +386,7 @@ async def build_app(
     languages = LanguageMemory()
     timings = Timings()
     timings.count_statements(db)
+    forget_reads_on_writes(db)
 
     async def error_reply(message: IncomingMessage, reference: str, error: Exception) -> Reply:
         return apology(catalogue, languages, message, reference, error)
