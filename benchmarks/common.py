@@ -8,8 +8,8 @@ imported by its bare name and puts the repository root on ``sys.path`` for the p
 from __future__ import annotations
 
 import argparse
-import json
 import asyncio
+import json
 import os
 import sys
 import time

@@ -395,9 +395,7 @@ async def build_app(
         services=services,
         router=Router(build_handlers(services), error_reply),
         signer=CallbackSigner(await app_secret(sessions, CALLBACK_KEY, clock())),
-        inbox=Inbox(
-            InboxStore(sessions), clock, timedelta(seconds=settings.inbox_lease_seconds), timings
-        ),
+        inbox=Inbox(InboxStore(sessions), clock, timedelta(seconds=settings.inbox_lease_seconds), timings),
         languages=languages,
         timings=timings,
         web=build_web(services, login_links, await app_secret(sessions, WEB_SESSION_KEY, clock())),

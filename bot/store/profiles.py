@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base, UTCDateTime
-from bot.topics import ALL_TOPICS
 from bot.store.per_message import read_once
+from bot.topics import ALL_TOPICS
 
 MEMBER_KEYS = {"member_keys": ("platform", "user_id")}
 ANNOUNCEMENTS = "announcements"
