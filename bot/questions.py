@@ -42,6 +42,7 @@ JOIN_QUERY = "How can we join ESER?"
 FEEDBACK_PREFIX = "fb:"
 HANDOFF_PREFIX = "ho:"  # bot.handoffs.notify.PREFIX (that package imports this one)
 QUESTION_COMMANDS = frozenset({"ask", "events", "funding", "join"})
+HANDLED_COMMANDS = QUESTION_COMMANDS | {"start", "help", "feedback"}
 
 
 def feedback_buttons(services: Services, answer_id: str, language: str) -> list[Button]:
@@ -94,12 +95,18 @@ class QuestionHandler:
             if message.callback_data.startswith(FEEDBACK_PREFIX):
                 return await self._vote(message)
             return None
+        if message.command is not None and message.command not in HANDLED_COMMANDS:
+            return None
+        # Commands are taken wherever they are typed; other text only when meant for the bot, which
+        # is decided before the member is read (group talk costs no database work).
+        if message.command is None and not await self._addressed(message):
+            return None
         with stage("member"):
             member = await self.services.members.context(message.platform, message.user_id)
         language = preferred_language(member.language, message.language_hint)
         command = message.command
         bare = bare_command(message.text) if command is None and not message.callback_data else None
-        if bare is not None and await self._addressed(message):
+        if bare is not None:  # addressed: checked above
             # "help", "aide", "events" typed without the slash are the commands they name.
             command = bare[0]
             # The word's own language ("aide") speaks for a member who has not chosen one.
@@ -118,8 +125,6 @@ class QuestionHandler:
         if command in QUESTION_COMMANDS:
             return await self._question(message, member, language, command, message.args.strip())
         if command is not None:
-            return None
-        if not await self._addressed(message):
             return None
         if message.text.strip().strip(".)").isdigit():
             # A number left over from a choice that is no longer pending (a vote already taken, a
