@@ -15,8 +15,8 @@ from bot.models import IncomingMessage
 
 _ids = itertools.count()
 # Admission and completion in the inbox (2), the member's snapshot (profile, dialogues: 2), the
-# quota (3: create if missing, lock, count), the check for events added elsewhere (1), the answer (1).
-QUESTION_CEILING = 9
+# quota (2: create if missing and lock, count), the check for events added elsewhere (1), the answer (1).
+QUESTION_CEILING = 8
 # A press of 👍 on an answer: admission and completion (2), the answer, the earlier vote, the vote.
 BUTTON_CEILING = 5
 # /help: admission and completion (2), the profile (for the language), the organiser check.
