@@ -1,12 +1,17 @@
 """Telegram webhook throughput and latency benchmark (a script, not a test).
 
-Builds the app on the shipped knowledge base in a temporary data folder, starts the fake Bot API
-server and the ``TelegramRunner`` in webhook mode, then 50 members send 200 questions in all (taken
-from ``knowledge/eval/questions.yaml``, in their own languages) as webhook POSTs. Each member waits
-for an answer before asking the next question, the 50 members run concurrently.
+Builds the app on the shipped knowledge base in a temporary data folder and starts the
+``TelegramRunner`` in webhook mode; the fake Bot API server and the members run in a process of
+their own (``platform_side.py``), so that the figures are the bot's own. 50 members send 200
+questions in all (taken from ``knowledge/eval/questions.yaml``, in their own languages) as webhook
+POSTs; each member waits for an answer before asking the next question, the 50 run concurrently.
 
 Prints answers per second, p50/p95 time from the POST to the first ``sendMessage`` in that chat,
-peak memory (maxrss) and the number of answers delivered (must be 200).
+where the time of a message goes (de-duplication, routing, profile and quota, retrieval,
+composition, recording, rendering, platform calls) and the database statements per question, the
+bare rate of the knowledge engine on the same questions in this process (what
+``eser-bot ask --json -`` does) and the ratio of the two, peak memory (maxrss) and the number of
+answers delivered (must be 200).
 
 Run: ``.venv/bin/python benchmarks/bench_telegram.py`` (``--members 3 --questions 6`` for a short run;
 ``--content DIR`` indexes another content root, ``--embeddings SPEC`` picks the model, else
@@ -20,55 +25,25 @@ import asyncio
 import logging
 import resource
 import tempfile
-import time
 from typing import Any
 
-import aiohttp
 from common import (
-    AnswerClock,
+    PlatformSide,
     add_knowledge_arguments,
     app_on_shipped_knowledge,
+    bare_rate,
     knowledge_settings,
     load_questions,
+    measure,
     percentile,
+    print_breakdown,
 )
 
 from adapters.telegram.app import TelegramRunner
 from bot.settings import Settings
-from tests.fakes.telegram_server import ApiCall, FakeTelegramServer
 
-SECRET = "bench-secret"
+SECRET = "bench-secret"  # platform_side.TELEGRAM_SECRET
 WEBHOOK_PATH = "telegram/updates"
-FIRST_MEMBER_ID = 900_001
-
-
-def on_call(clock: AnswerClock, call: ApiCall) -> None:
-    """Fake-server listener: note every delivered ``sendMessage``, by chat."""
-    if call.method == "sendMessage" and call.status == 200:
-        clock.record(str(call.params["chat_id"]), call.at)
-
-
-async def member(
-    index: int,
-    questions: list[tuple[str, str]],
-    server: FakeTelegramServer,
-    session: aiohttp.ClientSession,
-    url: str,
-    clock: AnswerClock,
-    latencies: list[float],
-) -> None:
-    """One member asking their questions one after the other."""
-    user_id = FIRST_MEMBER_ID + index
-    for text, language in questions:
-        update = server.updates.private_message(user_id, text, language=language)
-        started = time.monotonic()
-        async with session.post(
-            url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
-        ) as response:
-            if response.status != 200:
-                raise RuntimeError(f"webhook answered {response.status}")
-        answered = await clock.first_after(str(user_id), started)
-        latencies.append(answered - started)
 
 
 async def main(members: int, questions_total: int, knowledge: dict[str, Any]) -> None:
@@ -76,51 +51,50 @@ async def main(members: int, questions_total: int, knowledge: dict[str, Any]) ->
     pool = load_questions()
     asked = [pool[i % len(pool)] for i in range(questions_total)]
     per_member = [asked[i::members] for i in range(members)]
-
-    with tempfile.TemporaryDirectory(prefix="eser-bench-telegram-") as data_dir:
-        async with FakeTelegramServer() as server:
+    side = PlatformSide("telegram", per_member)
+    try:
+        server = await side.start()
+        with tempfile.TemporaryDirectory(prefix="eser-bench-telegram-") as data_dir:
             settings = Settings(
                 _env_file=None,
                 ESER_DATA_DIR=data_dir,
                 **knowledge,
-                TELEGRAM_BOT_TOKEN=server.token,
-                TELEGRAM_API_BASE_URL=server.base_url,
+                TELEGRAM_BOT_TOKEN=server["token"],
+                TELEGRAM_API_BASE_URL=server["base_url"],
                 TELEGRAM_WEBHOOK_URL=f"https://bot.example.org/{WEBHOOK_PATH}",
                 TELEGRAM_WEBHOOK_SECRET=SECRET,
                 TELEGRAM_WEBHOOK_LISTEN="127.0.0.1",
                 TELEGRAM_WEBHOOK_PORT=0,
             )
             app = await app_on_shipped_knowledge(settings)
-            runner = TelegramRunner(app, settings)
-            await runner.start()
-            clock = AnswerClock()
-            server.listeners.append(lambda call: on_call(clock, call))
-            url = f"http://127.0.0.1:{runner.webhook_port}/{WEBHOOK_PATH}"
-            latencies: list[float] = []
             try:
-                connector = aiohttp.TCPConnector(limit=members)
-                async with aiohttp.ClientSession(connector=connector) as session:
-                    started = time.monotonic()
-                    await asyncio.gather(
-                        *(
-                            member(i, questions, server, session, url, clock, latencies)
-                            for i, questions in enumerate(per_member)
-                        )
-                    )
-                    elapsed = time.monotonic() - started
+                bare = await bare_rate(app, asked)
+                runner = TelegramRunner(app, settings)
+                await runner.start()
+                measure(app)
+                try:
+                    result = await side.run(f"http://127.0.0.1:{runner.webhook_port}/{WEBHOOK_PATH}")
+                finally:
+                    await runner.stop()
             finally:
-                await runner.stop()
                 await app.close()
+    finally:
+        await side.close()
 
-    answered_chats = sum(len(arrivals) for arrivals in clock.arrivals.values())
+    latencies: list[float] = result["latencies"]
+    elapsed: float = result["elapsed"]
+    rate = len(latencies) / elapsed
     p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(f"questions sent:        {questions_total} from {members} concurrent members (webhook)")
-    print(f"answers delivered:     {len(latencies)} ({answered_chats} sendMessage calls)")
+    print(f"answers delivered:     {len(latencies)} ({result['delivered']} sendMessage calls)")
     print(f"elapsed:               {elapsed:.2f} s")
-    print(f"answers per second:    {len(latencies) / elapsed:.1f}")
+    print(f"answers per second:    {rate:.1f}")
+    print(f"bare answer rate:      {bare:.1f} per second (the engine alone, one process, same questions)")
+    print(f"full path / bare:      {rate / bare:.2f}x")
     print(f"POST -> first message: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
-    print(f"peak memory (maxrss):  {peak_mb:.0f} MB")
+    print_breakdown(app, questions_total)
+    print(f"peak memory (maxrss):  {peak_mb:.0f} MB (the bot's process)")
     if len(latencies) != questions_total:
         raise SystemExit(f"only {len(latencies)} of {questions_total} answers were delivered")
 

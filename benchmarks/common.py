@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 import time
@@ -129,3 +130,110 @@ class AnswerClock:
                 return min(later)
             self._waiters[key].clear()
             await asyncio.wait_for(self._waiters[key].wait(), ANSWER_TIMEOUT_SECONDS)
+
+
+class PlatformSide:
+    """The fake platform and its members in a process of their own (``platform_side.py``), so that the
+    figures measured are the bot's own.
+
+    Args:
+        platform: ``telegram`` or ``slack``.
+        per_member: Each member's questions, as (text, language) pairs.
+    """
+
+    def __init__(self, platform: str, per_member: list[list[tuple[str, str]]]) -> None:
+        self.platform = platform
+        self.per_member = per_member
+        self._process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> dict[str, Any]:
+        """Start the process and its fake server; returns what the bot needs to reach it."""
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(Path(__file__).with_name("platform_side.py")),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            cwd=ROOT,
+        )
+        return await self._ask({"platform": self.platform, "per_member": self.per_member})
+
+    async def run(self, url: str) -> dict[str, Any]:
+        """Let the members ask at ``url``; returns their figures once all are answered."""
+        return await self._ask({"url": url})
+
+    async def close(self) -> None:
+        """Stop the fake server and wait for the process."""
+        if self._process is None:
+            return
+        if self._process.stdin is not None and not self._process.stdin.is_closing():
+            self._process.stdin.close()
+        try:
+            await asyncio.wait_for(self._process.wait(), 30)
+        except TimeoutError:
+            self._process.kill()
+            await self._process.wait()
+
+    async def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self._process is not None and self._process.stdin and self._process.stdout
+        self._process.stdin.write((json.dumps(request) + "\n").encode())
+        await self._process.stdin.drain()
+        line = await self._process.stdout.readline()
+        if not line:
+            raise SystemExit(f"the {self.platform} side stopped (see its error output above)")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+
+def measure(app: App) -> None:
+    """Turn on the per-event timings of ``app`` (``bot.timing``), and split the answer stage into
+    composition and the rest (retrieval) by timing the composer."""
+    from bot.timing import stage
+
+    app.timings.enabled = True
+    answerer = getattr(app.services.knowledge, "answerer", None)
+    composer = getattr(answerer, "composer", None)
+    compose = getattr(composer, "compose", None)
+    if composer is None or compose is None:
+        return
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        with stage("composition"):
+            return compose(*args, **kwargs)
+
+    composer.compose = timed
+
+
+def print_breakdown(app: App, questions: int) -> None:
+    """Mean milliseconds per event in each stage, and the database statements per question."""
+    from bot.timing import STAGES
+
+    records = list(app.timings.requests.values())
+    if not records:
+        return
+    names = [*STAGES[:4], "composition", *STAGES[4:]]
+    labels = {
+        "inbox": "de-duplication (inbox)",
+        "routing": "routing, handler checks",
+        "member": "profile and quota",
+        "answer": "retrieval",
+        "composition": "composition",
+        "recording": "recording the answer",
+        "rendering": "rendering",
+        "platform": "platform calls",
+    }
+    print(f"time per event (mean of {len(records)} events, ms; the answer runs in a thread):")
+    for name in names:
+        spent = sum(record.seconds.get(name, 0.0) for record in records) / len(records)
+        print(f"  {labels[name]:<25} {spent * 1000:8.1f}")
+    statements = sum(record.statements for record in records)
+    print(f"database statements:   {statements / max(questions, 1):.1f} per question ({statements} in all)")
+
+
+async def bare_rate(app: App, asked: list[tuple[str, str]]) -> float:
+    """Answers per second of the knowledge engine alone, one question after the other, on ``asked``
+    (what ``eser-bot ask --json -`` does)."""
+    engine = app.services.knowledge
+    started = time.perf_counter()
+    for text, _ in asked:
+        await engine.answer(text)
+    return len(asked) / (time.perf_counter() - started)

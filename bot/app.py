@@ -49,11 +49,13 @@ from bot.store.guided_chats import GuidedChatStore
 from bot.store.handoffs import HandoffStore
 from bot.store.inbox import InboxStore
 from bot.store.organisers import OrganiserStore
+from bot.store.per_message import forget_reads_on_writes, message_reads
 from bot.store.profiles import ProfileStore
 from bot.store.quota import DatabaseQuota
 from bot.store.retention import anonymise_deliveries
 from bot.store.secrets import app_secret
 from bot.store.subscriptions import SubscriptionStore
+from bot.timing import Timings, stage
 from bot.web.app import build_web
 from bot.web.link import WebLinkHandler
 from bot.web.tokens import LoginLinks
@@ -83,6 +85,7 @@ class App:
         languages: The language each recent member was answered in (for apologies).
         web: The organisers' web app (ASGI, under ``/organisers/``), served by ``serve`` beside the
             platform endpoints and by ``eser-bot web`` alone.
+        timings: Where the time of each event goes (``bot.timing``; off unless a benchmark turns it on).
     """
 
     services: Services
@@ -91,6 +94,7 @@ class App:
     inbox: Inbox
     languages: LanguageMemory = field(default_factory=LanguageMemory)
     web: ASGIApp | None = None
+    timings: Timings = field(default_factory=Timings)
 
     async def handle(self, message: IncomingMessage) -> list[Reply]:
         """Handle one member action exactly once, for a front end that shows the replies at once
@@ -110,7 +114,8 @@ class App:
         if not fresh:
             return []
         try:
-            return await self._route(message)
+            with self.timings.request(message.event_id):
+                return await self._route(message)
         finally:
             await self.inbox.done(message.event_id)
 
@@ -132,12 +137,16 @@ class App:
                 )
                 return [self._refused_button(message)]
             message = message.model_copy(update={"callback_data": payload})
-        return [self.signer.sign_reply(message.platform, reply) for reply in await self._route(message)]
+        with self.timings.request(message.event_id):
+            replies = await self._route(message)
+            with stage("rendering"):
+                return [self.signer.sign_reply(message.platform, reply) for reply in replies]
 
     async def _route(self, message: IncomingMessage) -> list[Reply]:
         bind_request(message.event_id)  # every line logged while answering carries the update's id
         started = time.perf_counter()
-        replies = await self.router.route(message)
+        with stage("routing"), message_reads():
+            replies = await self.router.route(message)
         # One line per update, with nothing the member wrote: what a log collector counts.
         log.info(
             "%s update answered: %d replies in %.0f ms",
@@ -149,7 +158,8 @@ class App:
             self.languages.remember(message, replies[-1].language)
         platform = self.services.platforms.get(message.platform)
         escape_markup = platform.escape_markup if platform else no_markup
-        return [defang_reply(reply, escape_markup) for reply in replies]
+        with stage("rendering"):
+            return [defang_reply(reply, escape_markup) for reply in replies]
 
     def _refused_button(self, message: IncomingMessage) -> Reply:
         language = self.languages.language(message)
@@ -375,6 +385,9 @@ async def build_app(
     # The weekly digest's hand-offs paragraph (bot.gaps.digest knows only the hook).
     services.digest_sections.append(handoff_digest)
     languages = LanguageMemory()
+    timings = Timings()
+    timings.count_statements(db)
+    forget_reads_on_writes(db)
 
     async def error_reply(message: IncomingMessage, reference: str, error: Exception) -> Reply:
         return apology(catalogue, languages, message, reference, error)
@@ -383,7 +396,8 @@ async def build_app(
         services=services,
         router=Router(build_handlers(services), error_reply),
         signer=CallbackSigner(await app_secret(sessions, CALLBACK_KEY, clock())),
-        inbox=Inbox(InboxStore(sessions), clock, timedelta(seconds=settings.inbox_lease_seconds)),
+        inbox=Inbox(InboxStore(sessions), clock, timedelta(seconds=settings.inbox_lease_seconds), timings),
         languages=languages,
+        timings=timings,
         web=build_web(services, login_links, await app_secret(sessions, WEB_SESSION_KEY, clock())),
     )

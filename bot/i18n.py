@@ -7,8 +7,10 @@ English is the reference: a key missing elsewhere falls back to English (and a t
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.pofile import read_po
 
 LANGUAGES: tuple[str, ...] = ("en", "fr", "de", "es", "it", "pl")
@@ -40,6 +42,13 @@ def normalise_language(code: str | None) -> str:
         return DEFAULT_LANGUAGE
     base = code.replace("_", "-").split("-", 1)[0].lower()
     return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@cache  # the same six names are read on every typed language choice: look them up once
+def display_names(code: str) -> tuple[str, ...]:
+    """The name of language ``code`` in every supported language (``fr`` → French, français...)."""
+    locale = Locale.parse(code)
+    return tuple(str(locale.get_display_name(other)) for other in LANGUAGES)
 
 
 class Catalogue:

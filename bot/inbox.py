@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from bot.store.database import is_unavailable, one_line
 from bot.store.inbox import Abandoned, Admission, InboxStore
+from bot.timing import Timings, stage
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +37,18 @@ class Inbox:
         store: The inbox table.
         clock: Current UTC time.
         lease: How long a hold lasts without renewal.
+        timings: Where admissions and completions are measured (``bot.timing``).
     """
 
-    def __init__(self, store: InboxStore, clock: Callable[[], datetime], lease: timedelta) -> None:
+    def __init__(
+        self,
+        store: InboxStore,
+        clock: Callable[[], datetime],
+        lease: timedelta,
+        timings: Timings | None = None,
+    ) -> None:
         self.store = store
+        self.timings = timings or Timings()
         self.lease = lease
         self._clock = clock
         self._working: set[str] = set()
@@ -61,9 +70,10 @@ class Inbox:
             Exception: When the database cannot record it; the caller answers without the guarantee.
         """
         now = self._clock()
-        admission = await self.store.admit(
-            key, platform=platform, user_id=user_id, payload=payload, now=now, hold_until=now + self.lease
-        )
+        with self.timings.request(key), stage("inbox"):
+            admission = await self.store.admit(
+                key, platform=platform, user_id=user_id, payload=payload, now=now, hold_until=now + self.lease
+            )
         if admission is Admission.DUPLICATE:
             log.info("duplicate event %s ignored", key)
             return False
@@ -81,7 +91,8 @@ class Inbox:
         the member has their answer."""
         self._working.discard(key)
         try:
-            await self.store.finish(key, self._clock())
+            with self.timings.request(key), stage("inbox"):
+                await self.store.finish(key, self._clock())
         except Exception as error:
             if not is_unavailable(error):
                 raise

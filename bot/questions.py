@@ -25,6 +25,7 @@ from bot.router import Handler
 from bot.services import Services
 from bot.speech import member_language, say
 from bot.store.answers import thread_key
+from bot.timing import stage
 from knowledge.answering import Asker
 from knowledge.events import events_to_ics
 from knowledge.listings import cited_events
@@ -41,6 +42,7 @@ JOIN_QUERY = "How can we join ESER?"
 FEEDBACK_PREFIX = "fb:"
 HANDOFF_PREFIX = "ho:"  # bot.handoffs.notify.PREFIX (that package imports this one)
 QUESTION_COMMANDS = frozenset({"ask", "events", "funding", "join"})
+HANDLED_COMMANDS = QUESTION_COMMANDS | {"start", "help", "feedback"}
 
 
 def feedback_buttons(services: Services, answer_id: str, language: str) -> list[Button]:
@@ -93,11 +95,18 @@ class QuestionHandler:
             if message.callback_data.startswith(FEEDBACK_PREFIX):
                 return await self._vote(message)
             return None
-        member = await self.services.members.context(message.platform, message.user_id)
+        if message.command is not None and message.command not in HANDLED_COMMANDS:
+            return None
+        # Commands are taken wherever they are typed; other text only when meant for the bot, which
+        # is decided before the member is read (group talk costs no database work).
+        if message.command is None and not await self._addressed(message):
+            return None
+        with stage("member"):
+            member = await self.services.members.context(message.platform, message.user_id)
         language = preferred_language(member.language, message.language_hint)
         command = message.command
         bare = bare_command(message.text) if command is None and not message.callback_data else None
-        if bare is not None and await self._addressed(message):
+        if bare is not None:  # addressed: checked above
             # "help", "aide", "events" typed without the slash are the commands they name.
             command = bare[0]
             # The word's own language ("aide") speaks for a member who has not chosen one.
@@ -116,8 +125,6 @@ class QuestionHandler:
         if command in QUESTION_COMMANDS:
             return await self._question(message, member, language, command, message.args.strip())
         if command is not None:
-            return None
-        if not await self._addressed(message):
             return None
         if message.text.strip().strip(".)").isdigit():
             # A number left over from a choice that is no longer pending (a vote already taken, a
@@ -175,11 +182,12 @@ class QuestionHandler:
                     language,
                 )
             ]
-        wait = (
-            await self.quota.try_take(f"{message.platform}:{message.user_id}")
-            if self._counted(message, command)
-            else None
-        )
+        with stage("member"):
+            wait = (
+                await self.quota.try_take(f"{message.platform}:{message.user_id}")
+                if self._counted(message, command)
+                else None
+            )
         if wait is not None:
             return [
                 self._notice(
@@ -198,50 +206,52 @@ class QuestionHandler:
             ]
 
         started = time.perf_counter()
-        knowledge = self.services.knowledge
-        events: list[EventData] = []
-        thread = thread_key(message.platform, message.chat_id, message.thread_id)
-        # `eser-bot events add` writes the table only: index its changes before reading the index
-        # (one small query when nothing changed), as /announce reads the table itself.
-        await self.services.events.refresh_if_changed()
-        if command == "events":
-            answer, events = await knowledge.upcoming_events(
-                question, filters=member.filters, language=language, timezone=member.timezone
+        with stage("answer"):
+            knowledge = self.services.knowledge
+            events: list[EventData] = []
+            thread = thread_key(message.platform, message.chat_id, message.thread_id)
+            # `eser-bot events add` writes the table only: index its changes before reading the index
+            # (one small query when nothing changed), as /announce reads the table itself.
+            await self.services.events.refresh_if_changed()
+            if command == "events":
+                answer, events = await knowledge.upcoming_events(
+                    question, filters=member.filters, language=language, timezone=member.timezone
+                )
+            elif command == "funding":
+                answer = await knowledge.funding(question, filters=member.filters, language=language)
+            elif command == "join":
+                answer = await knowledge.answer(
+                    JOIN_QUERIES.get(member.audience or "", JOIN_QUERY),
+                    filters=member.filters,
+                    language=language,
+                    asker=self._asker(member, language),
+                )
+                answer.question = question or catalogue.text("join.question", language)
+            else:
+                history = await self.services.answers.thread_questions(thread) if message.thread_id else []
+                answer = await knowledge.answer(
+                    question,
+                    filters=member.filters,
+                    history=history,
+                    timezone=member.timezone,
+                    asker=self._asker(member, preferred_language(member.language, message.language_hint)),
+                )
+                # An answer that lists or cites events still to come brings them as a calendar file too.
+                now = self.services.clock()
+                events = [
+                    await self.services.events.get(event.id) or event
+                    for event in cited_events(answer)
+                    if event.end >= now
+                ]
+        with stage("recording"):
+            answer_id = await self.services.answers.record_answer(
+                platform=message.platform,
+                user_id=message.user_id,
+                chat_id=message.chat_id,
+                thread=thread,
+                answer=answer.model_copy(update={"question": answer.question or question or command}),
+                now=self.services.clock(),
             )
-        elif command == "funding":
-            answer = await knowledge.funding(question, filters=member.filters, language=language)
-        elif command == "join":
-            answer = await knowledge.answer(
-                JOIN_QUERIES.get(member.audience or "", JOIN_QUERY),
-                filters=member.filters,
-                language=language,
-                asker=self._asker(member, language),
-            )
-            answer.question = question or catalogue.text("join.question", language)
-        else:
-            history = await self.services.answers.thread_questions(thread) if message.thread_id else []
-            answer = await knowledge.answer(
-                question,
-                filters=member.filters,
-                history=history,
-                timezone=member.timezone,
-                asker=self._asker(member, preferred_language(member.language, message.language_hint)),
-            )
-            # An answer that lists or cites events still to come brings them as a calendar file too.
-            now = self.services.clock()
-            events = [
-                await self.services.events.get(event.id) or event
-                for event in cited_events(answer)
-                if event.end >= now
-            ]
-        answer_id = await self.services.answers.record_answer(
-            platform=message.platform,
-            user_id=message.user_id,
-            chat_id=message.chat_id,
-            thread=thread,
-            answer=answer.model_copy(update={"question": answer.question or question or command}),
-            now=self.services.clock(),
-        )
         reply = answer_reply(
             answer,
             thread_id=message.thread_id,

@@ -1,9 +1,10 @@
 """The Slack runner: slack-bolt ``AsyncApp`` wiring, the HTTP endpoint or the Socket Mode
 connection, and a clean start and stop.
 
-Every listener records the payload in the core's inbox, starts a tracked task and acknowledges, so
-Slack gets its answer within milliseconds while the core works on the reply; the task marks the
-event done once its replies are sent. ``stop()`` stops taking events and then waits for those tasks,
+Every listener starts a tracked task and acknowledges, with no database or model work in between,
+so Slack gets its answer within milliseconds while the core works on the reply; the task records
+the payload in the core's inbox first (``adapters.slack.intake``) and marks the event done once its
+replies are sent. ``stop()`` stops taking events and then waits for those tasks,
 and an event a killed process left unanswered is answered after the restart (the inbox hands it
 back), or when Slack retries it — once either way.
 
@@ -301,8 +302,8 @@ class SlackRunner:
 
     async def _on_callback(self, ack: AsyncAck, body: dict[str, Any], action: Mapping[str, Any]) -> None:
         user = (body.get("user") or {}).get("id")
-        await self._require_intake().take("action", body, body.get("trigger_id"), user)
         await ack()
+        await self._require_intake().take("action", body, body.get("trigger_id"), user)
 
     async def _on_link(self, ack: AsyncAck) -> None:
         # Link buttons open their URL in the browser; Slack still expects the click acknowledged.

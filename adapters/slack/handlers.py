@@ -148,6 +148,10 @@ class SlackHandlers:
 
     async def answer(self, message: IncomingMessage, origin: Origin) -> None:
         """Let the core answer ``message`` and deliver every reply to ``origin``."""
+        with self.core.timings.request(message.event_id):
+            await self._answer(message, origin)
+
+    async def _answer(self, message: IncomingMessage, origin: Origin) -> None:
         if message.language_hint is None:
             message = message.model_copy(update={"language_hint": await self.hint(message.user_id)})
         for reply in await self.core.answer(message):

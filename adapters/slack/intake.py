@@ -1,6 +1,11 @@
-"""Slack payloads through the core's inbox: recorded before they are acknowledged, handled in a
-tracked task, marked done once their replies are sent, and handled again after a restart when a
-stopped process left them unanswered.
+"""Slack payloads through the core's inbox: acknowledged at once, recorded first thing in a tracked
+task that then handles them, marked done once their replies are sent, and handled again after a
+restart when a stopped process left them unanswered.
+
+The acknowledgement does not wait for the record: under load a database write can take longer than
+Slack's 3 seconds, and every retry Slack sends then is one more event to admit. The price is a
+window of a few milliseconds, between the acknowledgement and the record, in which a process killed
+loses the event (Slack does not retry an acknowledged one).
 
 The inbox key is the payload's id within the workspace (``event_id`` for events, ``trigger_id`` for
 slash commands and button presses), so a retry Slack sends for an event whose first attempt never
@@ -49,15 +54,19 @@ class SlackIntake:
         return event_key(self._team_id, "")
 
     async def take(self, kind: str, body: Mapping[str, Any], delivery_id: object, user: object) -> None:
-        """Record a payload of ``kind`` (``event``, ``command``, ``action``, ``joined``) and start
-        handling it, unless it is a repeat. Returns once it is recorded: then acknowledge it."""
+        """Start handling a payload of ``kind`` (``event``, ``command``, ``action``, ``joined``):
+        returns at once, so that the acknowledgement waits for no database (Slack retries what is
+        not acknowledged within 3 seconds, and a busy database must not make it retry).
+
+        The task records the payload in the inbox first and drops it there if it is a repeat."""
         # Slack always sends these ids; without one, a key of its own: never taken for another's.
         key = event_key(self._team_id, str(delivery_id or f"unnamed-{uuid.uuid4().hex}"))
+        self._spawn(self._admitted(kind, body, key, str(user or "")), key)
+
+    async def _admitted(self, kind: str, body: Mapping[str, Any], key: str, user: str) -> None:
         payload = json.dumps({"kind": kind, "body": body})
         try:
-            fresh = await self._core.inbox.admit(
-                key, platform=PLATFORM, user_id=str(user or ""), payload=payload
-            )
+            fresh = await self._core.inbox.admit(key, platform=PLATFORM, user_id=user, payload=payload)
         except Exception as error:  # answer it all the same, without the guarantee
             if is_unavailable(error):
                 log.warning("slack event %s taken without the inbox: database unreachable", key)
@@ -65,7 +74,7 @@ class SlackIntake:
                 log.exception("slack event %s taken without the inbox", key)
             fresh = True
         if fresh:
-            self._spawn(self._work(kind, body, key), key)
+            await self._work(kind, body, key)
 
     async def replay(self, item: Abandoned) -> None:
         """Handle a payload a stopped process left unanswered (the inbox handed it back)."""

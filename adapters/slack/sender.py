@@ -34,6 +34,7 @@ from bot.delivery import (
 )
 from bot.i18n import Catalogue
 from bot.models import Attachment, Reply, Target
+from bot.timing import stage
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,10 @@ class SlackSender:
         Raises:
             DeliveryError: When it could not be delivered at all.
         """
+        with stage("platform"):
+            await self._reply(origin, reply)
+
+    async def _reply(self, origin: Origin, reply: Reply) -> None:
         if origin.via_response_url and origin.response_url:
             await self._respond(origin, reply)
             return
@@ -170,9 +175,10 @@ class SlackSender:
 
     def render(self, reply: Reply, notes: Sequence[str] = ()) -> SlackMessage:
         """``reply`` as Block Kit, with the "Sources" heading in the reply's language."""
-        return render_reply(
-            reply, sources_label=self._catalogue.text("answer.sources", reply.language), notes=notes
-        )
+        with stage("rendering"):
+            return render_reply(
+                reply, sources_label=self._catalogue.text("answer.sources", reply.language), notes=notes
+            )
 
     async def _with_fallbacks(
         self, reply: Reply, send: Callable[[SlackMessage], Awaitable[T]], notes: Sequence[str] = ()

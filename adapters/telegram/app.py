@@ -224,6 +224,10 @@ class TelegramRunner:
 
     # --- handling one update ------------------------------------------------------------------
     async def _on_update(self, update: Update, context: CallbackContext) -> None:
+        with self._app.timings.request(event_id(update.update_id, self.identity.id)):
+            await self._handle_update(update)
+
+    async def _handle_update(self, update: Update) -> None:
         message = translate(update, self.identity)
         query = update.callback_query
         toast: str | None = None

@@ -41,6 +41,7 @@ from tenacity import (
 from adapters.telegram.render import RenderedReply, TextPart, render
 from bot.i18n import Catalogue
 from bot.models import Attachment, Reply
+from bot.timing import stage
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +209,9 @@ class ReplyPoster:
         Raises:
             TelegramError: When a call still fails after the policy's retries.
         """
-        return await self.post_rendered(chat_id, self.render(reply))
+        with stage("rendering"):
+            rendered = self.render(reply)
+        return await self.post_rendered(chat_id, rendered)
 
     async def post_rendered(self, chat_id: str, rendered: RenderedReply) -> list[Message]:
         """Send an already rendered reply (``post`` after a change to its parts).
@@ -221,9 +224,12 @@ class ReplyPoster:
             if rendered.reply_to is not None
             else None
         )
-        sent = [await self._send_text(chat_id, part, rendered, reply_parameters) for part in rendered.parts]
-        for attachment in rendered.documents:
-            sent.append(await self._send_document(chat_id, attachment, reply_parameters))
+        with stage("platform"):
+            sent = [
+                await self._send_text(chat_id, part, rendered, reply_parameters) for part in rendered.parts
+            ]
+            for attachment in rendered.documents:
+                sent.append(await self._send_document(chat_id, attachment, reply_parameters))
         return sent
 
     async def _send_document(

@@ -11,6 +11,8 @@ from telegram import Bot, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
+from bot.timing import stage
+
 log = logging.getLogger(__name__)
 
 TYPING_REFRESH_SECONDS = 4.5  # Telegram shows "typing…" for 5 s per sendChatAction
@@ -47,7 +49,7 @@ async def typing_indicator(bot: Bot, update: Update, *, enabled: bool) -> AsyncI
         yield
     finally:
         # Let the first indicator land before the answer, so it cannot arrive after it.
-        with contextlib.suppress(TimeoutError):
+        with contextlib.suppress(TimeoutError), stage("platform"):
             await asyncio.wait_for(first_call_done.wait(), TYPING_FIRST_CALL_WAIT)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

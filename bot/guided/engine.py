@@ -144,14 +144,16 @@ class GuidedEngine:
             return Outcome(state=state, cancelled=True)
         if control == "back":
             if not state.history:
-                return self._again(await self.prompt(run, state, notice=run.flow.phrase("first_step")), state)
+                first_step = run.flow.phrase("first_step")
+                return self._again(await self.prompt(run, state, notice=first_step, ctx=ctx), state)
             state.step = state.history.pop()
             state.pending = {}
             return Outcome(state=state, replies=[await self.prompt(run, state)])
         kind = self.kinds[ctx.step.kind]
         if control == "skip":
             if not ctx.step.skippable:
-                return self._again(await self.prompt(run, state, notice=run.flow.phrase("no_skip")), state)
+                no_skip = run.flow.phrase("no_skip")
+                return self._again(await self.prompt(run, state, notice=no_skip, ctx=ctx), state)
             return await self._move(run, state, ctx.step, Accept(kind.default(ctx)))
         if control is None and given.button is None and run.flow.press_typed_labels:
             # A button's label typed instead of pressed ("Now", "No event") is that button.
@@ -159,10 +161,10 @@ class GuidedEngine:
             given = UserInput(button=pressed) if pressed is not None else given
         if control is not None and control not in kind.extra_controls:
             notice = run.flow.phrase("not_understood")
-            return self._again(await self.prompt(run, state, notice=notice), state, retried=True)
+            return self._again(await self.prompt(run, state, notice=notice, ctx=ctx), state, retried=True)
         given = UserInput(text=given.text, button=f"{CONTROL_MARK}{control}") if control else given
         verdict = await self._read(run, ctx, kind, given)
-        return await self._apply(run, state, ctx.step, verdict)
+        return await self._apply(run, state, ctx, verdict)
 
     async def _read(self, run: Run, ctx: StepContext, kind: StepKind, given: UserInput) -> Verdict:
         verdict = kind.read(ctx, given)
@@ -171,7 +173,8 @@ class GuidedEngine:
             verdict = await self.hooks_of(run.flow).call(checker, ctx, verdict)
         return verdict
 
-    async def _apply(self, run: Run, state: GuidedState, step: Step, verdict: Verdict) -> Outcome:
+    async def _apply(self, run: Run, state: GuidedState, ctx: StepContext, verdict: Verdict) -> Outcome:
+        step = ctx.step
         if isinstance(verdict, Finish):
             return Outcome(state=state, finished=True, replies=verdict.replies)
         if isinstance(verdict, Stay):
@@ -180,10 +183,15 @@ class GuidedEngine:
                 state.pending = dict(verdict.pending)
             return Outcome(state=state, replies=[await self.prompt(run, state)])
         if isinstance(verdict, Retry):
+            # The step's context (its choices, which a hook may look up) is read again only when the
+            # answer changed what it depends on: a typed answer not understood builds one prompt.
+            unchanged = verdict.pending is None
             if verdict.pending is not None:
                 state.pending = dict(verdict.pending)
             notice = verdict.notice or run.flow.phrase("not_understood")
-            reply = await self.prompt(run, state, notice=notice, notice_values=verdict.values)
+            reply = await self.prompt(
+                run, state, notice=notice, notice_values=verdict.values, ctx=ctx if unchanged else None
+            )
             return self._again(reply, state, retried=True)
         return await self._move(run, state, step, verdict)
 
@@ -255,9 +263,14 @@ class GuidedEngine:
         *,
         notice: str | None = None,
         notice_values: Mapping[str, object] | None = None,
+        ctx: StepContext | None = None,
     ) -> Reply:
-        """The current step's question with its choices as buttons (and numbered lines)."""
-        ctx = await self._context(run, state)
+        """The current step's question with its choices as buttons (and numbered lines).
+
+        ``ctx``: the current step's context when the caller has it and the state has not changed
+        since (its choices are not computed again).
+        """
+        ctx = ctx if ctx is not None and ctx.step.id == state.step else await self._context(run, state)
         step, hooks = ctx.step, self.hooks_of(run.flow)
         values: dict[str, object] = {**self.values(run, state), "cmd": run.cmd}
         described = getattr(self.kinds[step.kind], "prompt_values", None)

@@ -55,6 +55,8 @@ class GuidedChatHandler:
             return await self._command(message, flow)
         if message.command is not None and not bare:
             return None
+        if not message.is_direct and not message.mentioned:
+            return None  # group talk not meant for the bot: no run listens there (``_listens``)
         current = await self.current(message)
         if current is not None and self._listens(current, message):
             replies = await self.advance(message, current, UserInput(text=message.text), only_answers=bare)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from babel import Locale
 from babel.dates import format_date
 
 from bot.guided.engine import GuidedEngine, Run
 from bot.guided.state import GuidedState
-from bot.i18n import LANGUAGES, normalise_language
+from bot.i18n import LANGUAGES, display_names, normalise_language
 from bot.models import Button, IncomingMessage, Reply, command_prefix
 from bot.services import Services
 from bot.speech import member_language, say
@@ -127,8 +126,7 @@ class PrivacyHandler:
         )
 
     def _language_names(self, code: str) -> list[str]:
-        locale = Locale.parse(code)
-        return [code, *(str(locale.get_display_name(other)) for other in LANGUAGES)]
+        return [code, *display_names(code)]
 
     async def _set_language(self, message: IncomingMessage, code: str) -> Reply:
         if code not in LANGUAGES:

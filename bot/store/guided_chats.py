@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base, UTCDateTime
+from bot.store.per_message import read_once
 
 ChatStatus = Literal["active", "paused", "stopped", "done"]
 
@@ -68,23 +69,25 @@ class GuidedChatStore:
 
     async def get(self, platform: str, user_id: str, flow: str) -> StoredChat | None:
         """The member's run of ``flow``, if any."""
-        async with self._sessions() as session:
-            row = await session.get(GuidedChatRow, (platform, user_id, flow))
-            return _stored(row) if row else None
+        return next((run for run in await self.runs(platform, user_id) if run.flow == flow), None)
 
     async def active(self, platform: str, user_id: str) -> list[StoredChat]:
         """The member's active runs, the one answered last first."""
+        return [run for run in await self.runs(platform, user_id) if run.status == "active"]
+
+    async def runs(self, platform: str, user_id: str) -> tuple[StoredChat, ...]:
+        """All the member's runs, the one answered last first: one read per message
+        (``bot.store.per_message``), whichever handlers look at them."""
+        return await read_once(("guided_chats", platform, user_id), lambda: self._runs(platform, user_id))
+
+    async def _runs(self, platform: str, user_id: str) -> tuple[StoredChat, ...]:
         async with self._sessions() as session:
             rows = await session.scalars(
                 select(GuidedChatRow)
-                .where(
-                    GuidedChatRow.platform == platform,
-                    GuidedChatRow.user_id == user_id,
-                    GuidedChatRow.status == "active",
-                )
+                .where(GuidedChatRow.platform == platform, GuidedChatRow.user_id == user_id)
                 .order_by(GuidedChatRow.updated_at.desc())
             )
-            return [_stored(row) for row in rows]
+            return tuple(_stored(row) for row in rows)
 
     async def save(
         self,

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base, UTCDateTime
+from bot.store.per_message import read_once
 from bot.topics import ALL_TOPICS
 
 MEMBER_KEYS = {"member_keys": ("platform", "user_id")}
@@ -170,7 +171,10 @@ class ProfileStore:
         self._sessions = sessions
 
     async def get(self, platform: str, user_id: str) -> MemberProfile | None:
-        """The member's profile, if one is stored."""
+        """The member's profile, if one is stored (read once per message: ``bot.store.per_message``)."""
+        return await read_once(("profile", platform, user_id), lambda: self._get(platform, user_id))
+
+    async def _get(self, platform: str, user_id: str) -> MemberProfile | None:
         async with self._sessions() as session:
             row = await session.get(ProfileRow, (platform, user_id))
             return MemberProfile.from_row(row) if row else None

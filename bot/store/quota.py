@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, Text, delete, select
+from sqlalchemy import String, Text, delete, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -55,9 +55,10 @@ class DatabaseQuota:
     async def try_take(self, member: str) -> float | None:
         """Count one question for ``member`` (``platform:user_id``).
 
-        The member's row is created if missing, then locked (``FOR UPDATE`` on PostgreSQL; SQLite
-        has one writer at a time) until the question is counted, so two replicas taking the last
-        question of a quota at the same moment cannot both get it.
+        One statement creates the member's row if missing, locks it and reads it (an upsert
+        locks the row it conflicts with on PostgreSQL until the transaction ends; SQLite has one
+        writer at a time, taken by the insert), a second one counts the question: two replicas taking
+        the last question of a quota at the same moment cannot both get it.
 
         Returns:
             None when allowed; otherwise the seconds until the next question is allowed.
@@ -66,22 +67,21 @@ class DatabaseQuota:
         now = self._clock()
         async with self._sessions.begin() as session:
             insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-            await session.execute(
-                insert(QuotaRow)
-                .values(platform=platform, user_id=user_id, asked="[]", updated_at=now)
-                .on_conflict_do_nothing()
+            upsert = insert(QuotaRow).values(platform=platform, user_id=user_id, asked="[]", updated_at=now)
+            stored = await session.scalar(
+                upsert.on_conflict_do_update(
+                    index_elements=[QuotaRow.platform, QuotaRow.user_id],
+                    set_={"updated_at": upsert.excluded.updated_at},
+                ).returning(QuotaRow.asked)
             )
-            row = await session.scalar(
-                select(QuotaRow)
-                .where(QuotaRow.platform == platform, QuotaRow.user_id == user_id)
-                .with_for_update()
-            )
-            assert row is not None  # inserted above, or already there
             asked, wait = take(
-                json.loads(row.asked), now.timestamp(), self.limit, self.window.total_seconds()
+                json.loads(stored or "[]"), now.timestamp(), self.limit, self.window.total_seconds()
             )
-            row.asked = json.dumps(asked)
-            row.updated_at = now
+            await session.execute(
+                update(QuotaRow)
+                .where(QuotaRow.platform == platform, QuotaRow.user_id == user_id)
+                .values(asked=json.dumps(asked), updated_at=now)
+            )
         return wait
 
     async def forget(self, member: str) -> None:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel import Locale
-
 from bot.guided.context import StepContext, render_blank
 from bot.guided.flow import CONTROL_MARK
 from bot.guided.state import Accept, Retry, Stay, UserInput, Verdict
-from bot.i18n import LANGUAGES, normalise_language
+from bot.i18n import LANGUAGES, display_names, normalise_language
 from bot.typed_answers import best_option, numbered
 
 NOT_GIVEN = "onboarding.value.not_given"
@@ -101,7 +99,7 @@ class LanguageKind(ChoiceKind):
         return [
             *super().names(ctx, value, label),
             value,
-            *(str(Locale.parse(value).get_display_name(lang)) for lang in LANGUAGES),
+            *display_names(value),
             *(ctx.texts.text(f"onboarding.language.{value}", lang) for lang in LANGUAGES),
         ]
 

@@ -1,12 +1,16 @@
 """Slack payloads through the inbox: a retry of an event whose first attempt died is answered, an
-event a killed process left is answered after the restart, each once; keys are scoped by workspace."""
+event a killed process left is answered after the restart, each once; keys are scoped by workspace;
+events are acknowledged at once while the database is busy."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
 
 from adapters.slack.app import SlackRunner
 from bot.app import App
+from bot.settings import Settings
 from bot.store.inbox import DONE, InboxRow
 from tests.conftest import Clock
 from tests.fakes.slack_server import BOT_USER_ID, TEAM_ID, FakeSlack, SlackDeliverer, event_envelope
@@ -71,3 +75,21 @@ async def test_keys_carry_the_workspace(runner: SlackRunner, slack: SlackDeliver
     await runner.wait_idle()
     async with app.services.sessions() as session:
         assert await session.get(InboxRow, f"slack:{TEAM_ID}:EvK3") is not None
+
+
+async def test_events_are_acknowledged_at_once_while_the_database_is_busy(
+    runner: SlackRunner, slack: SlackDeliverer, fake_slack: FakeSlack, app: App, settings: Settings
+) -> None:
+    # Another writer holds SQLite's write lock: every admission to the inbox waits for it.
+    blocker = sqlite3.connect(settings.effective_database_url.split("///", 1)[-1], isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        deliveries = await asyncio.gather(*(slack.event(mention(slack)) for _ in range(8)))
+        assert [delivery.status for delivery in deliveries] == [200] * 8
+        assert max(delivery.seconds for delivery in deliveries) < 1.0
+        assert fake_slack.messages() == []  # acknowledged before anything was recorded or answered
+    finally:
+        blocker.rollback()
+        blocker.close()
+    await runner.wait_idle()
+    assert len(fake_slack.messages()) == 8
