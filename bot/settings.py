@@ -38,9 +38,10 @@ class Settings(BaseSettings):
     embedding_threads: int = Field(default=0, ge=0, le=64, validation_alias="ESER_EMBEDDING_THREADS")
     # The knowledge engine's answer threads (0 = automatic: knowledge.pool.THREADS_PER_CORE per usable
     # core), and how concurrent questions' embeddings are batched (knowledge.batching): under load
-    # a batch waits up to the window for more questions, and holds at most ``batch_max``.
+    # a batch may wait up to the window for more questions (0: none, measured the faster), and
+    # holds at most ``batch_max``.
     answer_threads: int = Field(default=0, ge=0, le=256, validation_alias="ESER_ANSWER_THREADS")
-    batch_window_ms: float = Field(default=2.0, ge=0, le=100, validation_alias="ESER_BATCH_WINDOW_MS")
+    batch_window_ms: float = Field(default=0.0, ge=0, le=100, validation_alias="ESER_BATCH_WINDOW_MS")
     batch_max: int = Field(default=32, ge=1, le=1024, validation_alias="ESER_BATCH_MAX")
     llm: str = Field(default="", validation_alias="ESER_LLM")
     chroma_host: str = Field(default="", validation_alias="CHROMA_HOST")

@@ -7,8 +7,9 @@ once for all of them), so concurrent ``embed_query`` calls are gathered into one
 - a question that arrives while the encoder is idle is encoded at once, alone (no window to wait);
 - questions that arrive while a batch is being encoded wait for it to finish and then go together
   (up to ``max_batch``), encoded by the first of them, which hands on to the next once done;
-- under load (the last batch held more than one question), the thread that encodes next waits up to
-  ``window`` seconds for more questions before it starts, unless ``max_batch`` are already there.
+- under load (the last batch held more than one question), the thread that encodes next may wait up
+  to ``window`` seconds for more questions before it starts, unless ``max_batch`` are already there
+  (none by default: see ``DEFAULT_WINDOW_SECONDS``).
 
 Each caller gets its own vector back, whatever the order the batch was in. Passages (``ingest``) and
 explicit batches (answer-card phrasings) go straight to the model.
@@ -24,7 +25,10 @@ from langchain_core.embeddings import Embeddings
 
 from knowledge.embeddings import embed_questions
 
-DEFAULT_WINDOW_SECONDS = 0.002
+# No window by default: measured with 50 concurrent members (benchmarks/bench_concurrency.py), a
+# 2 or 5 ms window gathered no larger batches than none (3.8 questions per call), since a batch
+# forms while the previous one is encoded, and the run without it was the faster one on both models.
+DEFAULT_WINDOW_SECONDS = 0.0
 DEFAULT_MAX_BATCH = 32
 
 
