@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp
 
 from bot import questions, subscriptions
+from bot.answer_slots import AnswerSlots, answers_in_flight
 from bot.apology import LanguageMemory, apology
 from bot.broadcast.service import BroadcastService
 from bot.callbacks import CallbackSigner, SigningSender
@@ -267,6 +268,9 @@ def build_knowledge(
         policy=ContentPolicy.from_settings(settings),
         embedding_threads=settings.embedding_threads or ((os.cpu_count() or 1) if indexing else 1),
         index_check_seconds=settings.index_check_seconds,
+        answer_threads=settings.answer_threads,
+        batch_window_seconds=settings.batch_window_ms / 1000,
+        batch_max=settings.batch_max,
     )
     try:
         return KnowledgeEngine.open(options, texts=catalogue, clock=clock)
@@ -380,6 +384,7 @@ async def build_app(
         # A registry of this app's own: the library's global default would mix two apps' counts.
         metrics=Metrics(CollectorRegistry()),
         login_links=login_links,
+        answer_slots=AnswerSlots(answers_in_flight(settings.max_answers_in_flight), settings.answer_queue),
     )
 
     # The weekly digest's hand-offs paragraph (bot.gaps.digest knows only the hook).

@@ -50,6 +50,13 @@ class Metrics:
             ["platform", "outcome"],
             registry=self.registry,
         )
+        self.refused = Counter(
+            "eser_questions_refused_busy",
+            "Questions refused because the answers in flight and their queue were full (the member "
+            "was asked to try again in a moment; the question was not counted against the quota)",
+            ["platform"],
+            registry=self.registry,
+        )
         self.votes = Counter(
             "eser_votes", "Votes on answers (up or down)", ["platform", "vote"], registry=self.registry
         )
@@ -86,6 +93,10 @@ class Metrics:
         self.answer_seconds.labels(platform).observe(seconds)
         outcome = GROUNDED if answer.grounded else (answer.decline or "unknown")
         self.answers.labels(platform, outcome).inc()
+
+    def refused_busy(self, platform: str) -> None:
+        """Count one question refused because too many answers were in flight."""
+        self.refused.labels(platform).inc()
 
     def voted(self, platform: str, up: bool) -> None:
         """Count one vote."""

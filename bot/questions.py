@@ -163,7 +163,6 @@ class QuestionHandler:
     async def _question(
         self, message: IncomingMessage, member: MemberContext, language: str, command: str, question: str
     ) -> list[Reply]:
-        catalogue = self.services.catalogue
         settings = self.services.settings
         if command == "ask" and not question:
             return [self._notice(message, say(self.services, message, "ask.empty", language), language)]
@@ -182,6 +181,18 @@ class QuestionHandler:
                     language,
                 )
             ]
+        # Before the quota: a member told to wait got no answer, so the question is not counted.
+        admission = self.services.answer_slots.admit()
+        if admission is None:
+            self.services.metrics.refused_busy(message.platform)
+            return [self._notice(message, say(self.services, message, "answer.busy", language), language)]
+        async with admission:  # waits for a turn among the answers in flight
+            return await self._answer(message, member, language, command, question)
+
+    async def _answer(
+        self, message: IncomingMessage, member: MemberContext, language: str, command: str, question: str
+    ) -> list[Reply]:
+        catalogue = self.services.catalogue
         with stage("member"):
             wait = (
                 await self.quota.try_take(f"{message.platform}:{message.user_id}")

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.answer_slots import AnswerSlots, answers_in_flight
 from bot.broadcast.service import BroadcastService
 from bot.channels import ChannelAuthority
 from bot.delivery import Sender
@@ -58,6 +59,7 @@ class Services:
         metrics: This process's Prometheus metrics (their registry is built with the app).
         login_links: Issues and checks the organisers' web page sign-in links (``/web``); None
             leaves ``/web`` out.
+        answer_slots: The bound on answers in flight (``ESER_MAX_ANSWERS_IN_FLIGHT``) and their queue.
         digest_sections: Extra sections of the organisers' weekly knowledge-gaps digest
             (``bot.gaps.digest.DigestSection``): each is given the services, the week's start and end
             and the organiser's language, and returns its text or None. The hand-offs feature adds
@@ -86,6 +88,7 @@ class Services:
     channel_authorities: dict[str, ChannelAuthority] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)
     login_links: LoginLinks | None = None
+    answer_slots: AnswerSlots = field(default_factory=lambda: AnswerSlots(answers_in_flight(0), 64))
     digest_sections: list[Callable[[Services, datetime, datetime, str], Awaitable[str | None]]] = field(
         default_factory=list
     )

