@@ -7,7 +7,6 @@ answer) and ``knowledge.answer_flow`` (with the optional LLM steps around it).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
