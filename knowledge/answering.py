@@ -97,28 +97,40 @@ class Answerer:
         self.weights = TermWeights()
         self._by_document: dict[str, list[Chunk]] = {}  # the passages of each document, for citing
         self._word_lists_loading = False
+        self._refreshing = threading.Lock()
 
     def refresh(self) -> None:
-        """Rebuild what is derived from the index (term weights, spelling vocabulary) after a change."""
+        """Rebuild what is derived from the index (term weights, spelling vocabulary) after a change.
+
+        Answers run on several threads: one rebuilds while the others wait, and each table is
+        replaced only once complete.
+        """
         if self._weights_version == self.index.version:
             return
-        chunks = self.index.chunks
-        self.weights = TermWeights(f"{chunk.title}\n{chunk.text}" for chunk in chunks)
-        phrasings = [
-            chunk.text for chunk in self.index.card_chunks if chunk.metadata.get("kind") == "card_question"
-        ]
-        self.reader.vocabulary = Vocabulary([*(chunk.text for chunk in chunks), *phrasings])
-        self.cards.refresh()
-        self._by_document = {}
-        for chunk in chunks:
-            self._by_document.setdefault(_relative(chunk.doc_id), []).append(chunk)
-        if not self._word_lists_loading:
-            # In the background: the first question in a language would otherwise wait for its list.
-            threading.Thread(
-                target=load_word_lists, args=(SUPPORTED_LANGUAGES,), name="word-lists", daemon=True
-            ).start()
-            self._word_lists_loading = True
-        self._weights_version = self.index.version
+        with self._refreshing:
+            version = self.index.version
+            if self._weights_version == version:
+                return
+            chunks = self.index.chunks
+            self.weights = TermWeights(f"{chunk.title}\n{chunk.text}" for chunk in chunks)
+            phrasings = [
+                chunk.text
+                for chunk in self.index.card_chunks
+                if chunk.metadata.get("kind") == "card_question"
+            ]
+            self.reader.vocabulary = Vocabulary([*(chunk.text for chunk in chunks), *phrasings])
+            self.cards.refresh()
+            by_document: dict[str, list[Chunk]] = {}
+            for chunk in chunks:
+                by_document.setdefault(_relative(chunk.doc_id), []).append(chunk)
+            self._by_document = by_document
+            if not self._word_lists_loading:
+                # In the background: the first question in a language would otherwise wait for its list.
+                threading.Thread(
+                    target=load_word_lists, args=(SUPPORTED_LANGUAGES,), name="word-lists", daemon=True
+                ).start()
+                self._word_lists_loading = True
+            self._weights_version = version
 
     def decline(self, question: str, language: str, kind: DeclineKind) -> Answer:
         """The reply for a declined question (``unknown``: not in the knowledge base, where to ask)."""

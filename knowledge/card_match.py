@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -84,6 +85,7 @@ class CardMatcher:
         self._phrasing_texts: list[str] = []
         self._card_stems: dict[str, set[str]] = {}
         self._card_text: dict[str, str] = {}
+        self._refreshing = threading.Lock()
 
     def _content(self, text: str) -> str:
         # Words are compared without the function words of any of the six languages: "czym jest ESER"
@@ -91,24 +93,34 @@ class CardMatcher:
         return " ".join(word for word in WORD.findall(fold(text)) if word not in self.function_words)
 
     def refresh(self) -> None:
-        """Re-read the cards when the index changed since the last look."""
+        """Re-read the cards when the index changed since the last look.
+
+        Answers run on several threads: one rebuilds while the others wait, and the new tables
+        replace the old ones only once complete, so no answer reads a half-built table.
+        """
         if self._version == self.index.version:
             return
-        chunks = self.index.card_chunks
-        self.cards = cards_from_chunks(chunks)
-        self._phrasings = [
-            (str(chunk.metadata.get("card_id")), self._content(chunk.text))
-            for chunk in chunks
-            if chunk.metadata.get("kind") == CARD_QUESTION
-        ]
-        self._phrasing_texts = [text for _, text in self._phrasings]
-        self._card_stems = {}
-        self._card_text = {}
-        for card_id, card in self.cards.items():
-            words = " ".join([*(q for qs in card.questions.values() for q in qs), *card.answer.values()])
-            self._card_stems[card_id] = stems_of(words)
-            self._card_text[card_id] = words
-        self._version = self.index.version
+        with self._refreshing:
+            version = self.index.version
+            if self._version == version:
+                return
+            chunks = self.index.card_chunks
+            cards = cards_from_chunks(chunks)
+            phrasings = [
+                (str(chunk.metadata.get("card_id")), self._content(chunk.text))
+                for chunk in chunks
+                if chunk.metadata.get("kind") == CARD_QUESTION
+            ]
+            card_stems: dict[str, set[str]] = {}
+            card_text: dict[str, str] = {}
+            for card_id, card in cards.items():
+                words = " ".join([*(q for qs in card.questions.values() for q in qs), *card.answer.values()])
+                card_stems[card_id] = stems_of(words)
+                card_text[card_id] = words
+            self.cards, self._phrasings = cards, phrasings
+            self._phrasing_texts = [text for _, text in phrasings]
+            self._card_stems, self._card_text = card_stems, card_text
+            self._version = version
 
     def candidates(
         self, question: str, vector: list[float], focus: Focus, *, today: dt.date, limit: int = 5

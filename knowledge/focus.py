@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,10 +60,15 @@ def content_words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """The English Snowball stem ("joining", "joins" → "join"): the passages are English, and a
     translated question is judged by its English terms. Cached: the stemmer is pure Python."""
-    return _STEMMER.stemWord(word)
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
 
 
-_STEMMER = snowballstemmer.stemmer("english")
+# One stemmer per thread: a Snowball stemmer keeps the word it works on in itself, so two answers
+# stemming at once on the engine's pool would corrupt each other's (an IndexError, seen under load).
+_STEMMERS = threading.local()
 
 
 def stems_of(text: str) -> set[str]:

@@ -51,3 +51,21 @@ def test_translated_questions_are_read_through_their_english_terms() -> None:
 
 def test_stems_join_word_forms() -> None:
     assert stems_of("joining joins") == {"join"} and stem("cooperatives") == stem("cooperative")
+
+
+def test_words_stemmed_on_several_threads_at_once_get_their_own_stems() -> None:
+    # The answers run on a pool; one shared Snowball stemmer corrupted words stemmed at the same
+    # moment (an IndexError or a wrong stem). Uncached, so that every call stems.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from knowledge.focus import stem
+
+    words = [
+        f"{base}{ending}"
+        for base in ("join", "fund", "organis", "cooperat", "region")
+        for ending in ("ing", "ed", "ation", "ations", "ers", "ingly", "ements", "s", "ies", "ness")
+    ] * 60
+    expected = [stem.__wrapped__(word) for word in words]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(3):
+            assert list(pool.map(stem.__wrapped__, words, chunksize=1)) == expected
