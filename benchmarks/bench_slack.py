@@ -27,6 +27,7 @@ import asyncio
 import logging
 import resource
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from common import (
@@ -47,7 +48,11 @@ from tests.fakes.slack_server import BOT_TOKEN, SIGNING_SECRET
 
 
 async def main(
-    members: int, questions_total: int, knowledge: dict[str, Any], ack_target: float = 1.0
+    members: int,
+    questions_total: int,
+    knowledge: dict[str, Any],
+    ack_target: float = 1.0,
+    index_cache: Path | None = None,
 ) -> None:
     logging.basicConfig(level=logging.WARNING)
     pool = load_questions()
@@ -67,7 +72,7 @@ async def main(
                 ESER_HTTP_HOST="127.0.0.1",
                 ESER_HTTP_PORT=0,
             )
-            app = await app_on_shipped_knowledge(settings)
+            app = await app_on_shipped_knowledge(settings, index_cache)
             try:
                 bare = await bare_rate(app, asked)
                 runner = SlackRunner(app, settings)
@@ -135,4 +140,12 @@ if __name__ == "__main__":
     )
     add_knowledge_arguments(parser)
     options = parser.parse_args()
-    asyncio.run(main(options.members, options.questions, knowledge_settings(options), options.ack_target))
+    asyncio.run(
+        main(
+            options.members,
+            options.questions,
+            knowledge_settings(options),
+            options.ack_target,
+            options.index_cache,
+        )
+    )

@@ -25,6 +25,7 @@ import asyncio
 import logging
 import resource
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from common import (
@@ -46,7 +47,9 @@ SECRET = "bench-secret"  # platform_side.TELEGRAM_SECRET
 WEBHOOK_PATH = "telegram/updates"
 
 
-async def main(members: int, questions_total: int, knowledge: dict[str, Any]) -> None:
+async def main(
+    members: int, questions_total: int, knowledge: dict[str, Any], index_cache: Path | None = None
+) -> None:
     logging.basicConfig(level=logging.WARNING)
     pool = load_questions()
     asked = [pool[i % len(pool)] for i in range(questions_total)]
@@ -66,7 +69,7 @@ async def main(members: int, questions_total: int, knowledge: dict[str, Any]) ->
                 TELEGRAM_WEBHOOK_LISTEN="127.0.0.1",
                 TELEGRAM_WEBHOOK_PORT=0,
             )
-            app = await app_on_shipped_knowledge(settings)
+            app = await app_on_shipped_knowledge(settings, index_cache)
             try:
                 bare = await bare_rate(app, asked)
                 runner = TelegramRunner(app, settings)
@@ -105,4 +108,4 @@ if __name__ == "__main__":
     parser.add_argument("--questions", type=int, default=200, help="questions in all (default 200)")
     add_knowledge_arguments(parser)
     options = parser.parse_args()
-    asyncio.run(main(options.members, options.questions, knowledge_settings(options)))
+    asyncio.run(main(options.members, options.questions, knowledge_settings(options), options.index_cache))

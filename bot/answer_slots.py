@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from types import TracebackType
 
+from bot.timing import stage
 from knowledge.pool import usable_cores
 
 # Answers in flight per core when ``ESER_MAX_ANSWERS_IN_FLIGHT`` is 0: enough for the engine's pool
@@ -74,7 +75,8 @@ class Admission:
 
     async def __aenter__(self) -> Admission:
         try:
-            await self._slots._turns.acquire()
+            with stage("queue"):  # the wait behind other answers, apart from the handlers' own time
+                await self._slots._turns.acquire()
         except BaseException:  # cancelled while waiting: the place is free again
             self._leave()
             raise

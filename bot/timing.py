@@ -22,7 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 # Stage names, in the order a message meets them (what the benchmarks print).
-STAGES = ("inbox", "routing", "member", "answer", "recording", "rendering", "platform")
+STAGES = ("inbox", "routing", "queue", "member", "answer", "recording", "rendering", "platform")
 
 
 @dataclass
