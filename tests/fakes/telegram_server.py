@@ -380,6 +380,18 @@ class FakeTelegramServer:
             await asyncio.wait_for(self._recorded.wait_for(lambda: self.delivered_total >= count), seconds)
         return self.delivered_total
 
+    async def wait_for_messages_to(self, chat_id: int, count: int, *, seconds: float = 20.0) -> list[ApiCall]:
+        """Wait until ``chat_id`` has received at least ``count`` messages; return them all.
+
+        Raises:
+            TimeoutError: When they do not come in time.
+        """
+        async with self._recorded:
+            await asyncio.wait_for(
+                self._recorded.wait_for(lambda: len(self._deliveries.get(int(chat_id), ())) >= count), seconds
+            )
+        return self.messages_to(chat_id)
+
     def set_member_status(self, chat_id: int | str, user_id: int | str, status: str) -> None:
         """What ``getChatMember`` says of ``user_id`` in ``chat_id`` (``creator``, ``administrator``...)."""
         self.member_statuses[(str(chat_id), str(user_id))] = status

@@ -306,6 +306,18 @@ async def test_deliveries_are_counted_per_chat() -> None:
     assert server.messages_to(3) == []
 
 
+async def test_waiting_for_one_chat_counts_only_that_chats_messages() -> None:
+    async with running() as (server, bot):
+        waiting = asyncio.ensure_future(server.wait_for_messages_to(4, 2, seconds=5))
+        await send_all(bot, [1, 4, 2])
+        await asyncio.sleep(0.1)
+        assert not waiting.done()  # three messages, one of them to chat 4
+        await send_all(bot, [4])
+        assert [call.params["chat_id"] for call in await waiting] == ["4", "4"]
+        with pytest.raises(TimeoutError):
+            await server.wait_for_messages_to(1, 2, seconds=0.2)
+
+
 async def test_updates_come_again_until_a_later_offset_confirms_them() -> None:
     async with running() as (server, bot):
         first = server.enqueue(server.updates.private_message(7, "one"))
