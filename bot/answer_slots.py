@@ -15,10 +15,12 @@ from types import TracebackType
 from bot.timing import stage
 from knowledge.pool import usable_cores
 
-# Answers in flight per core when ``ESER_MAX_ANSWERS_IN_FLIGHT`` is 0: enough for the engine's pool
-# to be busy and for their query embeddings to meet in batches, while the database and the platform
-# round trips of others are awaited.
-IN_FLIGHT_PER_CORE = 8
+# Answers in flight per core when ``ESER_MAX_ANSWERS_IN_FLIGHT`` is 0. Measured with
+# benchmarks/bench_telegram.py (e5, 50 members, 2 cores, 2026-12-02): 2 per core gave 19.5 answers/s
+# and first reply p95 3.6 s, against 15.5/s at 3 per core and 12.9/s, p95 7.7 s at 8 per core: more
+# answers at once only make the pool's threads and the event loop fight over the GIL, and every
+# database round trip of the others waits for it.
+IN_FLIGHT_PER_CORE = 2
 
 
 def answers_in_flight(configured: int) -> int:
