@@ -138,11 +138,17 @@ class LeaderElection:
         loop = asyncio.get_running_loop()
         started = loop.time()
         assert self.leases is not None
+        wait = self.lease_seconds * POLL_SHARE
         try:
             won = await asyncio.wait_for(
-                self.leases.acquire(self.name, self.holder, self.lease_seconds),
-                self.lease_seconds * POLL_SHARE,
+                self.leases.acquire(self.name, self.holder, self.lease_seconds), wait
             )
+        except TimeoutError:
+            # A busy or locked database, not an unreachable one: said as such (the error has no text).
+            log.warning(
+                "taking the delivering role took longer than %.1f s (a busy database); trying again", wait
+            )
+            return False
         except Exception as error:
             _log_failure("taking the delivering role", error)
             return False

@@ -187,3 +187,26 @@ async def test_alone_on_sqlite_the_process_leads_at_once_and_stops_when_told() -
     stop.set()
     await asyncio.wait_for(task, 2)
     assert terms.leading == set() and not election.is_leader and election.terms == 1
+
+
+@pytest.mark.postgres
+async def test_a_slow_database_is_reported_as_slow_not_as_out_of_reach(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from sqlalchemy import text
+
+    async with database() as (_, sessions):
+        terms = Terms()
+        stop = asyncio.Event()
+        election = LeaderElection(LeaseStore(sessions), lease_seconds=1.0, holder="a", settle_seconds=0)
+        async with sessions() as blocker, blocker.begin():
+            # Another transaction holds the leases table: taking the role waits past its poll.
+            await blocker.execute(text("LOCK TABLE leader_leases IN ACCESS EXCLUSIVE MODE"))
+            task = asyncio.create_task(election.run(terms.work("a"), stop))
+            await until(lambda: "took longer than" in caplog.text, within=5)
+        try:
+            await until(lambda: terms.leading == {"a"}, within=5)  # leads once the table is free
+            assert "out of reach" not in caplog.text
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 10)
