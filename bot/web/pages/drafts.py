@@ -36,7 +36,8 @@ def _show(
     )
 
 
-async def _card(web: WebContext, request: Request) -> OrganiserCard:
+async def card_of(web: WebContext, request: Request) -> OrganiserCard:
+    """The organiser card the path names (``{card_id}``); 404 when there is none."""
     found = await web.services.organiser_cards.get(request.path_params["card_id"])
     if found is None:
         raise HTTPException(404, "no_card")
@@ -48,7 +49,7 @@ async def show_draft(request: Request) -> Response:
     forms to add a language and to publish."""
     web = context_of(request)
     viewer = await require_organiser(request, web.services)
-    return _show(web, request, viewer, await _card(web, request))
+    return _show(web, request, viewer, await card_of(web, request))
 
 
 async def add_language(request: Request) -> Response:
@@ -57,7 +58,7 @@ async def add_language(request: Request) -> Response:
     web = context_of(request)
     viewer = await require_organiser(request, web.services)
     form = await checked_form(request, viewer)
-    card = await _card(web, request)
+    card = await card_of(web, request)
     language = str(form.get("language") or "")
     if language not in LANGUAGES:
         raise HTTPException(400, "bad_language")
@@ -79,7 +80,7 @@ async def publish(request: Request) -> Response:
     web = context_of(request)
     viewer = await require_organiser(request, web.services)
     await checked_form(request, viewer)
-    card = await _card(web, request)
+    card = await card_of(web, request)
     try:
         await web.services.organiser_cards.publish(card.id, organiser=organiser_of(viewer))
     except HandoffError as error:
