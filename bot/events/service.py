@@ -171,11 +171,18 @@ class EventService:
         return sorted([*stored, *files], key=lambda event: (event.start, event.id))
 
     # --- keeping the index in step with the table ------------------------------------------------
-    async def sync_index(self) -> IngestReport:
-        """Make the index hold exactly the stored events (at start-up; embeds only what changed)."""
+    async def sync_index(self, *, unless_done: bool = False) -> IngestReport:
+        """Make the index hold exactly the stored events (at start-up; embeds only what changed).
+
+        Args:
+            unless_done: Do nothing when a sync has run already (the first questions after a start
+                arrive together, and each would otherwise sync again, one after the other).
+        """
         if self._knowledge is None:
             return IngestReport()
         async with self._lock:
+            if unless_done and self._indexed is not None:
+                return IngestReport()
             stored = await self._store.stamped()
             report = await self._knowledge.sync_documents(
                 [event_source(event, self._knowledge.links.gateway) for event, _ in stored],
@@ -203,7 +210,7 @@ class EventService:
         if self._knowledge is None:
             return False
         if self._indexed is None:
-            await self.sync_index()
+            await self.sync_index(unless_done=True)
             return True
         current = await self._store.stamps()
         async with self._lock:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,6 +132,29 @@ async def test_a_change_made_by_another_process_reaches_the_running_bot_on_the_n
         await session.delete(await session.get(EventRow, event.id))
     assert await app.services.events.refresh_if_changed()
     assert not indexed_ids(knowledge)
+
+
+async def test_the_first_questions_after_a_start_sync_the_events_once_not_once_each(
+    app: App, knowledge: KnowledgeEngine
+) -> None:
+    await app.services.events.add(MADRID)
+    syncs = 0
+    sync_documents = knowledge.sync_documents
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal syncs
+        syncs += 1
+        return await sync_documents(*args, **kwargs)
+
+    fresh = type(app.services.events)(app.services.sessions, knowledge, app.services.clock)
+    knowledge.sync_documents = counted  # type: ignore[method-assign]
+    try:
+        # Fifty members' questions arriving together each look for events added elsewhere first.
+        await asyncio.gather(*(fresh.refresh_if_changed() for _ in range(50)))
+    finally:
+        knowledge.sync_documents = sync_documents  # type: ignore[method-assign]
+    assert syncs == 1
+    assert not await fresh.refresh_if_changed()  # and nothing is left to do
 
 
 async def test_start_up_sync_makes_the_index_hold_exactly_the_stored_events(app: App) -> None:
