@@ -40,6 +40,7 @@ from common import (
     measure,
     percentile,
     print_breakdown,
+    print_cpu,
 )
 
 from adapters.slack.app import SlackRunner
@@ -88,6 +89,7 @@ async def main(
         await side.close()
     report_results(result, members, questions_total, bare, ack_target)
     print_breakdown(app, questions_total)
+    print_cpu(result, len(result["latencies"]))
     check_results(result, questions_total, ack_target)
 
 

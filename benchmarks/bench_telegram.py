@@ -38,6 +38,7 @@ from common import (
     measure,
     percentile,
     print_breakdown,
+    print_cpu,
 )
 
 from adapters.telegram.app import TelegramRunner
@@ -97,6 +98,7 @@ async def main(
     print(f"full path / bare:      {rate / bare:.2f}x")
     print(f"POST -> first message: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
     print_breakdown(app, questions_total)
+    print_cpu(result, len(latencies))
     print(f"peak memory (maxrss):  {peak_mb:.0f} MB (the bot's process)")
     if len(latencies) != questions_total:
         raise SystemExit(f"only {len(latencies)} of {questions_total} answers were delivered")

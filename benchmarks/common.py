@@ -186,8 +186,11 @@ class PlatformSide:
         return await self._ask({"platform": self.platform, "per_member": self.per_member})
 
     async def run(self, url: str) -> dict[str, Any]:
-        """Let the members ask at ``url``; returns their figures once all are answered."""
-        return await self._ask({"url": url})
+        """Let the members ask at ``url``; returns their figures once all are answered, with
+        ``bot_cpu``: the CPU seconds this process (the bot's) spent meanwhile, all threads."""
+        cpu = time.process_time()
+        figures = await self._ask({"url": url})
+        return {**figures, "bot_cpu": time.process_time() - cpu}
 
     async def close(self) -> None:
         """Stop the fake server and wait for the process."""
@@ -229,6 +232,18 @@ def measure(app: App) -> None:
             return compose(*args, **kwargs)
 
     composer.compose = timed
+
+
+def print_cpu(result: dict[str, Any], answers: int) -> None:
+    """CPU time per answer of the bot's process and of the platform side (members and fake server):
+    on a machine of few cores the two share them, so this is what bounds the rate."""
+    bot, side = result["bot_cpu"], result.get("cpu", 0.0)
+    cores = (bot + side) / max(result["elapsed"], 1e-9)
+    per = max(answers, 1)
+    print(
+        f"CPU per answer:        bot {bot / per * 1000:.1f} ms, platform side {side / per * 1000:.1f} ms"
+        f" ({cores:.2f} cores busy in all)"
+    )
 
 
 def print_breakdown(app: App, questions: int) -> None:

@@ -9,7 +9,8 @@ one JSON object per line:
    this process starts the fake server and answers ``{"base_url": ..., "token": ...}``;
 2. it sends ``{"url": ...}`` (the bot's endpoint); the members send their questions there, each
    waiting for the answer before the next, and this process answers with the figures
-   (``elapsed``, ``latencies``, ``acks``, ``delivered``, ``calls``);
+   (``elapsed``, ``latencies``, ``acks``, ``delivered``, ``calls``, and ``cpu``: the seconds of CPU
+   this process spent meanwhile);
 3. it closes stdin; this process stops the server and exits.
 """
 
@@ -138,7 +139,9 @@ async def main() -> None:
             write({"base_url": server.base_url, "token": server.token})
             go = await read_line(reader)
             if go is not None:
-                write({**await telegram_load(server, go["url"], plan), "calls": len(server.calls)})
+                cpu = time.process_time()
+                figures = await telegram_load(server, go["url"], plan)
+                write({**figures, "calls": len(server.calls), "cpu": time.process_time() - cpu})
                 await read_line(reader)
         return
     fake = FakeSlack()
@@ -150,7 +153,9 @@ async def main() -> None:
         write({"base_url": fake.base_url})
         go = await read_line(reader)
         if go is not None:
-            write({**await slack_load(fake, go["url"], plan), "calls": len(fake.calls)})
+            cpu = time.process_time()
+            figures = await slack_load(fake, go["url"], plan)
+            write({**figures, "calls": len(fake.calls), "cpu": time.process_time() - cpu})
             await read_line(reader)
     finally:
         await fake.stop()
