@@ -221,9 +221,13 @@ class QuestionHandler:
             knowledge = self.services.knowledge
             events: list[EventData] = []
             thread = thread_key(message.platform, message.chat_id, message.thread_id)
-            # `eser-bot events add` writes the table only: index its changes before reading the index
-            # (one small query when nothing changed), as /announce reads the table itself.
-            await self.services.events.refresh_if_changed()
+            # `eser-bot events add` writes the table only: index its changes before reading the index,
+            # as /announce reads the table itself. /events looks every time (one small query); other
+            # questions every two seconds at most, so that each does not cost a round trip more.
+            if command == "events":
+                await self.services.events.refresh_if_changed()
+            else:
+                await self.services.events.refresh_if_due()
             if command == "events":
                 answer, events = await knowledge.upcoming_events(
                     question, filters=member.filters, language=language, timezone=member.timezone

@@ -3,13 +3,16 @@
 Every change (add, update, remove, import) is written to the ``events`` table and then to the
 knowledge index under the source root ``db:events``, so that the next question finds it. Another
 process (``eser-bot events add`` while ``serve`` runs) changes the table too: ``refresh_if_changed``
-notices it on the next tick of the periodic jobs and indexes the change in this process.
+notices it on the next tick of the periodic jobs and indexes the change in this process, and
+questions look first (``refresh_if_due``, every two seconds at most).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -30,6 +33,9 @@ from knowledge.models import EventData
 
 log = logging.getLogger(__name__)
 SOURCE_ROOT = "db:events"
+# Questions look for events changed by another process at most this often (the index's own check,
+# knowledge.index_watch, waits as long between two looks).
+QUESTION_CHECK_SECONDS = 2.0
 
 
 def doc_id(event_id: str) -> str:
@@ -67,6 +73,8 @@ class EventService:
             (the CLI: the bot indexes them on its next tick, ``ask`` and ``chat`` at start-up), which
             keeps a single process writing to an embedded index.
         clock: Current UTC time.
+        question_check_seconds: Least seconds between two looks at the table from the question path
+            (``refresh_if_due``): every question looking would cost each one a database round trip.
     """
 
     def __init__(
@@ -74,10 +82,14 @@ class EventService:
         sessions: async_sessionmaker[AsyncSession],
         knowledge: KnowledgeEngine | None,
         clock: Callable[[], datetime],
+        *,
+        question_check_seconds: float = QUESTION_CHECK_SECONDS,
     ) -> None:
         self._store = EventStore(sessions)
         self._knowledge = knowledge
         self._clock = clock
+        self._question_check_seconds = question_check_seconds
+        self._looked_at = -math.inf  # time.monotonic() of the last look from the question path
         # What this process has indexed: event id -> the row's updated_at (None: not synced yet).
         self._indexed: dict[str, datetime] | None = None
         self._lock = asyncio.Lock()
@@ -197,6 +209,20 @@ class EventService:
                 len(report.removed),
             )
         return report
+
+    async def refresh_if_due(self) -> bool:
+        """``refresh_if_changed``, at most once every ``question_check_seconds`` (for questions:
+        an event added by ``eser-bot events add`` is found within that time, and questions asked
+        meanwhile do not each query the table).
+
+        Returns:
+            True when something was indexed or removed.
+        """
+        now = time.monotonic()
+        if self._indexed is not None and now - self._looked_at < self._question_check_seconds:
+            return False
+        self._looked_at = now
+        return await self.refresh_if_changed()
 
     async def refresh_if_changed(self) -> bool:
         """Index what another process changed in the events table since this one last looked.

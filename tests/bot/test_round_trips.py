@@ -15,8 +15,9 @@ from bot.models import IncomingMessage
 
 _ids = itertools.count()
 # Admission and completion in the inbox (2), the member's snapshot (profile, dialogues: 2), the
-# quota (2: create if missing and lock, count), the check for events added elsewhere (1), the answer (1).
-QUESTION_CEILING = 8
+# quota (2: create if missing and lock, count), the answer (1). The check for events added elsewhere
+# (1) runs every two seconds at most: not for a question right after another.
+QUESTION_CEILING = 7
 # A press of 👍 on an answer: admission and completion (2), the answer, the earlier vote, the vote.
 BUTTON_CEILING = 5
 # /help: admission and completion (2), the profile (for the language), the organiser check.

@@ -157,6 +157,25 @@ async def test_the_first_questions_after_a_start_sync_the_events_once_not_once_e
     assert not await fresh.refresh_if_changed()  # and nothing is left to do
 
 
+async def test_questions_look_for_events_changed_elsewhere_every_few_seconds_not_each_time(
+    app: App, settings: Settings, knowledge: KnowledgeEngine, clock: Clock
+) -> None:
+    events = type(app.services.events)(
+        app.services.sessions, knowledge, app.services.clock, question_check_seconds=1.5
+    )
+    other = await build_app(settings, knowledge=knowledge, clock=clock)  # e.g. `eser-bot events add`
+    try:
+        assert await events.refresh_if_due()  # the first question: full sync
+        event = await type(other.services.events)(other.services.sessions, None, clock).add(MADRID)
+    finally:
+        await other.services.db.dispose()
+    assert not await events.refresh_if_due()  # a question right after: no look at the table
+    assert f"event:{event.id}" not in indexed_ids(knowledge)
+    await asyncio.sleep(1.6)
+    assert await events.refresh_if_due()  # the next look finds it
+    assert f"event:{event.id}" in indexed_ids(knowledge)
+
+
 async def test_start_up_sync_makes_the_index_hold_exactly_the_stored_events(app: App) -> None:
     event = await app.services.events.add(MADRID)
     await app.services.knowledge.remove_documents([f"event:{event.id}"])
