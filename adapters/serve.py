@@ -27,6 +27,7 @@ from adapters.waiting import build_when_reachable, health_endpoint
 from bot.app import App, build_app
 from bot.delivering import delivering_work, delivery_election
 from bot.jobs import replica_jobs, run_periodic_jobs
+from bot.long_lived import freeze_long_lived
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ async def _serve(app: App, settings: Settings, platforms: Sequence[str], stop: a
         # question that comes first simply waits for it.
         warm_up = asyncio.create_task(_warm_up(app))
         # Another process's writes to a shared Chroma server (``eser-bot ingest``) show within seconds.
+        app.services.knowledge.watch.after_reload = freeze_long_lived
         index_watch = asyncio.create_task(app.services.knowledge.watch.run(stop))
         metrics = asyncio.create_task(run_metrics(app, settings, stop))
         # Its own stop: holds are renewed until the runners have finished the answers in flight.
@@ -158,3 +160,4 @@ async def _warm_up(app: App) -> None:
         log.exception("the embedding model did not load")
     else:
         log.info("models loaded in %.1f s", time.monotonic() - started)
+        freeze_long_lived()

@@ -66,6 +66,41 @@ def add_knowledge_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_path_only_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--path-only`` (see ``answer_instantly``)."""
+    parser.add_argument(
+        "--path-only",
+        action="store_true",
+        help="every question gets a copy of one answer computed beforehand: the figures are then the "
+        "message path's own (routing, storage, platform calls), the ceiling whatever the engine costs",
+    )
+
+
+async def answer_instantly(app: App) -> None:
+    """Make the knowledge engine answer every question with a copy of one answer computed now.
+
+    Only for ``--path-only`` runs: the answer still goes through the engine's pool and the whole
+    message path (quota, records, rendering, platform calls), but costs no retrieval.
+    """
+    answerer = app.services.knowledge.answerer
+    computed = await app.services.knowledge.answer("How can a region join ESER?")
+
+    def instant(question: str, **_: Any) -> tuple[Any, bool]:
+        return computed.model_copy(deep=True), False
+
+    answerer.answer = instant  # type: ignore[method-assign]
+
+
+def print_rates(rate: float, bare: float | None) -> None:
+    """The full path's rate beside the engine's bare rate (absent in ``--path-only`` runs)."""
+    print(f"answers per second:    {rate:.1f}")
+    if bare is None:
+        print("bare answer rate:      not measured (--path-only: each answer copies one computed before)")
+        return
+    print(f"bare answer rate:      {bare:.1f} per second (the engine alone, one process, same questions)")
+    print(f"full path / bare:      {rate / bare:.2f}x")
+
+
 def knowledge_settings(args: argparse.Namespace) -> dict[str, Any]:
     """Settings values for the ``add_knowledge_arguments`` options (to pass to ``Settings``)."""
     values: dict[str, Any] = {"ESER_CONTENT_DIRS": [args.content.resolve()]}
@@ -101,6 +136,9 @@ async def app_on_shipped_knowledge(settings: Settings, index_cache: Path | None 
     if cached is not None and not cached.is_dir():
         shutil.copytree(settings.chroma_dir, cached)
     await app.services.knowledge.warm_up()  # as ``serve`` does before members arrive
+    from bot.long_lived import freeze_long_lived
+
+    freeze_long_lived()  # as ``serve`` does once the models are loaded
     return app
 
 

@@ -29,6 +29,10 @@ class IndexWatch:
         index: The index to keep current.
         interval: Least seconds between two checks (0: every poll checks).
         monotonic: The clock of the throttle (a monotonic one: wall-clock jumps must not matter).
+
+    Attributes:
+        after_reload: Called (on the checking thread) after each reload; ``serve`` sets it to keep
+            the new index away from the garbage collector (``bot.long_lived``).
     """
 
     def __init__(
@@ -40,6 +44,7 @@ class IndexWatch:
         self._next_check = monotonic() + interval  # the index was loaded just now
         self._lock = threading.Lock()
         self._running: threading.Thread | None = None
+        self.after_reload: Callable[[], object] | None = None
 
     def poll(self) -> threading.Thread | None:
         """Start a background check when one is due and none runs.
@@ -64,10 +69,13 @@ class IndexWatch:
             the next check: answers go on from the state loaded last.
         """
         try:
-            return self.index.refresh_if_changed()
+            reloaded = self.index.refresh_if_changed()
         except Exception as error:  # the next poll tries again; serving must go on
             log.warning("index version check failed (%s): %s", type(error).__name__, error)
             return False
+        if reloaded and self.after_reload is not None:
+            self.after_reload()
+        return reloaded
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll every ``interval`` until ``stop`` is set, so an idle replica is current before its

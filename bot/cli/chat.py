@@ -81,6 +81,7 @@ def chat(
     offline_defaults()
     from adapters.console import run_console
     from bot.app import build_app
+    from bot.long_lived import freeze_long_lived
 
     err = Console(stderr=True)
     settings = read_settings(err)
@@ -100,6 +101,7 @@ def chat(
         try:
             await app.services.events.sync_index()
             await engine.warm_up()  # before the prompt, not during the first question
+            freeze_long_lived()
             console = Console(highlight=False, soft_wrap=not interactive, force_terminal=interactive or None)
             lines = _prompt_lines(console) if interactive else (line.rstrip("\n") for line in sys.stdin)
             await run_console(

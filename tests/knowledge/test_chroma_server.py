@@ -168,6 +168,8 @@ def test_the_version_is_checked_at_most_once_per_interval_and_a_lost_server_is_s
         writer = VectorIndex(chroma_client(None, server.host, server.port), "eser", embeddings)
         reader = VectorIndex(chroma_client(None, server.host, server.port), "eser", embeddings)
         watch = IndexWatch(reader, interval=5.0, monotonic=monotonic)
+        reloads: list[int] = []
+        watch.after_reload = lambda: reloads.append(reader.version)
         assert watch.poll() is None  # loaded just now
         monotonic.now += 5
         thread = watch.poll()
@@ -179,9 +181,11 @@ def test_the_version_is_checked_at_most_once_per_interval_and_a_lost_server_is_s
         assert reader.version == version  # deleting nothing stamps nothing
         writer.upsert(chunks_of(make_card()))
         assert watch.check() and reader.version == version + 1 and reader.card_chunks
+        assert reloads == [version + 1]  # told once, after the reload (serve freezes the new index)
     # The server is gone: the check says so in the log and the index keeps what it had.
     assert not watch.check()
     assert reader.card_chunks and "index version check failed" in caplog.text
+    assert reloads == [version + 1]
 
 
 @pytest.mark.slow  # a whole `eser-bot ingest` process: about 20 s on two cores
