@@ -33,6 +33,8 @@ from typing import Any
 from common import (
     PlatformSide,
     add_knowledge_arguments,
+    add_path_only_argument,
+    answer_instantly,
     app_on_shipped_knowledge,
     bare_rate,
     knowledge_settings,
@@ -41,6 +43,7 @@ from common import (
     percentile,
     print_breakdown,
     print_cpu,
+    print_rates,
 )
 
 from adapters.slack.app import SlackRunner
@@ -54,6 +57,7 @@ async def main(
     knowledge: dict[str, Any],
     ack_target: float = 1.0,
     index_cache: Path | None = None,
+    path_only: bool = False,
 ) -> None:
     logging.basicConfig(level=logging.WARNING)
     pool = load_questions()
@@ -75,7 +79,9 @@ async def main(
             )
             app = await app_on_shipped_knowledge(settings, index_cache)
             try:
-                bare = await bare_rate(app, asked)
+                bare = None if path_only else await bare_rate(app, asked)
+                if path_only:
+                    await answer_instantly(app)
                 runner = SlackRunner(app, settings)
                 await runner.start()
                 measure(app)
@@ -94,7 +100,7 @@ async def main(
 
 
 def report_results(
-    result: dict[str, Any], members: int, questions_total: int, bare: float, ack_target: float = 1.0
+    result: dict[str, Any], members: int, questions_total: int, bare: float | None, ack_target: float = 1.0
 ) -> None:
     """Print the figures the platform side measured beside the bare rate."""
     latencies: list[float] = result["latencies"]
@@ -105,9 +111,7 @@ def report_results(
     print(f"events sent:           {questions_total} from {members} concurrent members (DMs and mentions)")
     print(f"answers delivered:     {len(latencies)} ({result['delivered']} chat.postMessage calls)")
     print(f"elapsed:               {elapsed:.2f} s")
-    print(f"answers per second:    {rate:.1f}")
-    print(f"bare answer rate:      {bare:.1f} per second (the engine alone, one process, same questions)")
-    print(f"full path / bare:      {rate / bare:.2f}x")
+    print_rates(rate, bare)
     print(
         f"POST -> first message: p50 {percentile(latencies, 0.5) * 1000:.0f} ms, "
         f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms"
@@ -141,6 +145,7 @@ if __name__ == "__main__":
         help="exit non-zero when the p99 ack latency is not under this (default 1)",
     )
     add_knowledge_arguments(parser)
+    add_path_only_argument(parser)
     options = parser.parse_args()
     asyncio.run(
         main(
@@ -149,5 +154,6 @@ if __name__ == "__main__":
             knowledge_settings(options),
             options.ack_target,
             options.index_cache,
+            options.path_only,
         )
     )

@@ -31,6 +31,8 @@ from typing import Any
 from common import (
     PlatformSide,
     add_knowledge_arguments,
+    add_path_only_argument,
+    answer_instantly,
     app_on_shipped_knowledge,
     bare_rate,
     knowledge_settings,
@@ -39,6 +41,7 @@ from common import (
     percentile,
     print_breakdown,
     print_cpu,
+    print_rates,
 )
 
 from adapters.telegram.app import TelegramRunner
@@ -49,7 +52,11 @@ WEBHOOK_PATH = "telegram/updates"
 
 
 async def main(
-    members: int, questions_total: int, knowledge: dict[str, Any], index_cache: Path | None = None
+    members: int,
+    questions_total: int,
+    knowledge: dict[str, Any],
+    index_cache: Path | None = None,
+    path_only: bool = False,
 ) -> None:
     logging.basicConfig(level=logging.WARNING)
     pool = load_questions()
@@ -72,7 +79,9 @@ async def main(
             )
             app = await app_on_shipped_knowledge(settings, index_cache)
             try:
-                bare = await bare_rate(app, asked)
+                bare = None if path_only else await bare_rate(app, asked)
+                if path_only:
+                    await answer_instantly(app)
                 runner = TelegramRunner(app, settings)
                 await runner.start()
                 measure(app)
@@ -93,9 +102,7 @@ async def main(
     print(f"questions sent:        {questions_total} from {members} concurrent members (webhook)")
     print(f"answers delivered:     {len(latencies)} ({result['delivered']} sendMessage calls)")
     print(f"elapsed:               {elapsed:.2f} s")
-    print(f"answers per second:    {rate:.1f}")
-    print(f"bare answer rate:      {bare:.1f} per second (the engine alone, one process, same questions)")
-    print(f"full path / bare:      {rate / bare:.2f}x")
+    print_rates(rate, bare)
     print(f"POST -> first message: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
     print_breakdown(app, questions_total)
     print_cpu(result, len(latencies))
@@ -109,5 +116,14 @@ if __name__ == "__main__":
     parser.add_argument("--members", type=int, default=50, help="concurrent members (default 50)")
     parser.add_argument("--questions", type=int, default=200, help="questions in all (default 200)")
     add_knowledge_arguments(parser)
+    add_path_only_argument(parser)
     options = parser.parse_args()
-    asyncio.run(main(options.members, options.questions, knowledge_settings(options), options.index_cache))
+    asyncio.run(
+        main(
+            options.members,
+            options.questions,
+            knowledge_settings(options),
+            options.index_cache,
+            options.path_only,
+        )
+    )

@@ -66,6 +66,10 @@ RUNS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("--members", "3", "--questions", "6", "--content", CONTENT, "--ack-target", "60"),
     ),
     "telegram": ("bench_telegram.py", ("--members", "3", "--questions", "6", "--content", CONTENT)),
+    "telegram-path": (
+        "bench_telegram.py",
+        ("--members", "3", "--questions", "6", "--content", CONTENT, "--path-only"),
+    ),
     "replicas": (
         "bench_replicas.py",
         ("--quick", "--content", CONTENT, "--embeddings", MODEL),
@@ -296,6 +300,7 @@ BREAKDOWN = (
     r"^  retrieval +\d+\.\d",
     r"^  platform calls +\d+\.\d",
     rf"^database statements: +{NUMBER} per question",
+    rf"^CPU per answer: +bot {NUMBER} ms, platform side {NUMBER} ms \({NUMBER} cores busy in all\)",
 )
 
 
@@ -330,6 +335,20 @@ def test_bench_telegram(launched: BenchmarkRuns, run: str) -> None:
         *BREAKDOWN,
         r"^peak memory \(maxrss\): +\d+ MB",
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("run", ["telegram-path"])
+def test_bench_telegram_path_only(launched: BenchmarkRuns, run: str) -> None:
+    output = launched.output(run)
+    assert_lines(
+        output,
+        r"^answers delivered: +6 ",
+        rf"^answers per second: +{NUMBER}",
+        r"^bare answer rate: +not measured \(--path-only",
+        *BREAKDOWN[2:],
+    )
+    assert "full path / bare" not in output
 
 
 @pytest.mark.slow
