@@ -16,10 +16,11 @@ from bot.timing import stage
 from knowledge.pool import usable_cores
 
 # Answers in flight per core when ``ESER_MAX_ANSWERS_IN_FLIGHT`` is 0. Measured with
-# benchmarks/bench_telegram.py (e5, 50 members, 2 cores, 2026-12-02): 2 per core gave 19.5 answers/s
-# and first reply p95 3.6 s, against 15.5/s at 3 per core and 12.9/s, p95 7.7 s at 8 per core: more
-# answers at once only make the pool's threads and the event loop fight over the GIL, and every
-# database round trip of the others waits for it.
+# benchmarks/bench_telegram.py (e5, 50 members, 2 cores, 2026-12-03, after the encoders ran one per
+# core): 2 per core gave 23.5 and 24.1 answers/s, first reply p95 2.6 s, against 19.0 and 20.4/s,
+# p95 3.4-3.6 s at 3 per core, 23.4/s and p95 2.9 s at 4 per core, 21.2 and 23.4/s at 1.5 per core
+# and 19.0/s at 1: more answers at once only make the pool's threads and the event loop fight over
+# the GIL, and every database round trip of the others waits for it.
 IN_FLIGHT_PER_CORE = 2
 
 
