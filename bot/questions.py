@@ -1,5 +1,5 @@
 """The question-answering handlers: commands ask, help, start, events, funding, join, feedback, plus
-free-text questions and the 👍/👎 buttons.
+free-text questions and the 👍/👎 buttons (their replies: ``bot.feedback``).
 
 Everything a member asks passes the input cap before it reaches the retriever, and questions (``ask``
 and free text; not commands, button presses or a stray number) count against the per-member quota
@@ -14,9 +14,9 @@ answers whatever question is left once the guided flows have passed a message on
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 
 from bot.commands import bare_command
+from bot.feedback import FEEDBACK_PREFIX, Feedback, ask_organiser_button, feedback_buttons, notice
 from bot.i18n import preferred_language
 from bot.members import MemberContext
 from bot.models import Attachment, Button, IncomingMessage, Reply
@@ -39,29 +39,8 @@ JOIN_QUERIES = {
     "network": "Can our network join ESER?",
 }
 JOIN_QUERY = "How can we join ESER?"
-FEEDBACK_PREFIX = "fb:"
-HANDOFF_PREFIX = "ho:"  # bot.handoffs.notify.PREFIX (that package imports this one)
 QUESTION_COMMANDS = frozenset({"ask", "events", "funding", "join"})
 HANDLED_COMMANDS = QUESTION_COMMANDS | {"start", "help", "feedback"}
-
-
-def feedback_buttons(services: Services, answer_id: str, language: str) -> list[Button]:
-    """The 👍 / 👎 row attached to every answer."""
-    text = services.catalogue.text
-    return [
-        Button(label=text("feedback.button_up", language), callback_data=f"{FEEDBACK_PREFIX}{answer_id}:up"),
-        Button(
-            label=text("feedback.button_down", language), callback_data=f"{FEEDBACK_PREFIX}{answer_id}:down"
-        ),
-    ]
-
-
-def ask_organiser_button(services: Services, answer_id: str, language: str) -> Button:
-    """ "Ask an organiser" under a declined or 👎-voted answer (``bot.handoffs.handler`` takes it)."""
-    return Button(
-        label=services.catalogue.text("handoff.button.ask", language),
-        callback_data=f"{HANDOFF_PREFIX}ask:{answer_id}",
-    )
 
 
 def answer_reply(answer: Answer, *, thread_id: str | None, feedback: list[Button]) -> Reply:
@@ -88,12 +67,13 @@ class QuestionHandler:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.quota = services.quota
+        self.feedback = Feedback(services)
 
     async def handle(self, message: IncomingMessage) -> list[Reply] | None:
         """Take commands of this handler, feedback clicks and questions addressed to the bot."""
         if message.callback_data:
             if message.callback_data.startswith(FEEDBACK_PREFIX):
-                return await self._vote(message)
+                return await self.feedback.vote(message)
             return None
         if message.command is not None and message.command not in HANDLED_COMMANDS:
             return None
@@ -121,7 +101,7 @@ class QuestionHandler:
                 text += "\n\n" + say(self.services, message, "help.organiser", language)
             return [self._notice(message, text, language)]
         if command == "feedback":
-            return [await self._feedback(message, language)]
+            return [await self.feedback.written(message, language)]
         if command in QUESTION_COMMANDS:
             return await self._question(message, member, language, command, message.args.strip())
         if command is not None:
@@ -155,10 +135,8 @@ class QuestionHandler:
     def _asker(member: MemberContext, hint: str) -> Asker:
         return Asker(hint=hint, audience=member.audience, country=member.country)
 
-    def _notice(
-        self, message: IncomingMessage, text: str, language: str, *, ephemeral: bool = False
-    ) -> Reply:
-        return Reply(text=text, thread_id=message.thread_id, language=language, ephemeral=ephemeral)
+    def _notice(self, message: IncomingMessage, text: str, language: str) -> Reply:
+        return notice(message, text, language)
 
     async def _question(
         self, message: IncomingMessage, member: MemberContext, language: str, command: str, question: str
@@ -283,68 +261,6 @@ class QuestionHandler:
                 )
             ]
         return [reply]
-
-    async def _vote(self, message: IncomingMessage) -> list[Reply]:
-        payload = (message.callback_data or "").removeprefix(FEEDBACK_PREFIX)
-        answer_id, _, value = payload.rpartition(":")
-        vote = 1 if value == "up" else -1
-        stored = await self.services.answers.vote(
-            answer_id=answer_id,
-            platform=message.platform,
-            user_id=message.user_id,
-            vote=vote,
-            now=self.services.clock(),
-        )
-        if stored:
-            self.services.metrics.voted(message.platform, up=vote > 0)
-        language = stored or await member_language(self.services, message)  # thanks in the answer's language
-        key = (
-            "feedback.unknown_answer"
-            if not stored
-            else ("feedback.thanks_up" if vote > 0 else "feedback.thanks_down")
-        )
-        thanks = self._notice(message, say(self.services, message, key, language), language, ephemeral=True)
-        if not stored or vote > 0:
-            return [thanks]
-        # A 👎 may go to a person: offered to the member alone where others read along.
-        offer = self._notice(
-            message,
-            say(self.services, message, "handoff.offer", language),
-            language,
-            ephemeral=not message.is_direct,
-        )
-        offer.buttons = [[ask_organiser_button(self.services, answer_id, language)]]
-        return [thanks, offer]
-
-    async def _feedback(self, message: IncomingMessage, language: str) -> Reply:
-        text = message.args.strip()
-        if not text:
-            return self._notice(message, say(self.services, message, "feedback.empty", language), language)
-        if len(text) > self.services.settings.max_question_chars:
-            return self._notice(
-                message,
-                say(
-                    self.services,
-                    message,
-                    "input.too_long",
-                    language,
-                    length=len(text),
-                    limit=self.services.settings.max_question_chars,
-                ),
-                language,
-            )
-        # Rate-limited per member: feedback is stored whole, so a script must not fill the table.
-        limit = self.services.settings.feedback_per_hour
-        since = self.services.clock() - timedelta(hours=1)
-        answers = self.services.answers
-        sent = await answers.feedback_since(platform=message.platform, user_id=message.user_id, since=since)
-        if sent >= limit:
-            notice = say(self.services, message, "feedback.too_many", language, limit=limit)
-            return self._notice(message, notice, language)
-        await answers.add_feedback(
-            platform=message.platform, user_id=message.user_id, text=text, now=self.services.clock()
-        )
-        return self._notice(message, say(self.services, message, "feedback.text_thanks", language), language)
 
 
 def build_handlers(services: Services) -> list[Handler]:

@@ -14,13 +14,13 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from bot.delivery import DeliveryError, Sender
+from bot.feedback import FEEDBACK_PREFIX
 from bot.handoffs.models import Handoff
 from bot.handoffs.values import MemberNotice, OrganiserNotice
 from bot.i18n import Catalogue, preferred_language
 from bot.members import MemberDirectory
 from bot.models import Button, Reply, Target
 from bot.platforms import PlatformCapabilities, no_markup
-from bot.questions import FEEDBACK_PREFIX
 from bot.safety import defang_reply
 from bot.store.answers import AnswerStore, thread_key
 from knowledge.models import Answer

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.models import IncomingMessage, Reply
-from bot.store.answers import AnswerRow, FeedbackRow, VoteRow
+from bot.store.answers import AnswerRow
 from tests.conftest import Clock
 
 _ids = itertools.count()
@@ -59,19 +59,6 @@ async def test_question_gets_cited_answer_with_feedback_buttons(app: App) -> Non
     )
     up, down = feedback_row(reply)
     assert up.startswith("fb:") and up.endswith(":up") and down.endswith(":down")
-
-
-async def test_vote_is_stored_with_the_answer(app: App) -> None:
-    [reply] = await app.handle(message("What is the Social Economy Action Plan?"))
-    up, _ = feedback_row(reply)
-    [thanks] = await app.handle(message(callback=up))
-    assert thanks.ephemeral
-    async with app.services.sessions() as session:
-        vote = (await session.scalars(select(VoteRow))).one()
-        answer = await session.get(AnswerRow, vote.answer_id)
-    assert vote.vote == 1
-    assert answer is not None and "Action Plan" in answer.question and "[1]" in answer.answer
-    assert "http" in answer.sources
 
 
 async def test_group_message_without_mention_is_ignored(app: App) -> None:
@@ -132,14 +119,6 @@ async def test_funding_command_shows_status(app: App) -> None:
     assert reply.citations
     first_line = reply.text.splitlines()[1]
     assert "TEST-2027-CLUSTERS" in first_line and "open" in first_line.lower()
-
-
-async def test_feedback_text_is_stored(app: App) -> None:
-    [reply] = await app.handle(message(command="feedback", args="Please add Interreg examples"))
-    async with app.services.sessions() as session:
-        row = (await session.scalars(select(FeedbackRow))).one()
-    assert row.text == "Please add Interreg examples" and row.user_id == "u1"
-    assert reply.text
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "de", "es", "it", "pl"])
@@ -224,22 +203,6 @@ async def test_an_answer_citing_a_past_event_brings_no_calendar_file(app: App) -
     assert reply.attachments == []
 
 
-async def test_feedback_is_limited_per_member_and_hour(app: App, clock: Clock) -> None:
-    limit = app.services.settings.feedback_per_hour
-    for n in range(limit):
-        [thanks] = await app.handle(message(f"/feedback idea {n}", command="feedback", args=f"idea {n}"))
-        assert thanks.text == app.services.catalogue.text("feedback.text_thanks", "en")
-    [later] = await app.handle(message("/feedback one more", command="feedback", args="one more"))
-    assert later.text == app.services.catalogue.text("feedback.too_many", "en", limit=limit)
-    [other] = await app.handle(message("/feedback hi", command="feedback", args="hi", user="u2"))
-    assert other.text == app.services.catalogue.text("feedback.text_thanks", "en")
-    clock.advance(hours=1, seconds=1)
-    [again] = await app.handle(message("/feedback back", command="feedback", args="back"))
-    assert again.text == app.services.catalogue.text("feedback.text_thanks", "en")
-    async with app.services.sessions() as session:
-        assert await session.scalar(select(func.count()).select_from(FeedbackRow)) == limit + 2
-
-
 @pytest.mark.parametrize(
     ("organisation", "says"),
     [
@@ -298,17 +261,3 @@ async def test_events_added_by_another_process_are_listed_at_once(app: App) -> N
     line = next(line for line in after.text.splitlines() if "Harbour cooperative day" in line)
     assert "10:00\u202fAM – 12:00\u202fPM" in line  # the end time, as English writes times
     assert "Online, online" not in line and "online" in line.lower()
-
-
-async def test_a_declined_answer_and_a_thumbs_down_offer_an_organiser(app: App) -> None:
-    [declined] = await app.handle(message("What will the weather be like in Naples tomorrow?"))
-    rows = [[button.callback_data or "" for button in row] for row in declined.buttons]
-    assert rows[-1][0].startswith("fb:") and rows[-2][0].startswith("ho:ask:")
-    [answered] = await app.handle(message("What is the Social Economy Action Plan?"))
-    assert not [data for data in feedback_row(answered) if data.startswith("ho:")]
-    _, down = feedback_row(answered)
-    thanks, offer = await app.handle(message(callback=down))
-    assert thanks.ephemeral and not offer.ephemeral  # a direct chat: the offer stays visible
-    assert [button.callback_data for row in offer.buttons for button in row] == [
-        f"ho:ask:{down.split(':')[1]}"
-    ]
