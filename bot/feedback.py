@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.models import Button, IncomingMessage, Reply
 from bot.services import Services
-from bot.speech import member_language, say
+from bot.speech import member_language, notice, say, too_long
 
 FEEDBACK_PREFIX = "fb:"
 HANDOFF_PREFIX = "ho:"  # bot.handoffs.notify.PREFIX (that package imports this one)
@@ -31,11 +31,6 @@ def ask_organiser_button(services: Services, answer_id: str, language: str) -> B
         label=services.catalogue.text("handoff.button.ask", language),
         callback_data=f"{HANDOFF_PREFIX}ask:{answer_id}",
     )
-
-
-def notice(message: IncomingMessage, text: str, language: str, *, ephemeral: bool = False) -> Reply:
-    """A plain reply to ``message``, in its thread."""
-    return Reply(text=text, thread_id=message.thread_id, language=language, ephemeral=ephemeral)
 
 
 class Feedback:
@@ -88,18 +83,7 @@ class Feedback:
         if not text:
             return notice(message, say(self.services, message, "feedback.empty", language), language)
         if len(text) > self.services.settings.max_question_chars:
-            return notice(
-                message,
-                say(
-                    self.services,
-                    message,
-                    "input.too_long",
-                    language,
-                    length=len(text),
-                    limit=self.services.settings.max_question_chars,
-                ),
-                language,
-            )
+            return too_long(self.services, message, len(text), language)
         # Rate-limited per member: feedback is stored whole, so a script must not fill the table.
         limit = self.services.settings.feedback_per_hour
         since = self.services.clock() - timedelta(hours=1)

@@ -16,14 +16,14 @@ from __future__ import annotations
 import time
 
 from bot.commands import bare_command
-from bot.feedback import FEEDBACK_PREFIX, Feedback, ask_organiser_button, feedback_buttons, notice
+from bot.feedback import FEEDBACK_PREFIX, Feedback, ask_organiser_button, feedback_buttons
 from bot.i18n import preferred_language
 from bot.members import MemberContext
 from bot.models import Attachment, Button, IncomingMessage, Reply
 from bot.quota import minutes_to_wait
 from bot.router import Handler
 from bot.services import Services
-from bot.speech import member_language, say
+from bot.speech import member_language, notice, say, too_long
 from bot.store.answers import thread_key
 from bot.timing import stage
 from knowledge.answering import Asker
@@ -99,7 +99,7 @@ class QuestionHandler:
                 text += "\n\n" + say(self.services, message, "help.text", language)
             elif await self.services.organisers.is_organiser(message.platform, message.user_id):
                 text += "\n\n" + say(self.services, message, "help.organiser", language)
-            return [self._notice(message, text, language)]
+            return [notice(message, text, language)]
         if command == "feedback":
             return [await self.feedback.written(message, language)]
         if command in QUESTION_COMMANDS:
@@ -110,9 +110,7 @@ class QuestionHandler:
             # A number left over from a choice that is no longer pending (a vote already taken, a
             # finished dialogue) is not a question: say so, and count nothing.
             return [
-                self._notice(
-                    message, say(self.services, message, "choice.nothing_pending", language), language
-                )
+                notice(message, say(self.services, message, "choice.nothing_pending", language), language)
             ]
         return await self._question(message, member, language, "ask", message.text.strip())
 
@@ -135,35 +133,19 @@ class QuestionHandler:
     def _asker(member: MemberContext, hint: str) -> Asker:
         return Asker(hint=hint, audience=member.audience, country=member.country)
 
-    def _notice(self, message: IncomingMessage, text: str, language: str) -> Reply:
-        return notice(message, text, language)
-
     async def _question(
         self, message: IncomingMessage, member: MemberContext, language: str, command: str, question: str
     ) -> list[Reply]:
         settings = self.services.settings
         if command == "ask" and not question:
-            return [self._notice(message, say(self.services, message, "ask.empty", language), language)]
+            return [notice(message, say(self.services, message, "ask.empty", language), language)]
         if len(question) > settings.max_question_chars:
-            return [
-                self._notice(
-                    message,
-                    say(
-                        self.services,
-                        message,
-                        "input.too_long",
-                        language,
-                        length=len(question),
-                        limit=settings.max_question_chars,
-                    ),
-                    language,
-                )
-            ]
+            return [too_long(self.services, message, len(question), language)]
         # Before the quota: a member told to wait got no answer, so the question is not counted.
         admission = self.services.answer_slots.admit()
         if admission is None:
             self.services.metrics.refused_busy(message.platform)
-            return [self._notice(message, say(self.services, message, "answer.busy", language), language)]
+            return [notice(message, say(self.services, message, "answer.busy", language), language)]
         async with admission:  # waits for a turn among the answers in flight
             return await self._answer(message, member, language, command, question)
 
@@ -179,7 +161,7 @@ class QuestionHandler:
             )
         if wait is not None:
             return [
-                self._notice(
+                notice(
                     message,
                     say(
                         self.services,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.i18n import preferred_language
-from bot.models import IncomingMessage, command_prefix
+from bot.models import IncomingMessage, Reply, command_prefix
 from bot.services import Services
 
 
@@ -31,3 +31,16 @@ def say(
     """
     filled = {"cmd": command_prefix(message.platform), **(values or {}), **extra}
     return services.catalogue.text(key, language).format(**filled)
+
+
+def notice(message: IncomingMessage, text: str, language: str, *, ephemeral: bool = False) -> Reply:
+    """A plain reply to ``message``, in its thread."""
+    return Reply(text=text, thread_id=message.thread_id, language=language, ephemeral=ephemeral)
+
+
+def too_long(services: Services, message: IncomingMessage, length: int, language: str) -> Reply:
+    """The reply to a text over ``ESER_MAX_QUESTION_CHARS``: how long it was, and the limit."""
+    limit = services.settings.max_question_chars
+    return notice(
+        message, say(services, message, "input.too_long", language, length=length, limit=limit), language
+    )
