@@ -97,13 +97,15 @@ class GapStore:
     async def vote_balance(self, since: datetime, until: datetime) -> tuple[int, int]:
         """(👍, 👎) votes cast in ``[since, until)``."""
         async with self._sessions() as session:
+            # Grouped by the vote itself: PostgreSQL refuses ``GROUP BY vote > $4`` beside a selected
+            # ``vote > $1`` (two parameters, so not the same expression to it).
             rows = await session.execute(
-                select(VoteRow.vote > 0, func.count())
+                select(VoteRow.vote, func.count())
                 .where(VoteRow.created_at >= since, VoteRow.created_at < until)
-                .group_by(VoteRow.vote > 0)
+                .group_by(VoteRow.vote)
             )
-            counts = {bool(up): int(count) for up, count in rows}
-        return counts.get(True, 0), counts.get(False, 0)
+            counts = [(int(vote), int(count)) for vote, count in rows]
+        return sum(n for vote, n in counts if vote > 0), sum(n for vote, n in counts if vote <= 0)
 
     async def claim_digest(self, week: str, platform: str, user_id: str, now: datetime) -> bool:
         """Record that ``week``'s digest goes to this organiser; False when it was already sent (by
