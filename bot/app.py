@@ -29,7 +29,7 @@ from bot.handoffs.handler import HandoffHandler
 from bot.handoffs.notify import HandoffNotifier
 from bot.handoffs.service import HandoffService
 from bot.handoffs.values import HandoffLimits
-from bot.i18n import Catalogue
+from bot.i18n import LANGUAGES, Catalogue
 from bot.inbox import Inbox
 from bot.logs import bind_request
 from bot.metrics import MeteredSender, Metrics
@@ -37,6 +37,7 @@ from bot.models import IncomingMessage, Reply, command_prefix
 from bot.onboarding.directory import ProfileDirectory
 from bot.onboarding.privacy import PrivacyHandler
 from bot.organisers import Organisers, parse_organiser_ids
+from bot.places import Places
 from bot.platforms import PlatformCapabilities, no_markup
 from bot.quota import Quota
 from bot.router import Handler, Router
@@ -303,6 +304,7 @@ async def build_app(
     knowledge: KnowledgeEngine | None = None,
     clock: Callable[[], datetime] = utcnow,
     platforms: Sequence[PlatformCapabilities] = (),
+    catalogue: Catalogue | None = None,
 ) -> App:
     """Build the whole core once.
 
@@ -313,11 +315,13 @@ async def build_app(
         platforms: What each platform declares (``adapters.platforms.platform_capabilities``); the
             core reads limits, group chats, mention markup and names only from here. Without
             them, no platform takes broadcasts and replies get only the plain ``@channel`` defanging.
+        catalogue: The user-facing strings, already read (tests share one); read from the catalogues
+            when None.
 
     Returns:
         The app, with the database migrated to the latest schema.
     """
-    catalogue = Catalogue()
+    catalogue = catalogue or Catalogue()
     try:
         organiser_ids = parse_organiser_ids(settings.organisers)
     except ValueError as error:
@@ -366,6 +370,7 @@ async def build_app(
         profiles=profiles,
         guided_chats=GuidedChatStore(sessions),
         organisers=organisers,
+        places=Places(LANGUAGES),
         broadcasts=BroadcastService(
             sessions,
             catalogue,

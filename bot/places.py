@@ -7,6 +7,7 @@ translations shipped with it (``pycountry.LOCALES_DIR``), so a member may type "
 
 from __future__ import annotations
 
+import functools
 import gettext
 import re
 import unicodedata
@@ -101,10 +102,17 @@ class Places:
         self._languages = tuple(languages)
         self._countries = _translations("iso3166-1", self._languages)
         self._subdivisions = _translations("iso3166-2", self._languages)
-        self._country_index = _NameIndex()
-        for country in pycountry.countries:
-            self._country_index.add(country.alpha_2, self._country_names(country))
         self._region_indexes: dict[str, _NameIndex] = {}
+
+    @functools.cached_property
+    def _country_index(self) -> _NameIndex:
+        # Built at the first country typed, not at start-up: folding every name of every country in
+        # six languages takes some 60 ms, and most processes (and tests) never look one up. Lookups
+        # run on the event loop, one at a time.
+        index = _NameIndex()
+        for country in pycountry.countries:
+            index.add(country.alpha_2, self._country_names(country))
+        return index
 
     def _country_names(self, country: object) -> list[str]:
         english = [

@@ -19,6 +19,7 @@ from bot.i18n import Catalogue
 from bot.members import MemberDirectory, NoProfiles
 from bot.metrics import Metrics
 from bot.organisers import Organisers
+from bot.places import Places
 from bot.platforms import PlatformCapabilities
 from bot.quota import Quota
 from bot.settings import Settings
@@ -46,6 +47,8 @@ class Services:
         profiles: Member profiles, consents and subscriptions.
         guided_chats: Where each member is in each guided chat (onboarding, /newevent, /announce).
         organisers: Who may add events and broadcast.
+        places: Countries and regions named in every language (read by onboarding, ``/newevent``,
+            ``/announce`` and subscriptions; built once, since it indexes every name pycountry has).
         broadcasts: Composing, submitting and reporting on announcements.
         subscriptions: Members' and channels' subscriptions to announcements.
         events: Organisers' events (database) and every event's lookup, indexed at once.
@@ -77,6 +80,7 @@ class Services:
     profiles: ProfileStore
     guided_chats: GuidedChatStore
     organisers: Organisers
+    places: Places
     broadcasts: BroadcastService
     subscriptions: SubscriptionStore
     events: EventService

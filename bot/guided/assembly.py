@@ -12,16 +12,14 @@ from bot.guided.flows.newevent import NewEventHooks
 from bot.guided.flows.onboarding import OnboardingHooks
 from bot.guided.handler import GuidedChatHandler
 from bot.guided.kinds import standard_kinds
-from bot.i18n import LANGUAGES
 from bot.onboarding.kit import StartingKit, load_kit
-from bot.places import Places
 from bot.router import Handler
 from bot.services import Services
 
 
 def build_engine(services: Services) -> GuidedEngine:
     """The engine with every flow, its step kinds and each flow's hooks."""
-    places = Places(LANGUAGES)
+    places = services.places
     hooks = [
         OnboardingHooks(StartingKit(services.knowledge, load_kit())),
         NewEventHooks(places),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -142,8 +143,16 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The migration scripts, read once per process (reading them imports a dozen modules)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config)
+
+
 def _missing_revisions(connection: Connection) -> set[str]:
-    script = ScriptDirectory.from_config(_alembic_config(connection))
+    script = _scripts()
     current = MigrationContext.configure(connection).get_current_heads()
     # The version table keeps only the newest applied revision of each line; a head another revision
     # depends on (0001_conversation) is applied when any revision after it is.
@@ -183,4 +192,7 @@ async def migrate(engine: AsyncEngine) -> None:
     async with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-        await connection.run_sync(_upgrade)
+        # A database already at every head (each restart, each replica after the first) is left
+        # alone: running alembic's upgrade would still load its environment and every script.
+        if await connection.run_sync(_missing_revisions):
+            await connection.run_sync(_upgrade)
