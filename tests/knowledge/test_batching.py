@@ -173,7 +173,11 @@ def test_a_model_error_reaches_the_caller_and_the_batcher_goes_on(embeddings: Re
 async def test_concurrent_answers_through_the_engine_match_the_answers_one_by_one(
     knowledge: KnowledgeEngine, catalogue: Catalogue, session_clock: Clock
 ) -> None:
-    model = CountingModel(knowledge.index.embeddings)
+    shared = knowledge.index.embeddings
+    assert isinstance(shared, RememberingEmbeddings)
+    # The model itself, not the suite's memory of its vectors: a remembered vector comes back at once,
+    # so questions would never find the encoder busy and never share a call.
+    model = CountingModel(shared.model)
     batcher = BatchingEmbeddings(model, encoders=1)  # one encoder: concurrent questions must share calls
     engine = KnowledgeEngine(knowledge.index, catalogue, clock=session_clock, links=LINKS, pool=AnswerPool(8))
     one_by_one = [engine.answer_sync(question).text for question in QUESTIONS]
@@ -181,7 +185,7 @@ async def test_concurrent_answers_through_the_engine_match_the_answers_one_by_on
     try:
         answers = await asyncio.gather(*(engine.answer(question) for question in QUESTIONS))
     finally:
-        knowledge.index.embeddings = model.model
+        knowledge.index.embeddings = shared
         engine.pool.shutdown()
     assert [answer.text for answer in answers] == one_by_one
     assert model.texts == len(QUESTIONS)
