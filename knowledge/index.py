@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -129,9 +129,15 @@ class VectorIndex:
         return merged
 
     # --- writing ---------------------------------------------------------------------------
-    def stored_hashes(self) -> dict[str, dict[str, Any]]:
-        """Every stored chunk id (passages and cards) with its metadata (doc_id, hash, source_root...)."""
-        records = self.records(["metadatas"])
+    def stored_hashes(self, roots: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Every stored chunk id (passages and cards) with its metadata (doc_id, hash, source_root...).
+
+        Args:
+            roots: Only chunks of these source roots (an organiser's event need not read the whole
+                knowledge base's metadata); every chunk when None.
+        """
+        where = None if roots is None else {"source_root": {"$in": sorted(set(roots))}}
+        records = self.records(["metadatas"], where)
         return dict(zip(records["ids"], records["metadatas"], strict=True))
 
     def upsert(self, chunks: Sequence[Chunk], batch_size: int = 512) -> None:

@@ -141,7 +141,9 @@ def sync_documents(
     report = IngestReport()
     scopes = list(scopes)
     keep = keep_doc_ids or {}
-    stored: dict[str, dict[str, Any]] = index.stored_hashes()
+    # Only the roots this sync touches: what other roots hold is neither compared nor removed here.
+    roots = {root for root, _ in scopes} | {document.source_root for document in documents}
+    stored: dict[str, dict[str, Any]] = index.stored_hashes(roots)
     stored_by_doc: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for chunk_id, meta in stored.items():
         stored_by_doc[(str(meta.get("source_root", "")), str(meta.get("doc_id", "")))][chunk_id] = str(
