@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import os
 import pickle
+import shutil
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +32,7 @@ from bot.events import SOURCE_ROOT as EVENTS_ROOT
 from bot.handoffs.card_documents import SOURCE_ROOT as ORGANISER_CARDS_ROOT
 from bot.i18n import Catalogue
 from bot.settings import ESER_PAGE_URL, GATEWAY_URL, Settings
+from bot.store.database import open_database
 from knowledge.embeddings import build_embeddings, embed_questions, is_multilingual
 from knowledge.engine import KnowledgeEngine
 from knowledge.index import VectorIndex, chroma_client
@@ -87,6 +91,9 @@ class RememberingEmbeddings(Embeddings):
         self.multilingual = is_multilingual(model)
         self._passages: dict[str, list[float]] = {}
         self._questions: dict[str, list[float]] = {}
+        # The knowledge base is indexed on a thread of its own while other tests run; a fast
+        # tokenizer must not be used by two threads at once ("Already borrowed").
+        self._model_lock = threading.Lock()
 
     def save(self, path: Path) -> None:
         """Write every vector computed so far (for the other test workers)."""
@@ -100,7 +107,9 @@ class RememberingEmbeddings(Embeddings):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         missing = list(dict.fromkeys(text for text in texts if text not in self._passages))
-        self._passages.update(zip(missing, self.model.embed_documents(missing), strict=True))
+        with self._model_lock:
+            vectors = self.model.embed_documents(missing) if missing else []
+        self._passages.update(zip(missing, vectors, strict=True))
         return [self._passages[text] for text in texts]
 
     def embed_query(self, text: str) -> list[float]:
@@ -108,7 +117,9 @@ class RememberingEmbeddings(Embeddings):
 
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
         missing = list(dict.fromkeys(text for text in texts if text not in self._questions))
-        self._questions.update(zip(missing, embed_questions(self.model, missing), strict=True))
+        with self._model_lock:
+            vectors = embed_questions(self.model, missing) if missing else []
+        self._questions.update(zip(missing, vectors, strict=True))
         return [self._questions[text] for text in texts]
 
 
@@ -118,25 +129,27 @@ def embeddings() -> RememberingEmbeddings:
     return RememberingEmbeddings(build_embeddings("bundled:all-MiniLM-L6-v2"))
 
 
-@pytest.fixture(scope="session")
-def knowledge(
-    tmp_path_factory: pytest.TempPathFactory,
+def index_knowledge(
+    folders: tuple[Path, Path],
     embeddings: RememberingEmbeddings,
     catalogue: Catalogue,
     session_clock: Clock,
 ) -> KnowledgeEngine:
-    """The shipped knowledge base plus the test fixtures (future events, an open call), indexed once.
+    """The shipped knowledge base plus the test fixtures (future events, an open call), indexed.
 
     With several test workers (``make test`` runs two), the first one to get here embeds the texts
     and leaves the vectors for the others, which wait for them rather than compete for the cores.
+
+    Args:
+        folders: The index's folder and the run's folder shared by its workers (``_index_folders``).
+        embeddings: The session's model.
+        catalogue: The session's catalogue.
+        session_clock: The session's clock.
     """
-    client = chroma_client(tmp_path_factory.mktemp("chroma"))
+    chroma, shared = folders
     engine = KnowledgeEngine(
-        VectorIndex(client, "eser", embeddings), catalogue, clock=session_clock, links=LINKS
+        VectorIndex(chroma_client(chroma), "eser", embeddings), catalogue, clock=session_clock, links=LINKS
     )
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the run's folder, common to its workers
     vectors = shared / "knowledge-vectors.pickle"
     with FileLock(f"{vectors}.lock"):
         if vectors.exists():
@@ -146,6 +159,70 @@ def knowledge(
             embeddings.save(vectors)
     assert report.ok, report.failed
     return engine
+
+
+_NEEDS_KNOWLEDGE = pytest.StashKey[bool]()
+
+
+def _model_use(item: pytest.Item) -> int:
+    """0: the test needs no model; 1: it embeds small texts of its own; 2: the shared knowledge base."""
+    names = getattr(item, "fixturenames", ())
+    return 2 if "knowledge" in names else 1 if "embeddings" in names else 0
+
+
+@pytest.hookimpl(trylast=True)  # after ``-m`` has deselected what this run leaves out
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need no model first, those on the shared knowledge base last.
+
+    Indexing the knowledge base takes a minute (the model embeds 5,600 texts); it starts in the
+    background at once (``knowledge_indexing``) while the tests that need no model run, rather than
+    keep a worker waiting. The sort is stable, so each group keeps its files' order.
+    """
+    items.sort(key=_model_use)
+    config.stash[_NEEDS_KNOWLEDGE] = any(_model_use(item) == 2 for item in items)
+
+
+def _index_folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The index's folder, and the folder shared by the run's workers (where the vectors are left).
+
+    Made here, on the main thread: pytest's temporary folders are not made safely from two threads.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, common to its workers
+    return tmp_path_factory.mktemp("chroma"), shared
+
+
+@pytest.fixture(scope="session", autouse=True)
+def knowledge_indexing(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    embeddings: RememberingEmbeddings,
+    catalogue: Catalogue,
+    session_clock: Clock,
+) -> Iterator[Future[KnowledgeEngine] | None]:
+    """The knowledge base being indexed on a thread of its own from the first test on, when this
+    run has tests that read it (None otherwise)."""
+    if not request.config.stash.get(_NEEDS_KNOWLEDGE, False):
+        yield None
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="knowledge-indexing") as executor:
+        folders = _index_folders(tmp_path_factory)
+        yield executor.submit(index_knowledge, folders, embeddings, catalogue, session_clock)
+
+
+@pytest.fixture(scope="session")
+def knowledge(
+    knowledge_indexing: Future[KnowledgeEngine] | None,
+    tmp_path_factory: pytest.TempPathFactory,
+    embeddings: RememberingEmbeddings,
+    catalogue: Catalogue,
+    session_clock: Clock,
+) -> KnowledgeEngine:
+    """The shared knowledge base, indexed once for the session (see ``index_knowledge``)."""
+    if knowledge_indexing is not None:
+        return knowledge_indexing.result()
+    return index_knowledge(_index_folders(tmp_path_factory), embeddings, catalogue, session_clock)
 
 
 @pytest.fixture
@@ -165,16 +242,47 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+def with_database(data_dir: Path, migrated_database: Path) -> Path:
+    """``data_dir``, holding a copy of the migrated database where the settings look for it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated_database, data_dir / migrated_database.name)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database migrated to the latest schema once, for each test to start from a copy of.
+
+    Migrating a new file runs every migration (about 0.2 s); a copy of a migrated one is the same
+    database in a millisecond. The migrations themselves are tested from an empty database in
+    ``tests/bot/store/test_migrations.py``.
+    """
+    settings = make_settings(tmp_path_factory.mktemp("migrated"))
+
+    async def migrate() -> None:
+        await (await open_database(settings.effective_database_url, setting="ESER_DATA_DIR")).dispose()
+
+    asyncio.run(migrate())
+    return settings.data_dir / "eser.db"
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
+def settings(tmp_path: Path, migrated_database: Path) -> Settings:
+    """Settings on a data folder of the test's own, whose SQLite database is already migrated."""
+    return make_settings(with_database(tmp_path, migrated_database))
 
 
 @pytest_asyncio.fixture
-async def app(settings: Settings, knowledge: KnowledgeEngine, clock: Clock) -> AsyncIterator[App]:
+async def app(
+    settings: Settings, knowledge: KnowledgeEngine, clock: Clock, catalogue: Catalogue
+) -> AsyncIterator[App]:
     """A core app on a fresh SQLite database, sharing the session's knowledge engine."""
     built = await build_app(
-        settings, knowledge=knowledge, clock=clock, platforms=platform_capabilities(settings)
+        settings,
+        knowledge=knowledge,
+        clock=clock,
+        platforms=platform_capabilities(settings),
+        catalogue=catalogue,
     )
     yield built
     await built.services.db.dispose()

@@ -25,7 +25,11 @@ async def app_with_model(
     index = VectorIndex(chroma_client(None), f"gaps-{data_dir.name}", embeddings)
     knowledge = KnowledgeEngine(index, catalogue, clock=clock, links=LINKS)
     return await build_app(
-        configured, knowledge=knowledge, clock=clock, platforms=platform_capabilities(configured)
+        configured,
+        knowledge=knowledge,
+        clock=clock,
+        platforms=platform_capabilities(configured),
+        catalogue=catalogue,
     )
 
 

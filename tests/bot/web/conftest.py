@@ -17,7 +17,7 @@ from bot.handoffs.card_documents import SOURCE_ROOT as ORGANISER_CARDS_ROOT
 from bot.i18n import Catalogue
 from knowledge.engine import KnowledgeEngine
 from knowledge.index import VectorIndex, chroma_client
-from tests.conftest import LINKS, Clock, RememberingEmbeddings, make_settings
+from tests.conftest import LINKS, Clock, RememberingEmbeddings, make_settings, with_database
 
 ORGANISER = ("telegram", "100")
 MEMBER = ("telegram", "200")
@@ -39,12 +39,26 @@ def web_knowledge(
 
 
 @pytest_asyncio.fixture
-async def web_app(tmp_path: Path, web_knowledge: KnowledgeEngine, clock: Clock) -> AsyncIterator[App]:
+async def web_app(
+    tmp_path: Path,
+    web_knowledge: KnowledgeEngine,
+    clock: Clock,
+    catalogue: Catalogue,
+    migrated_database: Path,
+) -> AsyncIterator[App]:
     """A core app whose one organiser is ``telegram:100``."""
     knowledge = web_knowledge
-    settings = make_settings(tmp_path, ESER_ORGANISERS="telegram:100", ESER_WEB_BASE_URL="http://testserver")
+    settings = make_settings(
+        with_database(tmp_path, migrated_database),
+        ESER_ORGANISERS="telegram:100",
+        ESER_WEB_BASE_URL="http://testserver",
+    )
     built = await build_app(
-        settings, knowledge=knowledge, clock=clock, platforms=platform_capabilities(settings)
+        settings,
+        knowledge=knowledge,
+        clock=clock,
+        platforms=platform_capabilities(settings),
+        catalogue=catalogue,
     )
     yield built
     await built.close()
