@@ -26,7 +26,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/eser-bot chat --ensure-index
 
-## Run the test suite (about 7 minutes on two cores, aiming for five; the long-running tests are left out).
+## Run the test suite (about five minutes on two cores; the long-running tests are left out).
 ## One test worker per core (at most four: each holds a model and an index).
 test: $(STAMP)
 	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
