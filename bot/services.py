@@ -48,7 +48,8 @@ class Services:
         guided_chats: Where each member is in each guided chat (onboarding, /newevent, /announce).
         organisers: Who may add events and broadcast.
         places: Countries and regions named in every language (read by onboarding, ``/newevent``,
-            ``/announce`` and subscriptions; built once, since it indexes every name pycountry has).
+            ``/announce`` and subscriptions), one for the app: its name indexes are built at the
+            first lookup and kept.
         broadcasts: Composing, submitting and reporting on announcements.
         subscriptions: Members' and channels' subscriptions to announcements.
         events: Organisers' events (database) and every event's lookup, indexed at once.
