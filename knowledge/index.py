@@ -212,13 +212,7 @@ class VectorIndex:
         # The token is read before the records: a write landing in between stamps a newer one,
         # which the next check sees, so nothing written is ever missed.
         token = self.marker.read()
-        records = self.records(["documents", "metadatas"])
-        chunks = [
-            _chunk_from_record(chunk_id, document or "", metadata or {})
-            for chunk_id, document, metadata in zip(
-                records["ids"], records["documents"], records["metadatas"], strict=True
-            )
-        ]
+        chunks = self._read_chunks()
         card_chunks = [chunk for chunk in chunks if chunk.metadata.get("kind") in CARD_KINDS]
         card_matrix = self._card_vectors(card_chunks)
         chunks = [chunk for chunk in chunks if chunk.metadata.get("kind") not in CARD_KINDS]
@@ -235,21 +229,61 @@ class VectorIndex:
         self.loaded_token = token
         self.version += 1
 
+    def _read_chunks(self) -> list[Chunk]:
+        """Every record, passages then cards, in Chroma's order.
+
+        Only the metadata of every record is read: a record whose metadata (its content hash among
+        them) equals that of a chunk already in memory keeps that chunk, and only the others' texts
+        are read. After an organiser's event, a reload reads one text, not the whole knowledge base's.
+        """
+        known = {**self._by_id, **{chunk.id: chunk for chunk in self._card_chunks}}
+        chunks: list[Chunk] = []
+        for store in (self.store, self.card_store):
+            records = store._collection.get(include=["metadatas"])
+            listed = list(zip(records["ids"], records["metadatas"] or [], strict=True))
+            found: dict[str, Chunk] = {}
+            for chunk_id, metadata in listed:
+                old = known.get(chunk_id)
+                if old is not None and old.metadata == dict(metadata or {}):
+                    found[chunk_id] = old
+            missing = [chunk_id for chunk_id, _ in listed if chunk_id not in found]
+            if missing:
+                read = store._collection.get(ids=missing, include=["documents", "metadatas"])
+                for chunk_id, document, metadata in zip(
+                    read["ids"], read["documents"] or [], read["metadatas"] or [], strict=True
+                ):
+                    found[chunk_id] = _chunk_from_record(chunk_id, document or "", dict(metadata or {}))
+            # A record deleted between the two reads is left out; its deletion stamped a newer token.
+            chunks.extend(found[chunk_id] for chunk_id, _ in listed if chunk_id in found)
+        return chunks
+
     def _card_vectors(self, card_chunks: list[Chunk]) -> tuple[list[Chunk], np.ndarray]:
         # The cards' phrasings are a few thousand short vectors, matched on every question: kept in
         # memory, one matrix product finds the nearest in well under a millisecond, where a filtered
-        # Chroma query over a large collection took tens of milliseconds.
-        wanted = {chunk.id: chunk for chunk in card_chunks if chunk.metadata.get("kind") == CARD_QUESTION}
-        if not wanted:
+        # Chroma query over a large collection took tens of milliseconds. A phrasing kept from the
+        # last load (the same chunk, so the same text) keeps its row; only new ones are read.
+        questions = [chunk for chunk in card_chunks if chunk.metadata.get("kind") == CARD_QUESTION]
+        if not questions:
             return [], np.zeros((0, 0), dtype=np.float32)
-        records = self.card_store.get(where={"kind": CARD_QUESTION}, include=["embeddings"])
-        ids = [chunk_id for chunk_id in records["ids"] if chunk_id in wanted]
-        by_id = dict(zip(records["ids"], records["embeddings"], strict=True))
-        matrix = np.asarray([by_id[chunk_id] for chunk_id in ids], dtype=np.float32)
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        return [wanted[chunk_id] for chunk_id in ids], (matrix / np.where(norms == 0, 1, norms)).astype(
-            np.float32
-        )
+        old_chunks, old_matrix = self._card_matrix
+        old_rows = {chunk.id: (chunk, row) for row, chunk in enumerate(old_chunks)}
+        kept = {
+            chunk.id: old_matrix[old_rows[chunk.id][1]]
+            for chunk in questions
+            if chunk.id in old_rows and old_rows[chunk.id][0] is chunk
+        }
+        new_ids = [chunk.id for chunk in questions if chunk.id not in kept]
+        read: dict[str, np.ndarray] = {}
+        if new_ids:
+            records = self.card_store._collection.get(ids=new_ids, include=["embeddings"])
+            for chunk_id, vector in zip(records["ids"], records["embeddings"], strict=True):  # type: ignore[arg-type]
+                row = np.asarray(vector, dtype=np.float32)
+                read[chunk_id] = (row / (np.linalg.norm(row) or 1.0)).astype(np.float32)
+        rows = [(chunk, kept.get(chunk.id, read.get(chunk.id))) for chunk in questions]
+        present = [(chunk, row) for chunk, row in rows if row is not None]
+        if not present:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return [chunk for chunk, _ in present], np.vstack([row for _, row in present]).astype(np.float32)
 
     # --- reading ---------------------------------------------------------------------------
     @property

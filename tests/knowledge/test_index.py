@@ -98,3 +98,39 @@ def test_cards_of_an_older_index_move_to_their_collection_without_embedding(
 def test_an_unfiltered_search_asks_chroma_for_no_filter() -> None:
     assert chroma_where(SearchFilters()) is None
     assert chroma_where(SearchFilters(kinds=("event",))) == {"kind": {"$in": ["event"]}}
+
+
+def _snapshot(index: VectorIndex) -> tuple[object, ...]:
+    """What searches read: the passages and cards in order, and the cards' phrasings with vectors."""
+    questions, matrix = index._card_matrix
+    return (
+        [(c.id, c.text, c.title, c.url, c.metadata) for c in index.chunks],
+        [(c.id, c.text, c.title, c.metadata) for c in index.card_chunks],
+        [c.id for c in questions],
+        matrix.round(6).tolist(),
+    )
+
+
+def test_a_reload_after_changes_holds_what_a_first_load_reads(tmp_path: Path, embeddings) -> None:  # type: ignore[no-untyped-def]
+    client = chroma_client(tmp_path / "chroma")
+    index = VectorIndex(client, "reload", embeddings)
+    index.upsert([*_chunks(), *_card_chunks()])
+    index.refresh_lexical()
+    # A section rewritten, a phrasing gone, a new card: the reload keeps what did not change and
+    # reads the rest, and must end exactly where a process loading the store afresh starts.
+    alpha, _ = _chunks()
+    rewritten = alpha.model_copy(update={"text": "The alpha section is about mutual societies now."})
+    rewritten.metadata["hash"] = "changed"
+    other_card = [
+        chunk.model_copy(update={"id": chunk.id.replace("grants", "loans"), "doc_id": "answers/loans.yaml"})
+        for chunk in _card_chunks()
+    ]
+    index.upsert([rewritten, *other_card])
+    index.delete([_card_chunks()[1].id])
+    index.refresh_lexical()
+    afresh = VectorIndex(client, "reload", embeddings)
+    assert _snapshot(index) == _snapshot(afresh)
+    assert [c.text for c in index.chunks if c.id == alpha.id] == [
+        "The alpha section is about mutual societies now."
+    ]
+    assert [c.id for c, _ in index.lexical("mutual societies", 2)] == [alpha.id]
