@@ -1,6 +1,7 @@
 """Two replicas on one PostgreSQL database deliver one announcement through the fake Telegram Bot
 API (which enforces the real limits and counts 429s): only the elected one sends, and when it dies
-mid-broadcast the other takes over and finishes, with nobody served twice and no 429 — in one
+mid-broadcast the other takes over and finishes, with no 429 and nobody served twice but for the
+sends the dead one had in flight (delivery is at least once) — in one
 process (two apps) and, among the slow tests, as two ``eser-bot serve telegram`` processes, the
 delivering one killed with SIGKILL."""
 
@@ -30,7 +31,7 @@ from bot.delivering import delivering_work
 from bot.leadership import LeaderElection
 from bot.models import Target
 from bot.store.base import utcnow
-from bot.store.broadcasts import OutboxRow
+from bot.store.broadcasts import SENDING, OutboxRow
 from bot.store.leases import DELIVERY, LeaseStore
 from knowledge.engine import KnowledgeEngine
 from tests.bot.broadcast.subscribers import add_subscribers
@@ -80,6 +81,13 @@ async def replicas(tmp_path: Path, empty_knowledge: KnowledgeEngine) -> AsyncIte
         drop_database(name)
 
 
+async def _sending(app: App) -> int:
+    """Outbox rows a replica started sending and has not recorded as sent."""
+    async with app.services.sessions() as session:
+        query = select(func.count()).select_from(OutboxRow).where(OutboxRow.state == SENDING)
+        return int(await session.scalar(query) or 0)
+
+
 @pytest.mark.parametrize("recipients", [RECIPIENTS, pytest.param(MANY, marks=pytest.mark.slow)])
 async def test_two_replicas_deliver_once_each_and_the_survivor_finishes(
     replicas: tuple[App, App], recipients: int
@@ -120,6 +128,9 @@ async def test_two_replicas_deliver_once_each_and_the_survivor_finishes(
             await asyncio.gather(tasks[leader], return_exceptions=True)
             died = loop.time()
             sent_by_then = telegram.delivered_total
+            # Sends the dead replica had started and not recorded: each may have reached its chat
+            # and be sent again by the survivor (delivery is at least once, as after a SIGKILL).
+            in_flight = await _sending(first)
             assert sent_by_then < recipients
 
             while not elections[survivor].is_leader:
@@ -139,14 +150,14 @@ async def test_two_replicas_deliver_once_each_and_the_survivor_finishes(
         assert taken_over <= LEASE * (1 + 1 / 6) + 0.3, taken_over
         # It took over (once the dead one's lease ran out) and delivered the rest.
         assert elections[survivor].terms > terms and telegram.delivered_total > sent_by_then
-        assert telegram.duplicates() == {}
+        # What each member sees: one message, or two for a send the dead replica had in flight.
+        doubled = sum(count - 1 for count in telegram.duplicates().values())
+        assert doubled <= in_flight, (telegram.duplicates(), in_flight)
         assert sum(telegram.rate_limited.values()) == 0, telegram.rate_limited
         assert sorted(telegram.delivered) == sorted(int(chat) for chat in chats)
         async with first.services.sessions() as session:
             rows = list(await session.scalars(select(OutboxRow)))
         assert len(rows) == recipients and {row.state for row in rows} == {"sent"}
-        # What each member sees: exactly one message.
-        assert set(telegram.delivered.values()) == {1}
 
 
 async def _single_leader(elections: dict[str, LeaderElection], within: float = 10.0) -> str:
