@@ -118,11 +118,14 @@ class VectorIndex:
         passages = [chunk for chunk in chunks if chunk.metadata.get("kind") not in CARD_KINDS]
         return [(store, part) for store, part in ((self.store, passages), (self.card_store, cards)) if part]
 
-    def records(self, include: list[str], where: dict[str, Any] | None = None) -> dict[str, list[Any]]:
-        """Ids and the ``include`` fields of every record, passages then cards."""
+    def records(
+        self, include: list[str], where: dict[str, Any] | None = None, ids: list[str] | None = None
+    ) -> dict[str, list[Any]]:
+        """Ids and the ``include`` fields of every record (or of those with ``ids``), passages then
+        cards."""
         merged: dict[str, list[Any]] = {"ids": [], **{field: [] for field in include}}
         for store in (self.store, self.card_store):
-            records = store._collection.get(where=where, include=include)  # type: ignore[arg-type]
+            records = store._collection.get(ids=ids, where=where, include=include)  # type: ignore[arg-type]
             for field, values in merged.items():
                 found = records[field]  # type: ignore[literal-required]
                 values.extend(found if found is not None else [])
@@ -237,25 +240,22 @@ class VectorIndex:
         are read. After an organiser's event, a reload reads one text, not the whole knowledge base's.
         """
         known = {**self._by_id, **{chunk.id: chunk for chunk in self._card_chunks}}
-        chunks: list[Chunk] = []
-        for store in (self.store, self.card_store):
-            records = store._collection.get(include=["metadatas"])
-            listed = list(zip(records["ids"], records["metadatas"] or [], strict=True))
-            found: dict[str, Chunk] = {}
-            for chunk_id, metadata in listed:
-                old = known.get(chunk_id)
-                if old is not None and old.metadata == dict(metadata or {}):
-                    found[chunk_id] = old
-            missing = [chunk_id for chunk_id, _ in listed if chunk_id not in found]
-            if missing:
-                read = store._collection.get(ids=missing, include=["documents", "metadatas"])
-                for chunk_id, document, metadata in zip(
-                    read["ids"], read["documents"] or [], read["metadatas"] or [], strict=True
-                ):
-                    found[chunk_id] = _chunk_from_record(chunk_id, document or "", dict(metadata or {}))
-            # A record deleted between the two reads is left out; its deletion stamped a newer token.
-            chunks.extend(found[chunk_id] for chunk_id, _ in listed if chunk_id in found)
-        return chunks
+        listed = self.records(["metadatas"])
+        found: dict[str, Chunk] = {}
+        for chunk_id, metadata in zip(listed["ids"], listed["metadatas"], strict=True):
+            old = known.get(chunk_id)
+            if old is not None and old.metadata == dict(metadata or {}):
+                found[chunk_id] = old
+        missing = [chunk_id for chunk_id in listed["ids"] if chunk_id not in found]
+        if missing:
+            # Nothing kept (the first load): every record, with no list of thousands of ids to match.
+            read = self.records(["documents", "metadatas"], ids=missing if found else None)
+            for chunk_id, document, metadata in zip(
+                read["ids"], read["documents"], read["metadatas"], strict=True
+            ):
+                found[chunk_id] = _chunk_from_record(chunk_id, document or "", dict(metadata or {}))
+        # A record deleted between the two reads is left out; its deletion stamped a newer token.
+        return [found[chunk_id] for chunk_id in listed["ids"] if chunk_id in found]
 
     def _card_vectors(self, card_chunks: list[Chunk]) -> tuple[list[Chunk], np.ndarray]:
         # The cards' phrasings are a few thousand short vectors, matched on every question: kept in
