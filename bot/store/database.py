@@ -136,19 +136,18 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def _alembic_config(connection: Connection) -> Config:
+def _alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = connection
+    if connection is not None:
+        config.attributes["connection"] = connection
     return config
 
 
 @functools.cache
 def _scripts() -> ScriptDirectory:
     """The migration scripts, read once per process (reading them imports a dozen modules)."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return ScriptDirectory.from_config(config)
+    return ScriptDirectory.from_config(_alembic_config())
 
 
 def _missing_revisions(connection: Connection) -> set[str]:
