@@ -12,13 +12,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import build_app
 from bot.broadcast.models import Draft
 from bot.models import Target
-from bot.store.broadcasts import SENDING, AnnouncementRow, OutboxRow
+from bot.store.broadcasts import AnnouncementRow, OutboxRow
 from knowledge.engine import KnowledgeEngine
+from tests.bot.broadcast.outbox_rows import rows_in_flight
 from tests.bot.broadcast.subscribers import add_subscribers
 from tests.conftest import Clock, make_settings
 from tests.fakes.telegram_server import FakeTelegramServer, TelegramLimits
@@ -66,15 +67,6 @@ async def test_sigkill_at_random_points_loses_and_doubles_nothing_but_in_flight(
             row = await session.get(AnnouncementRow, submitted.announcement_id, populate_existing=True)
             return row.state if row else "missing"
 
-    async def in_flight() -> int:
-        async with sessions() as session:
-            return int(
-                await session.scalar(
-                    select(func.count()).select_from(OutboxRow).where(OutboxRow.state == SENDING)
-                )
-                or 0
-            )
-
     log = tmp_path / "serve.log"
     async with FakeTelegramServer(limits=TelegramLimits(messages_per_second=RATE)) as telegram:
         env = {
@@ -104,7 +96,7 @@ async def test_sigkill_at_random_points_loses_and_doubles_nothing_but_in_flight(
             finally:
                 process.send_signal(signal.SIGKILL)
                 await exit_code(process, 10)
-            flying = await in_flight()
+            flying = await rows_in_flight(sessions)
             doubled_allowance += flying
             kills.append(f"kill {kill}: {telegram.delivered_total} delivered, {flying} in flight")
 

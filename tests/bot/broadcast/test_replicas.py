@@ -31,9 +31,10 @@ from bot.delivering import delivering_work
 from bot.leadership import LeaderElection
 from bot.models import Target
 from bot.store.base import utcnow
-from bot.store.broadcasts import SENDING, OutboxRow
+from bot.store.broadcasts import OutboxRow
 from bot.store.leases import DELIVERY, LeaseStore
 from knowledge.engine import KnowledgeEngine
+from tests.bot.broadcast.outbox_rows import rows_in_flight
 from tests.bot.broadcast.subscribers import add_subscribers
 from tests.bot.store.postgres import create_database, drop_database, url_of
 from tests.conftest import make_settings
@@ -81,13 +82,6 @@ async def replicas(tmp_path: Path, empty_knowledge: KnowledgeEngine) -> AsyncIte
         drop_database(name)
 
 
-async def _sending(app: App) -> int:
-    """Outbox rows a replica started sending and has not recorded as sent."""
-    async with app.services.sessions() as session:
-        query = select(func.count()).select_from(OutboxRow).where(OutboxRow.state == SENDING)
-        return int(await session.scalar(query) or 0)
-
-
 @pytest.mark.parametrize("recipients", [RECIPIENTS, pytest.param(MANY, marks=pytest.mark.slow)])
 async def test_two_replicas_deliver_once_each_and_the_survivor_finishes(
     replicas: tuple[App, App], recipients: int
@@ -130,7 +124,7 @@ async def test_two_replicas_deliver_once_each_and_the_survivor_finishes(
             sent_by_then = telegram.delivered_total
             # Sends the dead replica had started and not recorded: each may have reached its chat
             # and be sent again by the survivor (delivery is at least once, as after a SIGKILL).
-            in_flight = await _sending(first)
+            in_flight = await rows_in_flight(first.services.sessions)
             assert sent_by_then < recipients
 
             while not elections[survivor].is_leader:
