@@ -24,7 +24,7 @@ from babel import Locale
 from knowledge.card_match import CardMatch, CardMatcher
 from knowledge.cards import AnswerCard
 from knowledge.compose import TIME_SENSITIVE, ExtractiveComposer, cite, format_iso_date
-from knowledge.crosslingual import SUPPORTED_LANGUAGES, fold
+from knowledge.crosslingual import fold
 from knowledge.declines import DeclineKind, decline_kind, mentions_the_network
 from knowledge.focus import Focus, TermWeights, question_focus
 from knowledge.gate import RelevanceGate
@@ -34,7 +34,7 @@ from knowledge.listings import event_listing
 from knowledge.models import Answer, Chunk, Citation, Passage, SearchFilters
 from knowledge.question import PreparedQuestion, QuestionReader
 from knowledge.retrieval import HybridRetriever
-from knowledge.spelling import Vocabulary, load_word_lists
+from knowledge.spelling import Vocabulary
 from knowledge.text import Texts
 from knowledge.upcoming import upcoming_event_filters
 
@@ -96,7 +96,6 @@ class Answerer:
         self._weights_version = -1
         self.weights = TermWeights()
         self._by_document: dict[str, list[Chunk]] = {}  # the passages of each document, for citing
-        self._word_lists_loading = False
         self._refreshing = threading.Lock()
 
     def refresh(self) -> None:
@@ -124,12 +123,6 @@ class Answerer:
             for chunk in chunks:
                 by_document.setdefault(_relative(chunk.doc_id), []).append(chunk)
             self._by_document = by_document
-            if not self._word_lists_loading:
-                # In the background: the first question in a language would otherwise wait for its list.
-                threading.Thread(
-                    target=load_word_lists, args=(SUPPORTED_LANGUAGES,), name="word-lists", daemon=True
-                ).start()
-                self._word_lists_loading = True
             self._weights_version = version
 
     def decline(self, question: str, language: str, kind: DeclineKind) -> Answer:

@@ -37,6 +37,7 @@ from knowledge.pool import AnswerPool
 from knowledge.question import QuestionReader
 from knowledge.retrieval import Mode
 from knowledge.search import Searcher
+from knowledge.spelling import load_word_lists
 from knowledge.text import Texts
 
 
@@ -231,6 +232,9 @@ class KnowledgeEngine:
         self.index.embed_query("ESER")
         self.detector.warm_up()
         date_window("next month", "en", self.clock())
+        # Each list loads on first use (about half a second, holding the GIL): a member's first
+        # question in a language would otherwise stall every answer in flight.
+        load_word_lists(SUPPORTED_LANGUAGES)
         self.answerer.refresh()
 
     # --- indexing (knowledge.indexing) ----------------------------------------------------------

@@ -131,13 +131,16 @@ class LanguageDetector:
         self._lock = threading.Lock()
 
     def _lingua(self) -> Any:
-        # Built on first use (and at warm-up): its models take a few seconds to load.
+        # Built on first use (and at warm-up) with every model loaded: lingua otherwise loads its
+        # n-gram models as texts first need them, and the first long question loaded them all in
+        # 1.3 s while holding the GIL, stalling every other answer and message in the process.
         with self._lock:
             if self._detector is None:
                 from lingua import IsoCode639_1, LanguageDetectorBuilder
 
                 codes = [getattr(IsoCode639_1, code.upper()) for code in (*self.supported, *self.others)]
-                self._detector = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+                builder = LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+                self._detector = builder.with_preloaded_language_models().build()
             return self._detector
 
     def warm_up(self) -> None:

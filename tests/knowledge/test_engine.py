@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 
+from knowledge.crosslingual import SUPPORTED_LANGUAGES
 from knowledge.documents import SourceDocument
 from knowledge.engine import KnowledgeEngine
 from knowledge.events import event_document, event_from_mapping
 from knowledge.models import SearchFilters
+from knowledge.spelling import is_common_word
 from tests.conftest import LINKS, Clock
 
 
@@ -171,3 +174,20 @@ async def test_a_country_asked_about_wins_over_the_members_region(knowledge: Kno
     assert [event.region for event in listed] == ["PL"]
     _, near_home = await knowledge.upcoming_events("", filters=belgian_member)
     assert [event.region for event in near_home] == ["BE"]  # no country asked: the member's
+
+
+async def test_after_the_warm_up_a_first_question_in_any_language_loads_no_word_list(
+    empty_knowledge: KnowledgeEngine,
+) -> None:
+    # A list loads in about half a second on first use, holding the GIL: a member's first question
+    # in a language would stall every answer in flight if the warm-up had not loaded them all.
+    from wordfreq import get_frequency_dict, get_frequency_list
+
+    get_frequency_list.cache_clear()
+    get_frequency_dict.cache_clear()
+    await empty_knowledge.warm_up()
+
+    started = time.thread_time()
+    for code in SUPPORTED_LANGUAGES:
+        is_common_word("spółdzielniach", code)
+    assert time.thread_time() - started < 0.1

@@ -3,6 +3,7 @@ bot recognises without speaking them."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,19 @@ def test_short_questions_in_the_six_languages(detector: LanguageDetector, name: 
     # languages.yaml is held out: written before detection changed and never tuned on.
     right, total = _accuracy(detector, EVAL / name)
     assert total >= 60 and right / total >= 0.98, f"{right}/{total}"
+
+
+def test_after_the_warm_up_a_first_long_question_loads_no_model() -> None:
+    # lingua loads its n-gram models as texts first need them: the first long question used to load
+    # them all in about 1.3 s, holding the GIL and so stalling every other message in the process.
+    detector = LanguageDetector()
+    detector.warm_up()
+
+    started = time.thread_time()
+    for question in (
+        "Which regional authorities cooperate on social procurement across borders?",
+        "Quelles collectivités territoriales coopèrent sur les marchés publics responsables ?",
+        "Welche Gebietskörperschaften arbeiten bei sozialverantwortlicher Beschaffung zusammen?",
+    ):
+        detector.detect(question)
+    assert time.thread_time() - started < 0.3
