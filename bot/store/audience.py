@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.broadcast.models import Audience
 from bot.store.broadcasts import PENDING, AnnouncementRow, OutboxRow
 from bot.store.profiles import ProfileRow, SubscriptionRow
+from bot.store.sqlite_inline import off_the_loop
 from bot.topics import ALL_TOPICS
 
 DEFAULT_LANGUAGE = "en"
@@ -97,7 +98,9 @@ async def count_recipients(session: AsyncSession, audience: Audience) -> dict[st
     query = _matching_subscriptions(
         select(SubscriptionRow.platform, func.count(func.distinct(SubscriptionRow.chat_id))), audience
     ).group_by(SubscriptionRow.platform)
-    return {platform: int(count) for platform, count in (await session.execute(query)).all()}
+    with off_the_loop():  # 0.1 s on SQLite with 100,000 subscribers
+        rows = (await session.execute(query)).all()
+    return {platform: int(count) for platform, count in rows}
 
 
 async def enqueue_recipients(
@@ -133,5 +136,6 @@ async def enqueue_recipients(
         "attempts",
         "next_attempt_at",
     ]
-    result = await session.execute(insert(OutboxRow).from_select(columns, source))
+    with off_the_loop():  # 0.4 s on SQLite for 100,000 recipients
+        result = await session.execute(insert(OutboxRow).from_select(columns, source))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
