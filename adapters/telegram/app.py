@@ -20,6 +20,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, TypeHandler
 
 from adapters.health import app_probe
+from adapters.telegram.aiohttp_request import AiohttpRequest
 from adapters.telegram.alone import to_member_alone
 from adapters.telegram.channels import TelegramChannelAuthority
 from adapters.telegram.commands import register_commands, register_organiser_commands
@@ -79,7 +80,8 @@ class TelegramRunner:
             .token(self.config.token)
             .base_url(self.config.api_base_url)
             .base_file_url(self.config.file_base_url)
-            .read_timeout(read_timeout)
+            .request(AiohttpRequest(read_timeout=read_timeout))
+            .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=read_timeout))
             .update_queue(self.queue)
             .concurrent_updates(PerMemberUpdateProcessor(MAX_CONCURRENT_UPDATES))
             .build()

@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import aiohttp
 import httpx
 from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
@@ -46,6 +47,15 @@ from bot.timing import stage
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+# Errors proving a request never reached the Bot API: a refused connection, a connection not made
+# in time, no free connection in the pool (httpx, and aiohttp: ``aiohttp_request``).
+NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    aiohttp.ClientConnectorError,
+    aiohttp.ConnectionTimeoutError,
+)
 # Bad requests that mean the chat itself is out of reach, not that the message was wrong.
 GONE_MARKERS = (
     "chat not found",
@@ -100,9 +110,9 @@ def may_have_arrived(error: NetworkError) -> bool:
     write timeout, or a connection that broke after the request was sent. A refused connection, a
     full connection pool and an HTTP error answer (5xx) prove it was not taken."""
     cause = error.__cause__
-    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+    if isinstance(cause, NOT_SENT):
         return False
-    return isinstance(error, TimedOut) or isinstance(cause, httpx.TransportError)
+    return isinstance(error, TimedOut) or isinstance(cause, httpx.TransportError | aiohttp.ClientError)
 
 
 async def with_retries(

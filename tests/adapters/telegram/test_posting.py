@@ -9,8 +9,8 @@ import pytest
 import pytest_asyncio
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
-from telegram.request import HTTPXRequest
 
+from adapters.telegram.aiohttp_request import AiohttpRequest
 from adapters.telegram.posting import ReplyPoster, RetryPolicy, retry_after_seconds, with_retries
 from bot.i18n import Catalogue
 from bot.models import Attachment, Button, Reply
@@ -23,7 +23,9 @@ CITATION = Citation(n=1, title="ESER & you", url="https://example.org/eser", sni
 
 @pytest_asyncio.fixture
 async def bot(telegram_server: FakeTelegramServer) -> AsyncIterator[Bot]:
-    async with Bot(telegram_server.token, base_url=telegram_server.base_url) as started:
+    # The product's transport (``TelegramRunner`` builds its bot on it).
+    request = AiohttpRequest()
+    async with Bot(telegram_server.token, base_url=telegram_server.base_url, request=request) as started:
         yield started
 
 
@@ -170,7 +172,7 @@ async def test_a_send_that_timed_out_is_not_sent_again(
 ) -> None:
     telegram_server.delays["sendMessage"] = 1.5  # Telegram struggling: it answers late
     async with Bot(
-        telegram_server.token, base_url=telegram_server.base_url, request=HTTPXRequest(read_timeout=0.5)
+        telegram_server.token, base_url=telegram_server.base_url, request=AiohttpRequest(read_timeout=0.5)
     ) as slow:
         with pytest.raises(TimedOut):
             await poster(slow, catalogue, fast_retry).post(CHAT, Reply(text="Hello"))
@@ -183,7 +185,7 @@ async def test_calls_that_may_be_repeated_are_still_retried_after_a_timeout(
     telegram_server: FakeTelegramServer, fast_retry: RetryPolicy
 ) -> None:
     telegram_server.delays["getChatMember"] = 0.8
-    request = HTTPXRequest(read_timeout=0.3)
+    request = AiohttpRequest(read_timeout=0.3)
     async with Bot(telegram_server.token, base_url=telegram_server.base_url, request=request) as slow:
         with pytest.raises(TimedOut):
             await with_retries(lambda: slow.get_chat_member(-100, 7), fast_retry, what="getChatMember")
