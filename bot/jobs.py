@@ -21,6 +21,7 @@ from bot.app import App
 from bot.broadcast.reminders import schedule_reminders
 from bot.gaps.digest import send_weekly_digests
 from bot.guided.timeouts import pause_idle_flows
+from bot.store.sqlite_inline import off_the_loop
 
 log = logging.getLogger(__name__)
 EVERY_TICK = timedelta(0)
@@ -149,7 +150,10 @@ async def run_periodic_jobs(
             if job.every and last is not None and now - last < job.every:
                 continue
             try:
-                await job.run(app)
+                # Maintenance reads and writes many rows at once (a day's purge, a week's gaps): on
+                # SQLite their statements run on a worker thread, not the loop members are served by.
+                with off_the_loop():
+                    await job.run(app)
             except Exception:
                 log.exception("%s failed", job.name)
             else:

@@ -4,14 +4,18 @@ fixed clock."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
 
 from bot.app import App
 from bot.events import EventService
 from bot.jobs import (
+    EVERY_TICK,
+    PeriodicJob,
     leader_jobs,
     replica_jobs,
     run_card_sync,
@@ -237,3 +241,37 @@ async def test_hand_off_reminders_run_in_the_leader_and_card_sync_in_every_repli
     clock.advance(hours=24)
     assert await run_handoff_reminders(app) == 1  # escalated
     assert await run_card_sync(app) is False  # nothing published
+
+
+async def test_a_long_maintenance_statement_does_not_hold_up_the_event_loop(app: App) -> None:
+    # A purge over a large database can take a while in SQLite; members are served meanwhile.
+    @event.listens_for(app.services.db.sync_engine, "connect")
+    def _with_pause(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.create_function("pause", 1, time.sleep)
+
+    await app.services.db.dispose()  # new connections, with ``pause``
+
+    async def long_purge() -> int:
+        async with app.services.sessions() as session:
+            await session.execute(text("SELECT pause(0.5)"))
+        return 0
+
+    ticks = 0
+
+    async def ticking() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    stop = asyncio.Event()
+    ticker = asyncio.create_task(ticking())
+    jobs = [PeriodicJob("long purge", lambda _app: long_purge(), EVERY_TICK)]
+    runner = asyncio.create_task(run_periodic_jobs(app, stop, interval_seconds=60, jobs=jobs))
+    try:
+        await asyncio.sleep(0.6)
+    finally:
+        stop.set()
+        await asyncio.wait_for(runner, timeout=5)
+        ticker.cancel()
+    assert ticks >= 30  # up to 60 ticks of 10 ms in 0.6 s; none during the pause if it blocked
