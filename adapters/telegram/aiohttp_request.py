@@ -36,8 +36,9 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: Seconds to connect, waiting for a free pooled connection included.
         pool_timeout: Seconds to wait for a free pooled connection (added to ``connect_timeout``:
             aiohttp counts both in one connection timeout).
-        media_write_timeout: Unused, as ``write_timeout``: aiohttp bounds no single write; the
-            read timeout runs from the end of the upload.
+
+    python-telegram-bot's write timeouts have no counterpart: aiohttp bounds no single write, and
+    the read timeout runs from the end of the upload.
     """
 
     def __init__(
@@ -46,13 +47,11 @@ class AiohttpRequest(BaseRequest):
         read_timeout: float | None = DEFAULT_TIMEOUT,
         connect_timeout: float | None = DEFAULT_TIMEOUT,
         pool_timeout: float | None = 1.0,
-        media_write_timeout: float | None = 20.0,
     ) -> None:
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
-        self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -82,7 +81,7 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """See ``BaseRequest.do_request``."""
-        del write_timeout  # see the class's docstring
+        del write_timeout  # no counterpart in aiohttp (see the class's docstring)
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout

@@ -8,10 +8,11 @@ cores, those hand-offs cost as much of the loop's time as SQLAlchemy itself. A s
 message path takes tens of microseconds in SQLite, so this driver runs it in place and sqlite3
 releases the GIL while SQLite works.
 
-What a thread bought aiosqlite is waiting for a lock without blocking the loop; that is kept: the
-connection's own busy timeout is zero, and a statement that finds the database locked (another
-process or another connection of this one holding the write lock) is retried after an asyncio sleep,
-with backoff, until the timeout the engine was given, as SQLite's own busy handler would.
+What a thread bought aiosqlite is waiting for a lock without blocking the loop; that is kept. The
+engine's connections take turns to write (``WriterTurn``), and a statement that finds the database
+locked by another process is retried after an asyncio sleep, with backoff, until the timeout the
+engine was given, as SQLite's own busy handler would (the connection's own busy timeout is zero).
+Statements known to be long run on a worker thread instead (``off_the_loop``).
 
 It speaks the subset of aiosqlite's interface that SQLAlchemy's aiosqlite dialect uses, and is
 plugged in through ``create_async_engine(..., async_creator=...)``, the engine's documented hook for
