@@ -159,6 +159,9 @@ def index_knowledge(
         if not vectors.exists():
             embeddings.save(vectors)
     assert report.ok, report.failed
+    # As ``serve`` does before members arrive: lingua's models and wordfreq's lists, loaded once per
+    # process, otherwise load on the first question of some later test (seconds on a busy machine).
+    asyncio.run(engine.warm_up())
     return engine
 
 
