@@ -52,6 +52,7 @@ RUNS: dict[str, tuple[str, tuple[str, ...]]] = {
             *("--members", "6", "--per-member", "2", "--workers", "4"),
         ),
     ),
+    "telegram-http": ("bench_telegram_http.py", ("--calls", "40", "--concurrent", "10")),
     "broadcast-sqlite": (
         "bench_broadcast.py",
         (
@@ -265,6 +266,14 @@ def test_bench_concurrency(launched: BenchmarkRuns, run: str) -> None:
         *(rf"^{name} +{rate} \| same answer as sequential 12/12$" for name in ("default-pool", "pool")),
         rf"^pool\+batch +{rate} \| same answer as sequential 12/12$",
     )
+
+
+# In the default run too: 160 calls to the fake Bot API, a few seconds.
+@pytest.mark.parametrize("run", ["telegram-http"])
+def test_bench_telegram_http(launched: BenchmarkRuns, run: str) -> None:
+    output = launched.output(run)
+    per_call = rf"aiohttp {NUMBER} ms, httpx {NUMBER} ms of CPU per call \({NUMBER}x\)$"
+    assert_lines(output, rf"^ +one at a time: {per_call}", rf"^ +10 at a time: {per_call}")
 
 
 @pytest.mark.parametrize(
