@@ -47,6 +47,31 @@ FIXED_NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 LINKS = HelpLinks(gateway=GATEWAY_URL, eser=ESER_PAGE_URL)
 
 
+class LoopTicks:
+    """How many times a 10 ms sleeper got to run on the event loop (``loop_ticks``)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+@contextlib.asynccontextmanager
+async def loop_ticks() -> AsyncIterator[LoopTicks]:
+    """Count the event loop's 10 ms ticks while the block runs: a loop held up by blocking work
+    ticks far less than once per 10 ms."""
+    ticks = LoopTicks()
+
+    async def ticking() -> None:
+        while True:
+            await asyncio.sleep(0.01)
+            ticks.count += 1
+
+    ticker = asyncio.create_task(ticking())
+    try:
+        yield ticks
+    finally:
+        ticker.cancel()
+
+
 class Clock:
     """A settable clock: ``clock()`` returns ``clock.now``."""
 

@@ -247,10 +247,6 @@ class InlineConnection:
         """A new cursor (SQLAlchemy enters it with ``__aenter__``)."""
         return InlineCursor(self)
 
-    async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> InlineCursor:
-        """Execute ``sql`` on a new cursor."""
-        return await self.cursor().execute(sql, parameters)
-
     async def commit(self) -> None:
         """Commit, waiting out a lock like any statement."""
         try:

@@ -29,7 +29,7 @@ from bot.jobs import (
 from bot.store.answers import AnswerRow, FeedbackRow
 from bot.store.guided_chats import GuidedChatRow
 from tests.bot.onboarding.member import Member, RecordingSender
-from tests.conftest import FIXED_NOW, Clock
+from tests.conftest import FIXED_NOW, Clock, loop_ticks
 
 
 async def count(app: App, table: type) -> int:
@@ -256,22 +256,13 @@ async def test_a_long_maintenance_statement_does_not_hold_up_the_event_loop(app:
             await session.execute(text("SELECT pause(0.5)"))
         return 0
 
-    ticks = 0
-
-    async def ticking() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
-
     stop = asyncio.Event()
-    ticker = asyncio.create_task(ticking())
     jobs = [PeriodicJob("long purge", lambda _app: long_purge(), EVERY_TICK)]
-    runner = asyncio.create_task(run_periodic_jobs(app, stop, interval_seconds=60, jobs=jobs))
-    try:
-        await asyncio.sleep(0.6)
-    finally:
-        stop.set()
-        await asyncio.wait_for(runner, timeout=5)
-        ticker.cancel()
-    assert ticks >= 30  # up to 60 ticks of 10 ms in 0.6 s; none during the pause if it blocked
+    async with loop_ticks() as ticks:
+        runner = asyncio.create_task(run_periodic_jobs(app, stop, interval_seconds=60, jobs=jobs))
+        try:
+            await asyncio.sleep(0.6)
+        finally:
+            stop.set()
+            await asyncio.wait_for(runner, timeout=5)
+    assert ticks.count >= 30  # up to 60 ticks of 10 ms in 0.6 s; none during the pause if it blocked

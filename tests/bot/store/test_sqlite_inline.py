@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.store.database import make_engine
 from bot.store.sqlite_inline import inline_connector, off_the_loop
+from tests.conftest import loop_ticks
 
 
 def _with_thread_function(engine: AsyncEngine) -> AsyncEngine:
@@ -80,27 +81,17 @@ async def test_a_lock_held_by_another_process_is_waited_out_while_the_loop_runs(
     blocker = sqlite3.connect(tmp_path / "inline.db", isolation_level=None, check_same_thread=False)
     blocker.execute("BEGIN IMMEDIATE")
     released = threading.Timer(0.5, blocker.execute, args=("COMMIT",))
-    ticks = 0
-
-    async def ticking() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
-
-    ticker = asyncio.create_task(ticking())
     started = time.monotonic()
     released.start()
     try:
-        async with engine.begin() as connection:
+        async with loop_ticks() as ticks, engine.begin() as connection:
             await connection.execute(text("UPDATE counter SET n = n + 1 WHERE name = 'hits'"))
     finally:
-        ticker.cancel()
         released.join()
         blocker.close()
 
     assert time.monotonic() - started >= 0.45  # it did wait for the other writer
-    assert ticks >= 20  # and the loop went on meanwhile (50 ticks of 10 ms in 0.5 s when idle)
+    assert ticks.count >= 20  # and the loop went on meanwhile (50 ticks of 10 ms in 0.5 s when idle)
     assert await _hits(engine) == 1
 
 
