@@ -4,17 +4,14 @@ the ``App`` every front end feeds."""
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from prometheus_client import CollectorRegistry
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp
 
-from bot import questions, subscriptions
 from bot.answer_slots import AnswerSlots, answers_in_flight
 from bot.apology import LanguageMemory, apology
 from bot.broadcast.service import BroadcastService
@@ -22,10 +19,8 @@ from bot.callbacks import CallbackSigner, SigningSender
 from bot.delivery import Sender
 from bot.errors import ConfigError
 from bot.events import EventService
-from bot.guided.assembly import build_engine, build_handler
 from bot.handoffs.cards import OrganiserCards
 from bot.handoffs.digest import handoff_digest
-from bot.handoffs.handler import HandoffHandler
 from bot.handoffs.notify import HandoffNotifier
 from bot.handoffs.service import HandoffService
 from bot.handoffs.values import HandoffLimits
@@ -35,12 +30,12 @@ from bot.logs import bind_request
 from bot.metrics import MeteredSender, Metrics
 from bot.models import IncomingMessage, Reply, command_prefix
 from bot.onboarding.directory import ProfileDirectory
-from bot.onboarding.privacy import PrivacyHandler
 from bot.organisers import Organisers, parse_organiser_ids
+from bot.parts import build_handlers, build_knowledge, build_quota
 from bot.places import Places
 from bot.platforms import PlatformCapabilities, no_markup
-from bot.quota import Quota
-from bot.router import Handler, Router
+from bot.retention import purge_expired
+from bot.router import Router
 from bot.safety import clean_message, defang_reply
 from bot.services import Services
 from bot.settings import Settings
@@ -53,22 +48,14 @@ from bot.store.inbox import InboxStore
 from bot.store.organisers import OrganiserStore
 from bot.store.per_message import forget_reads_on_writes, message_reads
 from bot.store.profiles import ProfileStore
-from bot.store.quota import DatabaseQuota
-from bot.store.retention import anonymise_deliveries
 from bot.store.secrets import app_secret
 from bot.store.subscriptions import SubscriptionStore
 from bot.timing import Timings, stage
 from bot.web.app import build_web
-from bot.web.link import WebLinkHandler
 from bot.web.tokens import LoginLinks
-from knowledge.embeddings import collection_suffix, effective_embeddings
-from knowledge.engine import EngineOptions, KnowledgeEngine
-from knowledge.links import ContentPolicy, HelpLinks
+from knowledge.engine import KnowledgeEngine
 
 log = logging.getLogger(__name__)
-# How long answered events are remembered: a platform redelivering one later gets no second answer
-# (Slack retries within about half an hour, Telegram within a day).
-DEDUPLICATION_WINDOW = timedelta(days=2)
 CALLBACK_KEY = "callbacks"
 # The keys of the organisers' web page: one signs the sign-in links, one the session cookies.
 WEB_LOGIN_KEY = "web-login"
@@ -176,34 +163,12 @@ class App:
         return SigningSender(MeteredSender(sender, self.services.metrics), self.signer)
 
     async def purge_expired(self) -> int:
-        """Delete what is past its retention: question logs, de-duplication records and unanswered
-        events, unfinished onboarding flows, hand-offs untouched for the question retention, and the
-        recipients of old announcements' deliveries.
+        """Delete what is past its retention (``bot.retention.purge_expired``).
 
         Returns:
             How many stored answers were deleted.
         """
-        now = self.services.clock()
-        settings = self.services.settings
-        cutoff = now - timedelta(days=settings.question_retention_days)
-        removed = await self.services.answers.purge(questions_before=cutoff)
-        log.info("retention purge removed %d stored answers older than %s", removed, cutoff.isoformat())
-        events = await self.inbox.store.purge(done_before=now - DEDUPLICATION_WINDOW, received_before=cutoff)
-        log.info("retention purge removed %d inbox records", events)
-        unfinished = await self.services.guided_chats.purge_unfinished(
-            now - timedelta(days=settings.onboarding_retention_days)
-        )
-        log.info("retention purge removed %d unfinished onboarding flows", unfinished)
-        deliveries = await anonymise_deliveries(
-            self.services.sessions, now - timedelta(days=settings.delivery_retention_days)
-        )
-        log.info("retention purge removed the recipients of %d old deliveries", deliveries)
-        handoffs = await self.services.handoffs.purge(cutoff)
-        log.info("retention purge removed %d hand-offs untouched for the question retention", handoffs)
-        if isinstance(self.services.quota, DatabaseQuota):  # Redis keys expire by themselves
-            quotas = await self.services.quota.purge()
-            log.info("retention purge removed %d question quota rows past their window", quotas)
-        return removed
+        return await purge_expired(self.services, self.inbox)
 
     async def close(self) -> None:
         """Release the database (and Redis, when the quota lives there)."""
@@ -211,91 +176,6 @@ class App:
         if close_quota is not None:
             await close_quota()
         await self.services.db.dispose()
-
-
-def build_handlers(services: Services) -> list[Handler]:
-    """The handlers in routing order.
-
-    The privacy commands come first, then the hand-offs (``/human``, ``/handoff`` and their buttons),
-    then guided chats (an active run of onboarding, ``/newevent``
-    or ``/announce`` owns the member's messages; it is told which handlers come after it), then
-    subscriptions, then the question handlers, whose free-text question handler takes whatever is
-    left.
-    """
-    later = questions.build_handlers(services)
-    engine = build_engine(services)
-    guided = build_handler(services, engine, later=later)
-    web = [WebLinkHandler(services, services.login_links)] if services.login_links else []
-    return [
-        PrivacyHandler(services, engine),
-        *web,  # before the guided chats: asking for a link does not disturb a dialogue in progress
-        # Before the guided chats: /human and /handoff start their dialogues with what they need.
-        HandoffHandler(services, guided),
-        guided,
-        *subscriptions.build_handlers(services),
-        *later,
-    ]
-
-
-def build_knowledge(
-    settings: Settings,
-    catalogue: Catalogue,
-    clock: Callable[[], datetime] = utcnow,
-    *,
-    indexing: bool = False,
-) -> KnowledgeEngine:
-    """The knowledge engine the settings describe (embedded or server Chroma, extractive or LLM).
-
-    Each embedding model gets its own collection (``eser--<model>``), so changing
-    ``ESER_EMBEDDINGS`` (or falling back to MiniLM on a CPU without AVX2) never mixes vector spaces.
-
-    Args:
-        settings: The settings.
-        catalogue: Fixed phrases by language.
-        clock: Current UTC time.
-        indexing: The command's main work is indexing (every core embeds, unless
-            ``ESER_EMBEDDING_THREADS`` says otherwise); serving uses one thread.
-    """
-    model = effective_embeddings(settings.embeddings)
-    options = EngineOptions(
-        chroma_dir=settings.chroma_dir,
-        chroma_host=settings.chroma_host,
-        chroma_port=settings.chroma_port,
-        collection=f"{settings.collection}--{collection_suffix(model)}",
-        embeddings=model,
-        llm=settings.llm,
-        content_roots=tuple(settings.content_dirs),
-        links=HelpLinks(gateway=settings.gateway_url, eser=settings.eser_url),
-        policy=ContentPolicy.from_settings(settings),
-        embedding_threads=settings.embedding_threads or ((os.cpu_count() or 1) if indexing else 1),
-        index_check_seconds=settings.index_check_seconds,
-        answer_threads=settings.answer_threads,
-        batch_window_seconds=settings.batch_window_ms / 1000,
-        batch_max=settings.batch_max,
-    )
-    try:
-        return KnowledgeEngine.open(options, texts=catalogue, clock=clock)
-    except ValueError as error:
-        if not settings.chroma_host or "chroma" not in str(error).lower():
-            raise
-        # The Chroma server is away: name the setting on one line rather than show a traceback.
-        where = f"{settings.chroma_host}:{settings.chroma_port}"
-        raise ConfigError("CHROMA_HOST", f"cannot reach the Chroma server at {where} ({error})") from None
-
-
-def build_quota(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
-) -> Quota:
-    """The question quota: in Redis when ``REDIS_URL`` is set, else in the database.
-
-    Either way every replica counts a member's questions together.
-    """
-    window = timedelta(seconds=settings.quota_window_seconds)
-    if settings.redis_url:
-        from bot.redis_quota import RedisQuota  # only deployments with Redis load its client
-
-        return RedisQuota.from_url(settings.redis_url, settings.quota_questions, window, clock)
-    return DatabaseQuota(sessions, settings.quota_questions, window, clock)
 
 
 async def build_app(

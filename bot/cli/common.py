@@ -88,8 +88,8 @@ def platform_capabilities(settings: Settings) -> list[PlatformCapabilities]:
 
 def build_engine(settings: Settings, *, indexing: bool = False) -> KnowledgeEngine:
     """The knowledge engine the settings describe (``indexing``: embed on every core)."""
-    from bot.app import build_knowledge
     from bot.i18n import Catalogue
+    from bot.parts import build_knowledge
 
     return build_knowledge(settings, Catalogue(), indexing=indexing)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import chromadb
 import pytest
 
-from bot.app import build_knowledge
 from bot.i18n import Catalogue
+from bot.parts import build_knowledge
 from knowledge.card_index import card_document
 from knowledge.embeddings import collection_suffix
 from knowledge.engine import KnowledgeEngine
