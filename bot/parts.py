@@ -23,7 +23,8 @@ from bot.store.base import utcnow
 from bot.store.quota import DatabaseQuota
 from bot.web.link import WebLinkHandler
 from knowledge.embeddings import collection_suffix, effective_embeddings
-from knowledge.engine import EngineOptions, KnowledgeEngine
+from knowledge.engine import KnowledgeEngine
+from knowledge.engine_options import EngineOptions, open_engine
 from knowledge.links import ContentPolicy, HelpLinks
 
 
@@ -88,7 +89,7 @@ def build_knowledge(
         batch_max=settings.batch_max,
     )
     try:
-        return KnowledgeEngine.open(options, texts=catalogue, clock=clock)
+        return open_engine(options, texts=catalogue, clock=clock)
     except ValueError as error:
         if not settings.chroma_host or "chroma" not in str(error).lower():
             raise

