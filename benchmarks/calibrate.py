@@ -31,13 +31,14 @@ from common import add_content_argument, spread
 from bot.i18n import Catalogue
 from knowledge.calibration import thresholds_for
 from knowledge.card_match import CardMatch
+from knowledge.chroma_records import chroma_client
 from knowledge.declines import decline_kind
 from knowledge.embeddings import build_embeddings, is_multilingual
 from knowledge.engine import KnowledgeEngine
 from knowledge.evaluation import SETS, EvalQuestion, load_questions
 from knowledge.focus import question_focus
 from knowledge.gate import passage_coverage
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 
 NOW = dt.datetime(2026, 11, 26, 10, tzinfo=dt.UTC)
 DEVELOPMENT_SETS = ("questions", "dev")  # never "holdout": it stays unseen

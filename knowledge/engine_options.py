@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.batching import DEFAULT_MAX_BATCH, DEFAULT_WINDOW_SECONDS, BatchingEmbeddings
+from knowledge.chroma_records import chroma_client
 from knowledge.embeddings import build_embeddings
 from knowledge.engine import KnowledgeEngine, utcnow
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 from knowledge.links import ContentPolicy, HelpLinks
 from knowledge.llm import LLMAnswerer, build_chat_model
 from knowledge.pool import AnswerPool

@@ -5,16 +5,15 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 import bm25s
 import chromadb
 import numpy as np
-from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
+from knowledge.chroma_records import CardMatrix, card_vectors, chunk_from_record
 from knowledge.chunking import embedding_text
 from knowledge.embeddings import embed_questions
 from knowledge.index_version import VersionMarker
@@ -22,34 +21,6 @@ from knowledge.models import CARD_KINDS, CARD_QUESTION, Chunk
 
 log = logging.getLogger(__name__)
 CARD_COLLECTION_SUFFIX = "--cards"
-
-
-def chroma_client(persist_dir: Path | None, host: str = "", port: int = 8000) -> chromadb.ClientAPI:
-    """An embedded (``persist_dir``) or remote (``host``) Chroma client with telemetry off."""
-    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
-    if host:
-        return chromadb.HttpClient(host=host, port=port, settings=settings)
-    if persist_dir is None:
-        return chromadb.EphemeralClient(settings=settings)
-    persist_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(persist_dir), settings=settings)
-
-
-def _chunk_from_record(chunk_id: str, document: str, metadata: dict[str, Any]) -> Chunk:
-    # The stored document is ``embedding_text``: "<title>\n<text>"; the title lives in metadata too.
-    _, _, text = document.partition("\n")
-    title = str(metadata.get("doc_title", ""))
-    path = str(metadata.get("section_path", "") or metadata.get("section", ""))
-    if metadata.get("kind") in CARD_KINDS:  # a card's phrasing or payload is stored as is
-        text, title = document, str(metadata.get("card_id", ""))
-    return Chunk(
-        id=chunk_id,
-        doc_id=str(metadata.get("doc_id", "")),
-        text=text,
-        title=f"{title} — {path}" if path else title,
-        url=str(metadata.get("url", "")),
-        metadata=metadata,
-    )
 
 
 class VectorIndex:
@@ -82,7 +53,7 @@ class VectorIndex:
         # their vectors are one tuple for the same reason.
         self._lexical: tuple[list[Chunk], bm25s.BM25 | None] = ([], None)
         self._card_chunks: list[Chunk] = []
-        self._card_matrix: tuple[list[Chunk], np.ndarray] = ([], np.zeros((0, 0), dtype=np.float32))
+        self._card_matrix: CardMatrix = ([], np.zeros((0, 0), dtype=np.float32))
         self._by_id: dict[str, Chunk] = {}  # the passages by id, for dense hits
         self.version = 0  # bumped at every refresh, so caches built on the chunks know to rebuild
         self._move_cards_out_of_passages()
@@ -253,37 +224,16 @@ class VectorIndex:
             for chunk_id, document, metadata in zip(
                 read["ids"], read["documents"], read["metadatas"], strict=True
             ):
-                found[chunk_id] = _chunk_from_record(chunk_id, document or "", dict(metadata or {}))
+                found[chunk_id] = chunk_from_record(chunk_id, document or "", dict(metadata or {}))
         # A record deleted between the two reads is left out; its deletion stamped a newer token.
         return [found[chunk_id] for chunk_id in listed["ids"] if chunk_id in found]
 
     def _card_vectors(self, card_chunks: list[Chunk]) -> tuple[list[Chunk], np.ndarray]:
-        # The cards' phrasings are a few thousand short vectors, matched on every question: kept in
-        # memory, one matrix product finds the nearest in well under a millisecond, where a filtered
-        # Chroma query over a large collection took tens of milliseconds. A phrasing kept from the
-        # last load (the same chunk, so the same text) keeps its row; only new ones are read.
-        questions = [chunk for chunk in card_chunks if chunk.metadata.get("kind") == CARD_QUESTION]
-        if not questions:
-            return [], np.zeros((0, 0), dtype=np.float32)
-        old_chunks, old_matrix = self._card_matrix
-        old_rows = {chunk.id: (chunk, row) for row, chunk in enumerate(old_chunks)}
-        kept = {
-            chunk.id: old_matrix[old_rows[chunk.id][1]]
-            for chunk in questions
-            if chunk.id in old_rows and old_rows[chunk.id][0] is chunk
-        }
-        new_ids = [chunk.id for chunk in questions if chunk.id not in kept]
-        read: dict[str, np.ndarray] = {}
-        if new_ids:
-            records = self.card_store._collection.get(ids=new_ids, include=["embeddings"])
-            for chunk_id, vector in zip(records["ids"], records["embeddings"], strict=True):  # type: ignore[arg-type]
-                row = np.asarray(vector, dtype=np.float32)
-                read[chunk_id] = (row / (np.linalg.norm(row) or 1.0)).astype(np.float32)
-        rows = [(chunk, kept.get(chunk.id, read.get(chunk.id))) for chunk in questions]
-        present = [(chunk, row) for chunk, row in rows if row is not None]
-        if not present:
-            return [], np.zeros((0, 0), dtype=np.float32)
-        return [chunk for chunk, _ in present], np.vstack([row for _, row in present]).astype(np.float32)
+        def read(ids: list[str]) -> dict[str, list[float]]:
+            records = self.card_store._collection.get(ids=ids, include=["embeddings"])
+            return dict(zip(records["ids"], records["embeddings"], strict=True))  # type: ignore[arg-type]
+
+        return card_vectors(card_chunks, self._card_matrix, read)
 
     # --- reading ---------------------------------------------------------------------------
     @property

@@ -34,9 +34,10 @@ from bot.handoffs.card_documents import SOURCE_ROOT as ORGANISER_CARDS_ROOT
 from bot.i18n import Catalogue
 from bot.settings import ESER_PAGE_URL, GATEWAY_URL, Settings
 from bot.store.database import open_database
+from knowledge.chroma_records import chroma_client
 from knowledge.embeddings import build_embeddings, embed_questions, is_multilingual
 from knowledge.engine import KnowledgeEngine
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 from knowledge.links import HelpLinks
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.i18n import Catalogue
 from bot.readiness import check_readiness
 from bot.store.database import open_database
+from knowledge.chroma_records import chroma_client
 from knowledge.embeddings import build_embeddings
 from knowledge.engine import KnowledgeEngine
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 from tests.conftest import LINKS, Clock, RememberingEmbeddings
 
 

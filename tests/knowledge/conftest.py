@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import Catalogue
+from knowledge.chroma_records import chroma_client
 from knowledge.engine import KnowledgeEngine
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 from tests.chroma_server import ChromaServer, chroma_server
 from tests.conftest import LINKS, Clock
 

@@ -18,9 +18,10 @@ import pytest
 from bot.i18n import Catalogue
 from bot.parts import build_knowledge
 from knowledge.card_index import card_document
+from knowledge.chroma_records import chroma_client
 from knowledge.embeddings import collection_suffix
 from knowledge.engine import KnowledgeEngine
-from knowledge.index import CARD_COLLECTION_SUFFIX, VectorIndex, chroma_client
+from knowledge.index import CARD_COLLECTION_SUFFIX, VectorIndex
 from knowledge.index_watch import IndexWatch
 from knowledge.models import Answer
 from tests.chroma_server import ChromaServer, chroma_server

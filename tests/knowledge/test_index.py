@@ -7,10 +7,11 @@ from pathlib import Path
 
 from knowledge.card_index import card_chunks, card_document
 from knowledge.cards import AnswerCard
+from knowledge.chroma_records import chroma_client
 from knowledge.chunking import chunk_document, embedding_text
 from knowledge.documents import SourceDocument
 from knowledge.engine import KnowledgeEngine
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 from knowledge.models import SearchFilters
 from knowledge.retrieval import chroma_where
 

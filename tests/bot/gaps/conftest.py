@@ -12,8 +12,9 @@ from langchain_core.embeddings import Embeddings
 from adapters.platforms import platform_capabilities
 from bot.app import App, build_app
 from bot.i18n import Catalogue
+from knowledge.chroma_records import chroma_client
 from knowledge.engine import KnowledgeEngine
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 from tests.conftest import LINKS, Clock, make_settings
 
 

@@ -10,8 +10,9 @@ from adapters.platforms import platform_capabilities
 from bot.app import App, build_app
 from bot.i18n import Catalogue
 from bot.models import IncomingMessage
+from knowledge.chroma_records import chroma_client
 from knowledge.engine import KnowledgeEngine
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 from tests.conftest import LINKS, Clock, RememberingEmbeddings, make_settings
 
 QUESTION = "Can I bring my bicycle into the ESER meeting venue?"

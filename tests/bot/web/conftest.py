@@ -15,8 +15,9 @@ from bot.app import App, build_app
 from bot.events import SOURCE_ROOT as EVENTS_ROOT
 from bot.handoffs.card_documents import SOURCE_ROOT as ORGANISER_CARDS_ROOT
 from bot.i18n import Catalogue
+from knowledge.chroma_records import chroma_client
 from knowledge.engine import KnowledgeEngine
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 from tests.conftest import LINKS, Clock, RememberingEmbeddings, make_settings, with_database
 
 ORGANISER = ("telegram", "100")

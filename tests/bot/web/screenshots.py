@@ -16,9 +16,10 @@ from playwright.sync_api import sync_playwright
 
 from bot.app import App
 from bot.i18n import Catalogue
+from knowledge.chroma_records import chroma_client
 from knowledge.embeddings import build_embeddings
 from knowledge.engine import KnowledgeEngine
-from knowledge.index import VectorIndex, chroma_client
+from knowledge.index import VectorIndex
 from knowledge.models import Answer
 from tests.bot.web.live import LiveServer, seed_activity
 from tests.conftest import LINKS, Clock
