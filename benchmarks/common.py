@@ -30,6 +30,9 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 ANSWER_TIMEOUT_SECONDS = 120
 T = TypeVar("T")
+# The longest line either side of the benchmark writes to the other: the members' questions one way,
+# every latency and ack back. asyncio's default (64 KiB) is passed at about 500 questions.
+PIPE_LINE_LIMIT = 64 * 1024 * 1024
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -220,6 +223,7 @@ class PlatformSide:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             cwd=ROOT,
+            limit=PIPE_LINE_LIMIT,
         )
         return await self._ask({"platform": self.platform, "per_member": self.per_member})
 

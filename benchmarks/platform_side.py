@@ -23,7 +23,7 @@ import time
 from typing import Any
 
 import aiohttp
-from common import AnswerClock
+from common import PIPE_LINE_LIMIT, AnswerClock
 
 from tests.fakes.slack_server import BOT_USER_ID, FakeSlack, SlackDeliverer, dm_channel
 from tests.fakes.telegram_server import FakeTelegramServer
@@ -127,7 +127,7 @@ def write(value: dict[str, Any]) -> None:
 
 
 async def main() -> None:
-    reader = asyncio.StreamReader()
+    reader = asyncio.StreamReader(limit=PIPE_LINE_LIMIT)
     loop = asyncio.get_running_loop()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     request = await read_line(reader)
