@@ -75,7 +75,8 @@ static void *packed_load(const e5_model *m) {
     const char *forced = getenv("E5_PACKED_KERNEL");
     if (kernel && forced && strcmp(forced, "avx2") == 0) kernel = PACKED_KERNEL_AVX2;
     if (!kernel || m->H % 16 || m->FF % 16 || m->H % QK || m->FF % QK) return NULL;
-    packed_model *pm = (packed_model *)calloc(1, sizeof(packed_model) + sizeof(packed_matrix) * 6 * (size_t)m->NL);
+    size_t size = sizeof(packed_model) + sizeof(packed_matrix) * 6 * (size_t)m->NL;
+    packed_model *pm = (packed_model *)calloc(1, size);
     if (!pm) return NULL;
     pm->kernel = kernel;
     for (int l = 0; l < m->NL; l++) {
@@ -84,8 +85,9 @@ static void *packed_load(const e5_model *m) {
         int nouts[6] = { m->H, m->H, m->H, m->H, m->FF, m->H };
         int nins[6]  = { m->H, m->H, m->H, m->H, m->H, m->FF };
         for (int i = 0; i < 6; i++) {
-            if (pack_matrix(&pm->mats[pm->n], ws[i], nouts[i], nins[i]) != 0) { pm->n++; packed_free(pm); return NULL; }
-            pm->n++;
+            int failed = pack_matrix(&pm->mats[pm->n], ws[i], nouts[i], nins[i]);
+            pm->n++;  /* counted either way: packed_free frees what was allocated */
+            if (failed) { packed_free(pm); return NULL; }
         }
     }
     return pm;
@@ -111,8 +113,9 @@ static void packed_matmul_avx512(const packed_matrix *pk, const float *bias,
                 int32_t q[8];
                 memcpy(q, a + b * QK, sizeof(q));  /* four activations per lane, broadcast */
                 /* two chains: each block's eight vpdpbusd do not wait on one another's latency */
-                __m512i s0 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_load_si512(wv + 0), _mm512_set1_epi32(q[0]));
-                __m512i s1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_load_si512(wv + 1), _mm512_set1_epi32(q[1]));
+                const __m512i zero = _mm512_setzero_si512();
+                __m512i s0 = _mm512_dpbusd_epi32(zero, _mm512_load_si512(wv + 0), _mm512_set1_epi32(q[0]));
+                __m512i s1 = _mm512_dpbusd_epi32(zero, _mm512_load_si512(wv + 1), _mm512_set1_epi32(q[1]));
                 s0 = _mm512_dpbusd_epi32(s0, _mm512_load_si512(wv + 2), _mm512_set1_epi32(q[2]));
                 s1 = _mm512_dpbusd_epi32(s1, _mm512_load_si512(wv + 3), _mm512_set1_epi32(q[3]));
                 s0 = _mm512_dpbusd_epi32(s0, _mm512_load_si512(wv + 4), _mm512_set1_epi32(q[4]));
@@ -163,19 +166,24 @@ static void packed_matmul_avx2(const packed_matrix *pk, const float *bias,
                 __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
                 for (int j = 0; j < 8; j++) {
                     __m256i av = _mm256_set1_epi32(q[j]);
-                    s0 = _mm256_add_epi16(s0, _mm256_maddubs_epi16(_mm256_load_si256((const __m256i *)(wb + j * 64)), av));
-                    s1 = _mm256_add_epi16(s1, _mm256_maddubs_epi16(_mm256_load_si256((const __m256i *)(wb + j * 64 + 32)), av));
+                    const __m256i *w = (const __m256i *)(wb + j * 64);
+                    s0 = _mm256_add_epi16(s0, _mm256_maddubs_epi16(_mm256_load_si256(w), av));
+                    s1 = _mm256_add_epi16(s1, _mm256_maddubs_epi16(_mm256_load_si256(w + 1), av));
                 }
                 __m256 da = _mm256_set1_ps(dT[b]), ds = _mm256_set1_ps(dT[b] * (float)sT[b]);
-                __m256 dw0 = _mm256_load_ps(dg + (size_t)b * 16), dw1 = _mm256_load_ps(dg + (size_t)b * 16 + 8);
-                acc0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(s0, ones)), _mm256_mul_ps(dw0, da), acc0);
-                acc1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(s1, ones)), _mm256_mul_ps(dw1, da), acc1);
+                __m256 dw0 = _mm256_load_ps(dg + (size_t)b * 16);
+                __m256 dw1 = _mm256_load_ps(dg + (size_t)b * 16 + 8);
+                __m256 i0 = _mm256_cvtepi32_ps(_mm256_madd_epi16(s0, ones));
+                __m256 i1 = _mm256_cvtepi32_ps(_mm256_madd_epi16(s1, ones));
+                acc0 = _mm256_fmadd_ps(i0, _mm256_mul_ps(dw0, da), acc0);
+                acc1 = _mm256_fmadd_ps(i1, _mm256_mul_ps(dw1, da), acc1);
                 corr0 = _mm256_fmadd_ps(dw0, ds, corr0);
                 corr1 = _mm256_fmadd_ps(dw1, ds, corr1);
             }
             __m256 eight = _mm256_set1_ps(8.f);
-            _mm256_storeu_ps(Y + (size_t)t * nout + g * 16, _mm256_sub_ps(_mm256_add_ps(b0, acc0), _mm256_mul_ps(eight, corr0)));
-            _mm256_storeu_ps(Y + (size_t)t * nout + g * 16 + 8, _mm256_sub_ps(_mm256_add_ps(b1, acc1), _mm256_mul_ps(eight, corr1)));
+            float *y = Y + (size_t)t * nout + g * 16;
+            _mm256_storeu_ps(y, _mm256_sub_ps(_mm256_add_ps(b0, acc0), _mm256_mul_ps(eight, corr0)));
+            _mm256_storeu_ps(y + 8, _mm256_sub_ps(_mm256_add_ps(b1, acc1), _mm256_mul_ps(eight, corr1)));
         }
     }
 }
